@@ -1,0 +1,86 @@
+using System.Text;
+
+namespace Experiments;
+
+/// <summary>
+/// An experiment as the source generator emitted it: its settings, its parameters, the matrix (enumerated lazily
+/// in a deterministic order, rules already applied) and the way to run one trial. One subclass per declaration.
+/// </summary>
+public abstract class ExperimentDefinition
+{
+    protected ExperimentDefinition(
+        string name,
+        int repeats,
+        string objective,
+        Goal goal,
+        double scoreConstant,
+        int seed,
+        int matrixSize,
+        int removedByRules,
+        IReadOnlyList<ParameterDefinition> parameters,
+        IReadOnlyList<string> rules)
+    {
+        Name = name;
+        Repeats = repeats;
+        Objective = objective;
+        Goal = goal;
+        ScoreConstant = scoreConstant;
+        Seed = seed;
+        MatrixSize = matrixSize;
+        RemovedByRules = removedByRules;
+        Parameters = parameters;
+        Rules = rules;
+    }
+
+    public string Name { get; }
+    public int Repeats { get; }
+    public string Objective { get; }
+    public Goal Goal { get; }
+    public double ScoreConstant { get; }
+    public int Seed { get; }
+
+    /// <summary>Trials in the matrix: combinations left after the rules × repeats.</summary>
+    public int MatrixSize { get; }
+
+    /// <summary>Combinations (not trials) that exclusion rules and constraints removed.</summary>
+    public int RemovedByRules { get; }
+
+    public IReadOnlyList<ParameterDefinition> Parameters { get; }
+
+    /// <summary>Human-readable rules, for reports.</summary>
+    public IReadOnlyList<string> Rules { get; }
+
+    /// <summary>Every trial, repeat-major, in the same order on every build.</summary>
+    public IEnumerable<Trial> Trials => EnumerateTrials();
+
+    /// <summary>Runs one trial: creates the declaration's instance with the trial's values and calls its <c>RunAsync</c>.</summary>
+    public abstract Task<TrialResult> RunAsync(Trial trial, TrialContext context);
+
+    protected abstract IEnumerable<Trial> EnumerateTrials();
+
+    /// <summary>Builds a trial from value indices (one per parameter); used by generated code.</summary>
+    protected Trial CreateTrial(int index, int repeat, ReadOnlySpan<int> valueIndices, Func<int, int, object> value)
+    {
+        var parameters = new TrialParameter[Parameters.Count];
+        var id = new StringBuilder();
+        for (var p = 0; p < parameters.Length; p++)
+        {
+            var definition = Parameters[p];
+            var display = definition.Values[valueIndices[p]];
+            parameters[p] = new TrialParameter(definition.Name, definition.Key, value(p, valueIndices[p]), display);
+            if (p > 0)
+            {
+                id.Append('/');
+            }
+            if (!definition.BareInId)
+            {
+                id.Append(definition.Key).Append('=');
+            }
+            id.Append(display);
+        }
+        id.Append('#').Append(repeat);
+        return new Trial(Name, id.ToString(), index, repeat, Seed + repeat - 1, parameters);
+    }
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,36 @@
+namespace Experiments;
+
+/// <summary>
+/// The experiments of the loaded assemblies. Generated code registers each assembly's experiments from a module
+/// initializer, so nothing is found by reflection scanning.
+/// </summary>
+public static class ExperimentRegistry
+{
+    private static readonly List<ExperimentDefinition> s_experiments = new();
+
+    public static IReadOnlyList<ExperimentDefinition> All
+    {
+        get
+        {
+            lock (s_experiments)
+            {
+                return s_experiments.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Called by generated code; registering the same definition twice is a no-op.</summary>
+    public static void Register(ExperimentDefinition experiment)
+    {
+        lock (s_experiments)
+        {
+            if (!s_experiments.Contains(experiment))
+            {
+                s_experiments.Add(experiment);
+            }
+        }
+    }
+
+    public static ExperimentDefinition? Find(string name)
+        => All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,45 @@
+namespace Experiments;
+
+/// <summary>
+/// What a trial returns: its final metrics (name → value). A trial fails by throwing; a NaN or infinite
+/// metric also fails it. Standard names the reports understand: <see cref="MetricNames"/>.
+/// </summary>
+public sealed class TrialResult
+{
+    private readonly Dictionary<string, double> _metrics;
+
+    private TrialResult(Dictionary<string, double> metrics) => _metrics = metrics;
+
+    public IReadOnlyDictionary<string, double> Metrics => _metrics;
+
+    /// <summary>A passed trial with the given final metrics.</summary>
+    public static TrialResult Success(params (string Name, double Value)[] metrics)
+    {
+        var result = new TrialResult(new Dictionary<string, double>(StringComparer.Ordinal));
+        foreach (var (name, value) in metrics)
+        {
+            result.With(name, value);
+        }
+        return result;
+    }
+
+    /// <summary>Adds or replaces one metric.</summary>
+    public TrialResult With([MetricName] string name, double value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _metrics[name] = value;
+        return this;
+    }
+}
+
+/// <summary>Metric names with a meaning in reports (the transcript's columns).</summary>
+public static class MetricNames
+{
+    public const string ErrorRate = "error_rate";
+    public const string ValidLoss = "valid_loss";
+    public const string TrainLoss = "train_loss";
+    /// <summary>Seconds spent fitting; the runner records wall time when the trial does not.</summary>
+    public const string FitTime = "fit_time";
+    /// <summary>Peak memory in bytes (GPU allocator peak, else process peak working set).</summary>
+    public const string PeakMemory = "peak_memory";
+}
