@@ -59,7 +59,7 @@ public abstract class ExperimentDefinition
     protected abstract IEnumerable<Trial> EnumerateTrials();
 
     /// <summary>Builds a trial from value indices (one per parameter); used by generated code.</summary>
-    protected Trial CreateTrial(int index, int repeat, ReadOnlySpan<int> valueIndices, Func<int, int, object> value)
+    protected Trial CreateTrial(int index, int repeat, IReadOnlyList<int> valueIndices, Func<int, int, object> value)
     {
         var parameters = new TrialParameter[Parameters.Count];
         var id = new StringBuilder();

@@ -1,0 +1,102 @@
+using Microsoft.CodeAnalysis;
+
+namespace Experiments.Generators.Diagnostics;
+
+/// <summary>Every diagnostic the generator reports, in one place. Keep AnalyzerReleases.Unshipped.md in step.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Declaration = "Experiments.Declaration";
+    private const string Values = "Experiments.Values";
+    private const string Matrix = "Experiments.Matrix";
+    private const string HelpLink = "https://github.com/experiments-sdk/experiments/blob/main/docs/diagnostics.md#";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message, string category)
+        => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink + id.ToLowerInvariant());
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message, string category)
+        => new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink + id.ToLowerInvariant());
+
+    public static readonly DiagnosticDescriptor TypeNotPartial = Error(
+        DiagnosticIds.TypeNotPartial, "Experiment type must be partial",
+        "Experiment '{0}' must be declared partial so the generator can add its matrix", Declaration);
+
+    public static readonly DiagnosticDescriptor NoParameters = Error(
+        DiagnosticIds.NoParameters, "Experiment has no parameters",
+        "Experiment '{0}' declares no parameters: add a partial property with [Values], [Uniform] or [LogUniform]", Declaration);
+
+    public static readonly DiagnosticDescriptor EmptyValues = Error(
+        DiagnosticIds.EmptyValues, "Parameter has no values",
+        "Parameter '{0}' declares no values", Values);
+
+    public static readonly DiagnosticDescriptor DuplicateValue = Error(
+        DiagnosticIds.DuplicateValue, "Duplicate parameter value",
+        "Parameter '{0}' declares the value {1} more than once", Values);
+
+    public static readonly DiagnosticDescriptor ValueNotConvertible = Error(
+        DiagnosticIds.ValueNotConvertible, "Value does not fit the parameter's type",
+        "Value {1} of parameter '{0}' cannot be converted to '{2}'", Values);
+
+    public static readonly DiagnosticDescriptor UnknownValue = Error(
+        DiagnosticIds.UnknownValue, "Value is not in the known set",
+        "Parameter '{0}': '{1}' is not in {2}{3}", Values);
+
+    public static readonly DiagnosticDescriptor NoTrialsLeft = Error(
+        DiagnosticIds.NoTrialsLeft, "Rules exclude every combination",
+        "The rules of experiment '{0}' exclude all {1} combinations", Matrix);
+
+    public static readonly DiagnosticDescriptor InputSizeConstraint = Error(
+        DiagnosticIds.InputSizeConstraint, "A value's constraint cannot be met",
+        "'{0}' requires {1}={2}, but parameter '{3}' declares only {4}", Matrix);
+
+    public static readonly DiagnosticDescriptor OverBudget = Error(
+        DiagnosticIds.OverBudget, "Matrix exceeds its budget",
+        "Experiment '{0}' expands to {1} trials, over its budget of {2} (set MaxTrials, or the ExperimentsMaxTrials property, to allow more)", Matrix);
+
+    public static readonly DiagnosticDescriptor InvalidRepeats = Error(
+        DiagnosticIds.InvalidRepeats, "Repeats must be at least 1",
+        "Experiment '{0}' has Repeats = {1}; it must be at least 1", Declaration);
+
+    public static readonly DiagnosticDescriptor ObjectiveNotReported = Warning(
+        DiagnosticIds.ObjectiveNotReported, "Objective is not a reported metric",
+        "Objective '{0}' of experiment '{1}' is not among the metrics it reports ({2}){3}", Matrix);
+
+    public static readonly DiagnosticDescriptor InvalidParameterProperty = Error(
+        DiagnosticIds.InvalidParameterProperty, "Parameter property has the wrong shape",
+        "Parameter '{0}' must be a non-static partial property with only a getter: 'public partial T {0} {{ get; }}'", Declaration);
+
+    public static readonly DiagnosticDescriptor MissingRunMethod = Error(
+        DiagnosticIds.MissingRunMethod, "Experiment has no RunAsync method",
+        "Experiment '{0}' needs a method 'Task<TrialResult> RunAsync(TrialContext context)'", Declaration);
+
+    public static readonly DiagnosticDescriptor UnknownRuleParameter = Error(
+        DiagnosticIds.UnknownRuleParameter, "Rule names an unknown parameter",
+        "Rule names '{0}', which is not a parameter of '{1}' (parameters: {2})", Matrix);
+
+    public static readonly DiagnosticDescriptor RuleNeverApplies = Warning(
+        DiagnosticIds.RuleNeverApplies, "Rule matches no declared value",
+        "Rule value {1} matches none of the values of parameter '{0}', so the rule never applies", Matrix);
+
+    public static readonly DiagnosticDescriptor InvalidDistribution = Error(
+        DiagnosticIds.InvalidDistribution, "Invalid distribution",
+        "Parameter '{0}': {1}", Values);
+
+    public static readonly DiagnosticDescriptor UnsupportedType = Error(
+        DiagnosticIds.UnsupportedType, "Experiment type not supported",
+        "Experiment '{0}' cannot be {1}: declare it as a top-level, non-generic class", Declaration);
+
+    public static readonly DiagnosticDescriptor MultipleValueSources = Error(
+        DiagnosticIds.MultipleValueSources, "Parameter has more than one value source",
+        "Parameter '{0}' has more than one of [Values], [Uniform], [LogUniform]", Values);
+
+    public static readonly DiagnosticDescriptor NoParameterlessConstructor = Error(
+        DiagnosticIds.NoParameterlessConstructor, "Experiment needs a parameterless constructor",
+        "Experiment '{0}' needs an accessible parameterless constructor: the runner creates one instance per trial", Declaration);
+
+    public static readonly DiagnosticDescriptor NotAKnownSet = Error(
+        DiagnosticIds.NotAKnownSet, "Type is not a known set",
+        "'{0}' is not a known set: mark it [KnownValues] and its const string fields [KnownValue]", Values);
+
+    public static readonly DiagnosticDescriptor DuplicateExperimentName = Error(
+        DiagnosticIds.DuplicateExperimentName, "Duplicate experiment name",
+        "Another experiment in this assembly is already named '{0}'", Declaration);
+}

@@ -1,0 +1,32 @@
+namespace Experiments.Generators.Diagnostics;
+
+/// <summary>Stable diagnostic ids. Never renumber: users suppress and search by them.</summary>
+internal static class DiagnosticIds
+{
+    // Declaration shape
+    public const string TypeNotPartial = "EXP001";
+    public const string NoParameters = "EXP002";
+    public const string UnsupportedType = "EXP017";
+    public const string InvalidParameterProperty = "EXP012";
+    public const string MissingRunMethod = "EXP013";
+    public const string NoParameterlessConstructor = "EXP019";
+    public const string MultipleValueSources = "EXP018";
+
+    // Values
+    public const string EmptyValues = "EXP003";
+    public const string DuplicateValue = "EXP004";
+    public const string ValueNotConvertible = "EXP005";
+    public const string UnknownValue = "EXP006";
+    public const string InvalidDistribution = "EXP016";
+    public const string NotAKnownSet = "EXP020";
+
+    // Matrix
+    public const string NoTrialsLeft = "EXP007";
+    public const string InputSizeConstraint = "EXP008";
+    public const string OverBudget = "EXP009";
+    public const string InvalidRepeats = "EXP010";
+    public const string ObjectiveNotReported = "EXP011";
+    public const string UnknownRuleParameter = "EXP014";
+    public const string RuleNeverApplies = "EXP015";
+    public const string DuplicateExperimentName = "EXP021";
+}

@@ -1,0 +1,146 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Experiments.Generators.Diagnostics;
+using Experiments.Generators.Emitting;
+using Experiments.Generators.Matrix;
+using Experiments.Generators.Model;
+using Experiments.Generators.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Experiments.Generators;
+
+/// <summary>
+/// Expands every [Experiment] declaration into its typed trial matrix and registers the experiments of the
+/// assembly; optionally generates the entry point that runs them.
+/// Pipeline: parse (per declaration, equatable model + diagnostics) → expand (count the matrix, check the budget)
+/// → emit; and all expanded experiments → catalog (+ entry point).
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ExperimentGenerator : IIncrementalGenerator
+{
+    public const int DefaultMaxTrials = 100_000;
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var options = context.AnalyzerConfigOptionsProvider
+            .Select(static (provider, _) => ReadOptions(provider.GlobalOptions))
+            .WithTrackingName(TrackingNames.BuildOptions);
+
+        var parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.Experiment,
+                static (node, _) => node is ClassDeclarationSyntax,
+                ExperimentParser.Parse)
+            .WithTrackingName(TrackingNames.Declarations);
+
+        context.RegisterSourceOutput(parsed, static (output, result) =>
+        {
+            foreach (var diagnostic in result.Diagnostics)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+
+        var expanded = parsed
+            .Where(static result => result.Model is not null)
+            .Select(static (result, _) => result.Model!)
+            .WithTrackingName(TrackingNames.Models)
+            .Combine(options)
+            .Select(static (pair, token) => Expand(pair.Left, pair.Right, token))
+            .WithTrackingName(TrackingNames.Expanded);
+
+        context.RegisterSourceOutput(expanded, static (output, experiment) =>
+        {
+            foreach (var diagnostic in experiment.Diagnostics)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+            if (experiment.Emit)
+            {
+                output.AddSource($"{experiment.Model.TypeName}.Experiments.g.cs", ExperimentEmitter.Emit(experiment));
+            }
+        });
+
+        var catalog = expanded
+            .Where(static experiment => experiment.Emit)
+            .Select(static (experiment, _) => new CatalogEntry(experiment.Model.FullyQualifiedName, experiment.Model.Name, experiment.Model.NameLocation))
+            .Collect()
+            .Combine(options)
+            .WithTrackingName(TrackingNames.Catalog);
+
+        context.RegisterSourceOutput(catalog, static (output, pair) =>
+        {
+            var (entries, buildOptions) = pair;
+            var seen = new HashSet<string>();
+            var unique = new List<CatalogEntry>();
+            foreach (var entry in entries.OrderBy(e => e.TypeName, System.StringComparer.Ordinal))
+            {
+                if (seen.Add(entry.Name))
+                {
+                    unique.Add(entry);
+                }
+                else
+                {
+                    output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateExperimentName, entry.Location, entry.Name).ToDiagnostic());
+                }
+            }
+            if (unique.Count > 0 || buildOptions.GenerateEntryPoint)
+            {
+                output.AddSource("ExperimentCatalog.Experiments.g.cs", CatalogEmitter.Emit(unique, buildOptions.GenerateEntryPoint));
+            }
+        });
+    }
+
+    private static ExpandedExperiment Expand(ExperimentModel model, BuildOptions options, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var diagnostics = new List<DiagnosticInfo>();
+        var budget = model.MaxTrials > 0 ? model.MaxTrials : options.DefaultMaxTrials;
+        var combinations = MatrixExpander.Product(model.Parameters);
+        long removed = 0;
+        if (combinations * model.Repeats > budget && (model.Rules.Count == 0 || combinations > MatrixExpander.MaxEnumerated))
+        {
+            // Rules can only shrink the matrix; without rules (or too large to walk) the product decides.
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OverBudget, model.BudgetLocation, model.Name, combinations * model.Repeats, budget));
+            return new ExpandedExperiment(model, 0, combinations * model.Repeats, diagnostics.ToEquatableArray());
+        }
+        removed = MatrixExpander.CountRemoved(model.Parameters, model.Rules);
+        var size = (combinations - removed) * model.Repeats;
+        if (removed == combinations)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoTrialsLeft, model.NameLocation, model.Name, combinations));
+        }
+        else if (size > budget)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OverBudget, model.BudgetLocation, model.Name, size, budget));
+        }
+        return new ExpandedExperiment(model, removed, size, diagnostics.ToEquatableArray());
+    }
+
+    private static BuildOptions ReadOptions(AnalyzerConfigOptions options)
+    {
+        var maxTrials = options.TryGetValue("build_property.ExperimentsMaxTrials", out var text) && int.TryParse(text, out var parsed) && parsed > 0
+            ? parsed
+            : DefaultMaxTrials;
+        var entryPoint = options.TryGetValue("build_property.ExperimentsGenerateEntryPoint", out var flag)
+            && string.Equals(flag, "true", System.StringComparison.OrdinalIgnoreCase);
+        return new BuildOptions(maxTrials, entryPoint);
+    }
+}
+
+/// <summary>Names of the pipeline steps, for incremental-caching tests.</summary>
+public static class TrackingNames
+{
+    public const string BuildOptions = nameof(BuildOptions);
+    public const string Declarations = nameof(Declarations);
+    public const string Models = nameof(Models);
+    public const string Expanded = nameof(Expanded);
+    public const string Catalog = nameof(Catalog);
+}
+
+/// <summary>One experiment as the catalog lists it.</summary>
+internal sealed record CatalogEntry(string TypeName, string Name, LocationInfo? Location);

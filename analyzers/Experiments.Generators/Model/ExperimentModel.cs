@@ -1,0 +1,67 @@
+using System.Linq;
+
+namespace Experiments.Generators.Model;
+
+/// <summary>
+/// An experiment declaration as parsed from source: everything the emitter needs, as plain equatable data.
+/// No symbols or syntax nodes, so an edit elsewhere that leaves the declaration alone compares equal and the
+/// downstream steps stay cached.
+/// </summary>
+internal sealed record ExperimentModel(
+    string? Namespace,
+    string TypeName,
+    string Accessibility,
+    string Name,
+    int Repeats,
+    string Objective,
+    int Goal,
+    double ScoreConstant,
+    int Seed,
+    int MaxTrials,
+    bool RunIsAsync,
+    EquatableArray<ParameterModel> Parameters,
+    EquatableArray<PairRule> Rules,
+    EquatableArray<string> RuleTexts,
+    LocationInfo? NameLocation,
+    LocationInfo? BudgetLocation)
+{
+    public string FullyQualifiedName => Namespace is null ? $"global::{TypeName}" : $"global::{Namespace}.{TypeName}";
+}
+
+/// <summary>
+/// One parameter: the property, its C# type, the key used in ids, and per value the C# literal to emit, the
+/// display text used in ids and reports, and the known-set metadata (<c>key=value</c> pairs joined by <c>;</c>).
+/// </summary>
+internal sealed record ParameterModel(
+    string Name,
+    string Key,
+    string TypeName,
+    string Accessibility,
+    bool BareInId,
+    EquatableArray<string> Literals,
+    EquatableArray<string> Displays,
+    EquatableArray<string> Metadata);
+
+/// <summary>
+/// A combination is removed when parameter <see cref="First"/> has one of <see cref="FirstValues"/> and
+/// <see cref="Second"/> has one of <see cref="SecondValues"/> (value indices). Exclusion rules and metadata
+/// constraints both compile to this.
+/// </summary>
+internal sealed record PairRule(int First, EquatableArray<int> FirstValues, int Second, EquatableArray<int> SecondValues);
+
+/// <summary>The matrix as expanded at build time: what the emitter writes and the diagnostics expansion found.</summary>
+internal sealed record ExpandedExperiment(
+    ExperimentModel Model,
+    long RemovedByRules,
+    long MatrixSize,
+    EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>Code is emitted only for a matrix without errors.</summary>
+    public bool Emit => Diagnostics.All(d => d.Descriptor.DefaultSeverity != Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+}
+
+/// <summary>The parse result of one declaration: a model when it is valid enough to emit, and its diagnostics.</summary>
+internal sealed record ParseResult(ExperimentModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>Project settings read from MSBuild (<c>build_property.*</c>).</summary>
+internal sealed record BuildOptions(int DefaultMaxTrials, bool GenerateEntryPoint);

@@ -1,0 +1,171 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Experiments.Generators.Diagnostics;
+using Experiments.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Experiments.Generators.Parsing;
+
+/// <summary>
+/// Reads an [Experiment] class into an <see cref="ExperimentModel"/> plus diagnostics. Never throws on malformed
+/// input: anything the compiler already reports (broken attribute arguments) yields no model and no extra noise.
+/// </summary>
+internal static class ExperimentParser
+{
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var model = TryParse(context, diagnostics, cancellationToken);
+        var hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
+        return new ParseResult(hasErrors ? null : model, diagnostics.ToEquatableArray());
+    }
+
+    private static ExperimentModel? TryParse(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax syntax)
+        {
+            return null;
+        }
+        var nameLocation = LocationInfo.From(syntax.Identifier.GetLocation());
+        var unsupported = type.ContainingType is not null ? "nested in another type"
+            : type.IsGenericType ? "generic"
+            : type.IsAbstract ? "abstract or static"
+            : null;
+        if (unsupported is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, nameLocation, type.Name, unsupported));
+            return null;
+        }
+        if (!syntax.Modifiers.Any(m => m.ValueText == "partial"))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotPartial, nameLocation, type.Name));
+            return null;
+        }
+
+        var attribute = context.Attributes[0];
+        if (attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error))
+        {
+            return null;
+        }
+        var locations = new ArgumentLocations(attribute, cancellationToken);
+        var repeats = Named<int>(attribute, "Repeats", 1);
+        var name = Named<string?>(attribute, "Name", null) ?? type.Name;
+        var objective = Named<string?>(attribute, "Objective", null) ?? "loss";
+        if (repeats < 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidRepeats, locations.Named("Repeats"), type.Name, repeats));
+        }
+
+        var parameters = new List<ParsedParameter>();
+        var anyParameterErrors = false;
+        foreach (var property in Properties(type))
+        {
+            var before = diagnostics.Count;
+            var parameter = ParameterParser.Parse(property, diagnostics, cancellationToken);
+            anyParameterErrors |= diagnostics.Count > before;
+            if (parameter is not null)
+            {
+                parameters.Add(parameter);
+            }
+        }
+        if (parameters.Count == 0 && !anyParameterErrors)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoParameters, nameLocation, type.Name));
+        }
+
+        var runMethod = FindRunMethod(type);
+        if (runMethod is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingRunMethod, nameLocation, type.Name));
+        }
+        if (!type.InstanceConstructors.Any(c => c.Parameters.Length == 0))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoParameterlessConstructor, nameLocation, type.Name));
+        }
+
+        var rules = new List<PairRule>();
+        var ruleTexts = new List<string>();
+        if (!anyParameterErrors)
+        {
+            RuleParser.ReadExclusions(type, parameters, rules, ruleTexts, diagnostics, cancellationToken);
+            RuleParser.ReadConstraints(parameters, rules, ruleTexts, diagnostics);
+        }
+
+        var reported = MetricScanner.Scan(type, context.SemanticModel.Compilation, cancellationToken);
+        if (reported is { Count: > 0 } && !reported.Contains(objective))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObjectiveNotReported, locations.Named("Objective"), objective, type.Name,
+                string.Join(", ", reported.OrderBy(n => n, System.StringComparer.Ordinal)), ReportedSuggestion(objective, reported)));
+        }
+
+        return new ExperimentModel(
+            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            type.Name,
+            ParsedParameterAccessibility(type),
+            name,
+            repeats,
+            objective,
+            Named<int>(attribute, "Goal", 0),
+            Named<double>(attribute, "ScoreConstant", 80),
+            Named<int>(attribute, "Seed", 42),
+            Named<int>(attribute, "MaxTrials", 0),
+            runMethod?.IsAsync ?? true,
+            parameters.Select(p => p.ToModel()).ToEquatableArray(),
+            rules.ToEquatableArray(),
+            ruleTexts.ToEquatableArray(),
+            nameLocation,
+            attribute.NamedArguments.Any(a => a.Key == "MaxTrials") ? locations.Named("MaxTrials") : locations.Attribute);
+    }
+
+    /// <summary>Properties in source order (file, then position), so the matrix order does not depend on symbol order.</summary>
+    private static IEnumerable<IPropertySymbol> Properties(INamedTypeSymbol type)
+        => type.GetMembers().OfType<IPropertySymbol>()
+            .Where(p => p.Locations.Length > 0 && p.Locations[0].IsInSource)
+            .OrderBy(p => p.Locations[0].SourceTree!.FilePath, System.StringComparer.Ordinal)
+            .ThenBy(p => p.Locations[0].SourceSpan.Start);
+
+    /// <summary>
+    /// The trial entry point: <c>Task&lt;TrialResult&gt; RunAsync(TrialContext)</c> (IsAsync = true) or
+    /// <c>TrialResult Run(TrialContext)</c>.
+    /// </summary>
+    private static (bool IsAsync, IMethodSymbol Method)? FindRunMethod(INamedTypeSymbol type)
+    {
+        foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (method.IsStatic || method.Parameters.Length != 1 || method.Parameters[0].Type.ToDisplayString() != KnownNames.TrialContext)
+            {
+                continue;
+            }
+            var returns = method.ReturnType.ToDisplayString();
+            if (method.Name == "RunAsync" && returns == "System.Threading.Tasks.Task<" + KnownNames.TrialResult + ">")
+            {
+                return (true, method);
+            }
+            if (method.Name == "Run" && returns == KnownNames.TrialResult)
+            {
+                return (false, method);
+            }
+        }
+        return null;
+    }
+
+    private static string ParsedParameterAccessibility(INamedTypeSymbol type)
+        => type.DeclaredAccessibility == Accessibility.Public ? "public" : "internal";
+
+    private static string ReportedSuggestion(string objective, HashSet<string> reported)
+        => Matrix.Suggestions.Closest(objective, reported) is { } closest ? $"; did you mean '{closest}'?" : "";
+
+    private static T Named<T>(AttributeData attribute, string name, T fallback)
+    {
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name && argument.Value.Value is T value)
+            {
+                return value;
+            }
+        }
+        return fallback;
+    }
+}

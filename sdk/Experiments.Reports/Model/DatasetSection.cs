@@ -1,0 +1,60 @@
+namespace Experiments.Reports.Model;
+
+/// <summary>
+/// The results of one dataset (or of the whole experiment when it has no dataset parameter): leaderboard, score
+/// table, families, parameter effects and the fast shortlist.
+/// </summary>
+public sealed record DatasetSection(
+    string? Dataset,
+    string Heading,
+    int Passed,
+    IReadOnlyList<LeaderboardEntry> Leaderboard,
+    string Uncertainty,
+    IReadOnlyList<LeaderboardEntry> ScoreTop,
+    string ScoreUncertainty,
+    IReadOnlyList<FamilySummary> Families,
+    IReadOnlyList<ParameterEffect> Effects,
+    IReadOnlyList<LeaderboardEntry> Shortlist,
+    bool ShortlistUsesMemory,
+    string FitTimeMedianText,
+    string MemoryMedianText);
+
+/// <summary>One configuration (parameter combination) summarised over its passed repeats.</summary>
+public sealed record LeaderboardEntry(
+    int Rank,
+    string ConfigurationId,
+    string Configuration,
+    string Family,
+    string Model,
+    int Runs,
+    double? Objective,
+    double? ObjectiveStd,
+    double? ObjectiveLow,
+    double? ObjectiveHigh,
+    string ObjectiveText,
+    double? FitTime,
+    string FitTimeText,
+    double? PeakMemory,
+    string PeakMemoryText,
+    double? Score,
+    string ScoreText,
+    int ScoreRank,
+    bool WithinNoise,
+    string Note,
+    bool ScoreWithinNoise,
+    string ScoreNote);
+
+/// <summary>A model family: its best configuration and how many configurations and runs it has.</summary>
+public sealed record FamilySummary(
+    string Family,
+    int BestRank,
+    string BestConfiguration,
+    string BestObjectiveText,
+    int Configurations,
+    int Runs);
+
+/// <summary>The mean objective for each value of one swept parameter.</summary>
+public sealed record ParameterEffect(string Name, IReadOnlyList<EffectValue> Values);
+
+/// <summary>One value of a parameter: mean objective over the passed trials that used it.</summary>
+public sealed record EffectValue(string Value, double? Mean, string MeanText, int Trials, bool Best);

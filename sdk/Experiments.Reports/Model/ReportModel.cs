@@ -1,0 +1,69 @@
+namespace Experiments.Reports.Model;
+
+/// <summary>
+/// Everything the report shows, computed and formatted, so a template only lays it out. Text meant for Markdown is
+/// already escaped; raw numbers sit next to their formatted <c>…Text</c>. Templates see it as plain data with
+/// snake_case names (<see cref="ScriptModel"/>).
+/// </summary>
+public sealed record ReportModel(
+    ExperimentSummary Experiment,
+    RunSummary Runs,
+    EnvironmentSummary Environment,
+    IReadOnlyList<BuildCount> Builds,
+    bool MixedBuilds,
+    bool HasFamily,
+    bool HasMemory,
+    bool HasScore,
+    string? ScoreFormula,
+    bool PerDataset,
+    IReadOnlyList<DatasetSection> Sections,
+    IReadOnlyList<FailedTrial> Failed,
+    IReadOnlyList<EpochPoint> EpochMetrics)
+{
+    /// <summary>Computes the model of a report.</summary>
+    public static ReportModel Build(ReportInput input) => ReportModelBuilder.Build(input);
+}
+
+/// <summary>The experiment's declaration as the store recorded it.</summary>
+public sealed record ExperimentSummary(
+    string Name,
+    string Objective,
+    string Goal,
+    string Better,
+    int Repeats,
+    int MatrixSize,
+    int Configurations,
+    int RemovedByRules,
+    IReadOnlyList<string> Rules,
+    IReadOnlyList<ParameterSummary> Parameters);
+
+/// <summary>A swept parameter and its values (escaped, joined with commas).</summary>
+public sealed record ParameterSummary(string Name, int ValueCount, string Values);
+
+/// <summary>Trial counts by status and the compute they took.</summary>
+public sealed record RunSummary(
+    int Total,
+    int Passed,
+    int Failed,
+    int Pending,
+    int Running,
+    int Interrupted,
+    double ComputeSeconds,
+    string ComputeText);
+
+/// <summary>Where and when the report was made, and what ran the trials.</summary>
+public sealed record EnvironmentSummary(
+    string Date,
+    string Machine,
+    string Device,
+    string SourceRevision,
+    string TrialDevices);
+
+/// <summary>A build (assembly version id) that produced passed trials.</summary>
+public sealed record BuildCount(string BuildId, string SourceRevision, int Trials);
+
+/// <summary>A failed trial and the first line of its error.</summary>
+public sealed record FailedTrial(string TrialId, int Attempt, string Reason);
+
+/// <summary>One per-epoch metric value (for custom templates; the default one does not plot).</summary>
+public sealed record EpochPoint(string TrialId, int Attempt, int Epoch, string Name, double Value);

@@ -1,0 +1,350 @@
+using System.Globalization;
+using Experiments.Reports.Formatting;
+using Experiments.Reports.Statistics;
+using Experiments.Results;
+
+namespace Experiments.Reports.Model;
+
+/// <summary>Computes a <see cref="ReportModel"/>: counts, per-configuration statistics, rankings and formatting.</summary>
+internal static class ReportModelBuilder
+{
+    /// <summary>How many entries the score table shows (the transcript's top 15).</summary>
+    public const int ScoreTableSize = 15;
+
+    public const string FamilyKey = "family";
+    public const string WithinNoiseNote = "≈ within noise of #1";
+    public const string NoIntervalNote = "1 run, no interval";
+
+    public static ReportModel Build(ReportInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var experiment = input.Experiment;
+        var trials = input.Trials;
+        var context = new SweepContext(experiment);
+        var passed = trials.Where(t => t.Status == TrialStatus.Passed).ToArray();
+
+        var builds = passed
+            .Where(t => !string.IsNullOrEmpty(t.BuildId))
+            .GroupBy(t => t.BuildId!, StringComparer.Ordinal)
+            .Select(g => new BuildCount(
+                MarkdownText.Escape(g.Key),
+                MarkdownText.Escape(MostCommon(g.Select(t => t.SourceRevision)) ?? string.Empty),
+                g.Count()))
+            .OrderByDescending(b => b.Trials)
+            .ThenBy(b => b.BuildId, StringComparer.Ordinal)
+            .ToArray();
+
+        var sections = context.DatasetParameter is { } datasetParameter
+            ? DatasetValues(datasetParameter, trials)
+                .Select(value => BuildSection(context, value,
+                    passed.Where(t => string.Equals(t.Parameter(datasetParameter.Name) ?? string.Empty, value, StringComparison.Ordinal)).ToArray()))
+                .ToArray()
+            : [BuildSection(context, null, passed)];
+
+        return new ReportModel(
+            Experiment: Summarise(experiment),
+            Runs: CountRuns(trials),
+            Environment: DescribeEnvironment(input.Environment, trials, passed),
+            Builds: builds,
+            MixedBuilds: builds.Length > 1,
+            HasFamily: context.FamilyParameter is not null,
+            HasMemory: passed.Any(t => MetricOf(t, MetricNames.PeakMemory) is not null),
+            HasScore: context.HasScore,
+            ScoreFormula: context.HasScore
+                ? MarkdownText.Escape(experiment.Objective) + " × (fit time + " + experiment.ScoreConstant.ToString("R", CultureInfo.InvariantCulture) + " s)"
+                : null,
+            PerDataset: context.DatasetParameter is not null,
+            Sections: sections,
+            Failed: trials
+                .Where(t => t.Status == TrialStatus.Failed)
+                .Select(t => new FailedTrial(
+                    MarkdownText.Escape(t.TrialId),
+                    t.Attempt,
+                    t.Error is { Length: > 0 } error ? MarkdownText.FirstLine(error) : "(no error recorded)"))
+                .ToArray(),
+            EpochMetrics: input.EpochMetrics
+                .Select(m => new EpochPoint(m.TrialId, m.Attempt, m.Epoch, m.Name, m.Value))
+                .ToArray());
+    }
+
+    private static ExperimentSummary Summarise(ExperimentInfo experiment)
+    {
+        var minimize = experiment.Goal == Goal.Minimize;
+        return new ExperimentSummary(
+            MarkdownText.Escape(experiment.Name),
+            MarkdownText.Escape(experiment.Objective),
+            minimize ? "minimize" : "maximize",
+            minimize ? "lower" : "higher",
+            experiment.Repeats,
+            experiment.MatrixSize,
+            experiment.Repeats > 0 ? experiment.MatrixSize / experiment.Repeats : experiment.MatrixSize,
+            experiment.RemovedByRules,
+            experiment.Rules.Select(MarkdownText.Escape).ToArray(),
+            experiment.Parameters
+                .Select(p => new ParameterSummary(
+                    MarkdownText.Escape(p.Name),
+                    p.Values.Count,
+                    string.Join(", ", p.Values.Select(MarkdownText.Escape))))
+                .ToArray());
+    }
+
+    private static RunSummary CountRuns(IReadOnlyList<TrialRecord> trials)
+    {
+        var compute = trials.Select(t => t.DurationSeconds).OfType<double>().Where(double.IsFinite).Sum();
+        return new RunSummary(
+            trials.Count,
+            trials.Count(t => t.Status == TrialStatus.Passed),
+            trials.Count(t => t.Status == TrialStatus.Failed),
+            trials.Count(t => t.Status == TrialStatus.Pending),
+            trials.Count(t => t.Status == TrialStatus.Running),
+            trials.Count(t => t.Status == TrialStatus.Interrupted),
+            compute,
+            ReadableFormat.Duration(compute));
+    }
+
+    private static EnvironmentSummary DescribeEnvironment(ReportEnvironment environment, IReadOnlyList<TrialRecord> trials, IReadOnlyList<TrialRecord> passed)
+    {
+        var devices = trials
+            .Where(t => !string.IsNullOrEmpty(t.Device))
+            .GroupBy(t => t.Device!, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
+            .ToArray();
+        var trialDevices = devices.Length == 1 && devices[0].Key == environment.Device
+            ? string.Empty
+            : string.Join(", ", devices.Select(g => $"{MarkdownText.Escape(g.Key)} ({g.Count().ToString(CultureInfo.InvariantCulture)})"));
+        var revision = environment.SourceRevision ?? MostCommon(passed.Select(t => t.SourceRevision));
+        return new EnvironmentSummary(
+            ReadableFormat.Date(environment.GeneratedAt),
+            MarkdownText.Escape(environment.Machine),
+            MarkdownText.Escape(environment.Device),
+            revision is null ? "unknown" : MarkdownText.Escape(revision),
+            trialDevices);
+    }
+
+    /// <summary>Declared dataset values first, then any value only the stored trials know (a renamed dataset).</summary>
+    private static IEnumerable<string> DatasetValues(ParameterDefinition dataset, IReadOnlyList<TrialRecord> trials)
+        => dataset.Values
+            .Concat(trials.Select(t => t.Parameter(dataset.Name) ?? string.Empty))
+            .Distinct(StringComparer.Ordinal);
+
+    private static DatasetSection BuildSection(SweepContext context, string? dataset, IReadOnlyList<TrialRecord> passed)
+    {
+        var configurations = passed
+            .GroupBy(ConfigurationIdOf, StringComparer.Ordinal)
+            .Select((group, order) => ConfigurationStats.Of(context, group.Key, order, group.ToArray()))
+            .ToList();
+
+        // Ranked by the objective; configurations without it (it was never reported) come last, in matrix order.
+        var ranked = configurations
+            .OrderBy(c => c.Objective is null ? 1 : 0)
+            .ThenBy(c => c.Objective is { } o ? (context.Minimize ? o.Mean : -o.Mean) : 0)
+            .ThenBy(c => c.Order)
+            .ToArray();
+        var leader = ranked.FirstOrDefault()?.Objective;
+        var anyInterval = ranked.Any(c => c.Objective?.HasInterval == true);
+
+        var byScore = ranked
+            .Where(c => c.Score is not null)
+            .OrderBy(c => c.Score!.Mean)
+            .ThenBy(c => c.Order)
+            .ToArray();
+        var scoreLeader = byScore.FirstOrDefault()?.Score;
+        var anyScoreInterval = byScore.Any(c => c.Score!.HasInterval);
+        var scoreRanks = byScore.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i + 1);
+
+        var entries = new Dictionary<ConfigurationStats, LeaderboardEntry>();
+        for (var i = 0; i < ranked.Length; i++)
+        {
+            var c = ranked[i];
+            var withinNoise = i > 0 && c.Objective is { } objective && leader is not null && objective.Overlaps(leader);
+            var scoreRank = scoreRanks.GetValueOrDefault(c);
+            var scoreWithinNoise = scoreRank > 1 && c.Score is { } score && scoreLeader is not null && score.Overlaps(scoreLeader);
+            entries[c] = new LeaderboardEntry(
+                Rank: i + 1,
+                ConfigurationId: MarkdownText.Escape(c.Id),
+                Configuration: MarkdownText.Escape(c.Label),
+                Family: MarkdownText.Escape(c.Family ?? ReadableFormat.Missing),
+                Model: MarkdownText.Escape(c.Model ?? string.Empty),
+                Runs: c.Runs,
+                Objective: c.Objective?.Mean,
+                ObjectiveStd: c.Objective?.StandardDeviation,
+                ObjectiveLow: c.Objective?.Low,
+                ObjectiveHigh: c.Objective?.High,
+                ObjectiveText: ReadableFormat.MeanAndSpread(c.Objective?.Mean, c.Objective?.StandardDeviation),
+                FitTime: c.FitTime,
+                FitTimeText: ReadableFormat.Duration(c.FitTime),
+                PeakMemory: c.PeakMemory,
+                PeakMemoryText: ReadableFormat.Memory(c.PeakMemory),
+                Score: c.Score?.Mean,
+                ScoreText: ReadableFormat.MeanAndSpread(c.Score?.Mean, c.Score?.StandardDeviation),
+                ScoreRank: scoreRank,
+                WithinNoise: withinNoise,
+                Note: withinNoise ? WithinNoiseNote : NoteWithoutOverlap(c.Objective, anyInterval),
+                ScoreWithinNoise: scoreWithinNoise,
+                ScoreNote: scoreWithinNoise ? WithinNoiseNote : NoteWithoutOverlap(c.Score, anyScoreInterval));
+        }
+
+        var leaderboard = ranked.Select(c => entries[c]).ToArray();
+        var shortlist = Shortlist(ranked);
+        return new DatasetSection(
+            Dataset: dataset is null ? null : MarkdownText.Escape(dataset),
+            Heading: dataset is null ? "Results" : "Dataset: " + MarkdownText.Escape(dataset),
+            Passed: passed.Count,
+            Leaderboard: leaderboard,
+            Uncertainty: UncertaintySentence(ranked.Select(c => c.Objective).OfType<SampleSummary>().ToArray()),
+            ScoreTop: byScore.Take(ScoreTableSize).Select(c => entries[c]).ToArray(),
+            ScoreUncertainty: UncertaintySentence(byScore.Select(c => c.Score!).ToArray()),
+            Families: context.FamilyParameter is null ? [] : Families(leaderboard),
+            Effects: Effects(context, passed),
+            Shortlist: shortlist.Entries.Select(c => entries[c]).ToArray(),
+            ShortlistUsesMemory: shortlist.MemoryMedian is not null,
+            FitTimeMedianText: ReadableFormat.Duration(shortlist.FitTimeMedian),
+            MemoryMedianText: ReadableFormat.Memory(shortlist.MemoryMedian));
+    }
+
+    private static string NoteWithoutOverlap(SampleSummary? summary, bool anyInterval)
+        => summary is { HasInterval: false } && anyInterval ? NoIntervalNote : string.Empty;
+
+    /// <summary>
+    /// Says how many entries cannot be told apart from the leader: overlapping 95 % intervals of the mean mean the
+    /// repeats do not support the order between them.
+    /// </summary>
+    internal static string UncertaintySentence(IReadOnlyList<SampleSummary> ranked)
+    {
+        if (ranked.Count == 0)
+        {
+            return string.Empty;
+        }
+        if (ranked.Count == 1)
+        {
+            return "Only one configuration has results, so there is nothing to compare it with yet.";
+        }
+
+        var leader = ranked[0];
+        if (!ranked.Any(s => s.HasInterval))
+        {
+            return "Every configuration has a single passed run, so no confidence interval is available: "
+                + "differences between entries may be noise. More repeats would tell.";
+        }
+        if (!leader.HasInterval)
+        {
+            return "#1 has a single passed run, so no confidence interval is available for it: compare it with care.";
+        }
+
+        var others = ranked.Count - 1;
+        var withinNoise = ranked.Skip(1).Count(s => s.Overlaps(leader));
+        var withoutInterval = ranked.Skip(1).Count(s => !s.HasInterval);
+        var sentence = withinNoise switch
+        {
+            0 => "No other configuration's 95 % confidence interval overlaps #1's: its lead is beyond the noise of the repeats.",
+            1 => $"1 of the {others} other configurations is statistically indistinguishable from #1 (its 95 % confidence interval overlaps #1's), so their order is not conclusive.",
+            _ => $"{withinNoise} of the {others} other configurations are statistically indistinguishable from #1 (their 95 % confidence intervals overlap #1's), so the order among them is not conclusive.",
+        };
+        return withoutInterval switch
+        {
+            0 => sentence,
+            1 => sentence + " 1 configuration has a single passed run and no interval.",
+            _ => sentence + $" {withoutInterval} configurations have a single passed run and no interval.",
+        };
+    }
+
+    private static FamilySummary[] Families(IReadOnlyList<LeaderboardEntry> leaderboard)
+        => leaderboard
+            .GroupBy(e => e.Family, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var best = g.First();
+                return new FamilySummary(g.Key, best.Rank, best.Configuration, best.ObjectiveText, g.Count(), g.Sum(e => e.Runs));
+            })
+            .ToArray();
+
+    private static ParameterEffect[] Effects(SweepContext context, IReadOnlyList<TrialRecord> passed)
+    {
+        var effects = new List<ParameterEffect>();
+        foreach (var parameter in context.Experiment.Parameters)
+        {
+            if (parameter.Values.Count < 2 || ReferenceEquals(parameter, context.DatasetParameter))
+            {
+                continue;
+            }
+
+            var values = parameter.Values
+                .Concat(passed.Select(t => t.Parameter(parameter.Name)).OfType<string>())
+                .Distinct(StringComparer.Ordinal)
+                .Select(value =>
+                {
+                    var objectives = passed
+                        .Where(t => string.Equals(t.Parameter(parameter.Name), value, StringComparison.Ordinal))
+                        .Select(t => context.ObjectiveOf(t))
+                        .OfType<double>()
+                        .ToArray();
+                    return (Value: value, Mean: objectives.Length > 0 ? objectives.Average() : (double?)null, Trials: objectives.Length);
+                })
+                .ToArray();
+
+            var measured = values.Where(v => v.Mean is not null).ToArray();
+            var best = measured.Length < 2 ? null
+                : context.Minimize ? measured.MinBy(v => v.Mean)!.Value
+                : measured.MaxBy(v => v.Mean)!.Value;
+            effects.Add(new ParameterEffect(
+                MarkdownText.Escape(parameter.Name),
+                values
+                    .Select(v => new EffectValue(
+                        MarkdownText.Escape(v.Value),
+                        v.Mean,
+                        ReadableFormat.Number(v.Mean),
+                        v.Trials,
+                        best is not null && string.Equals(v.Value, best, StringComparison.Ordinal)))
+                    .ToArray()));
+        }
+        return [.. effects];
+    }
+
+    /// <summary>
+    /// The transcript's shortlist for quick iteration: faster than the median configuration (and smaller, where
+    /// memory was measured), in leaderboard order.
+    /// </summary>
+    private static (IReadOnlyList<ConfigurationStats> Entries, double? FitTimeMedian, double? MemoryMedian) Shortlist(IReadOnlyList<ConfigurationStats> ranked)
+    {
+        var candidates = ranked.Where(c => c.Objective is not null && c.FitTime is not null).ToArray();
+        if (candidates.Length == 0)
+        {
+            return ([], null, null);
+        }
+
+        var fitMedian = Median(candidates.Select(c => c.FitTime!.Value));
+        var memories = candidates.Select(c => c.PeakMemory).OfType<double>().ToArray();
+        double? memoryMedian = memories.Length > 0 ? Median(memories) : null;
+        var entries = candidates
+            .Where(c => c.FitTime < fitMedian)
+            .Where(c => memoryMedian is null || c.PeakMemory < memoryMedian)
+            .ToArray();
+        return (entries, fitMedian, memoryMedian);
+    }
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    internal static string ConfigurationIdOf(TrialRecord trial)
+    {
+        var hash = trial.TrialId.LastIndexOf('#');
+        return hash >= 0 ? trial.TrialId[..hash] : trial.TrialId;
+    }
+
+    internal static double? MetricOf(TrialRecord trial, string name)
+        => trial.Metrics.TryGetValue(name, out var value) && double.IsFinite(value) ? value : null;
+
+    private static string? MostCommon(IEnumerable<string?> values)
+        => values
+            .Where(v => !string.IsNullOrEmpty(v))
+            .GroupBy(v => v!, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Key)
+            .FirstOrDefault();
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Experiments.Running.Execution.Protocol;
+
+namespace Experiments.Running.Execution;
+
+/// <summary>
+/// Runs one trial inside a worker and turns every way it can end into a result: the worker process survives
+/// anything that can be caught, so the next trial starts without paying start-up again.
+/// </summary>
+internal static class TrialExecutor
+{
+    public static async Task<ResultMessage> ExecuteAsync(
+        ExperimentDefinition experiment,
+        Trial trial,
+        string device,
+        string outputDirectory,
+        Action<WorkerMessage> send,
+        CancellationToken cancellation)
+    {
+        var observer = new ForwardingObserver(send);
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            Directory.CreateDirectory(outputDirectory);
+            var context = new TrialContext(trial, device, outputDirectory, observer, cancellation);
+
+            // Task.Run: a trial that computes synchronously must not hold up the loop that reads cancel messages.
+            var result = await Task.Run(() => experiment.RunAsync(trial, context), CancellationToken.None).ConfigureAwait(false);
+            var elapsed = stopwatch.Elapsed.TotalSeconds;
+
+            if (observer.NonFiniteMetric is { } nonFinite)
+            {
+                return Failed(nonFinite, elapsed, observer);
+            }
+            if (result is null)
+            {
+                return Failed("the trial returned null instead of a TrialResult", elapsed, observer);
+            }
+
+            var metrics = observer.FinalMetrics;
+            foreach (var (name, value) in result.Metrics)
+            {
+                if (!double.IsFinite(value))
+                {
+                    return Failed(NonFiniteMetricException.Describe(name, value, epoch: null), elapsed, observer);
+                }
+                metrics[name] = value;
+            }
+            return new ResultMessage(WorkerTrialStatus.Passed, metrics, null, elapsed);
+        }
+        catch (Exception exception)
+        {
+            return FromException(Unwrap(exception), stopwatch.Elapsed.TotalSeconds, observer, cancellation);
+        }
+    }
+
+    private static ResultMessage FromException(Exception exception, double elapsed, ForwardingObserver observer, CancellationToken cancellation)
+    {
+        if (observer.NonFiniteMetric is { } nonFinite)
+        {
+            return Failed(nonFinite, elapsed, observer);
+        }
+        if (exception is OperationCanceledException && cancellation.IsCancellationRequested)
+        {
+            return new ResultMessage(WorkerTrialStatus.Interrupted, observer.FinalMetrics, "interrupted", elapsed);
+        }
+
+        var reason = exception switch
+        {
+            // The first line names the reason plainly; the full exception follows for the store.
+            OutOfMemoryException => $"out of memory: {exception.Message}\n{exception}",
+            InsufficientExecutionStackException => $"insufficient execution stack (recursion too deep): {exception.Message}\n{exception}",
+            _ => exception.ToString(),
+        };
+        if (exception is OutOfMemoryException)
+        {
+            // Give the next trial its memory back before it starts.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        return Failed(reason, elapsed, observer);
+    }
+
+    private static ResultMessage Failed(string reason, double elapsed, ForwardingObserver observer)
+        => new(WorkerTrialStatus.Failed, observer.FinalMetrics, reason, elapsed);
+
+    private static Exception Unwrap(Exception exception)
+        => exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : exception;
+}

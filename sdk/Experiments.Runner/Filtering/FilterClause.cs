@@ -1,0 +1,24 @@
+namespace Experiments.Running.Filtering;
+
+/// <summary>One <c>&amp;</c>-separated part of a filter.</summary>
+internal abstract record FilterClause
+{
+    public abstract bool Matches(string trialId, IReadOnlyList<string> displayValues);
+}
+
+/// <summary><c>Name=a,b*</c> or <c>Name!=a,b*</c>: the parameter's display value against any of the alternatives.</summary>
+internal sealed record ParameterClause(int ParameterIndex, string ParameterName, bool Negated, IReadOnlyList<GlobPattern> Alternatives) : FilterClause
+{
+    public override bool Matches(string trialId, IReadOnlyList<string> displayValues)
+    {
+        var value = displayValues[ParameterIndex];
+        var any = Alternatives.Any(a => a.IsMatch(value));
+        return any != Negated;
+    }
+}
+
+/// <summary>A clause without <c>=</c>: a glob over the whole trial id (e.g. <c>*#1</c> for the first repeat).</summary>
+internal sealed record TrialIdClause(GlobPattern Pattern) : FilterClause
+{
+    public override bool Matches(string trialId, IReadOnlyList<string> displayValues) => Pattern.IsMatch(trialId);
+}

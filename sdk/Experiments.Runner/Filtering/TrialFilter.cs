@@ -1,0 +1,125 @@
+using Experiments.Results;
+
+namespace Experiments.Running.Filtering;
+
+/// <summary>
+/// Selects trials by parameter values. Syntax: clauses joined by <c>&amp;</c>, all of which must match. A clause is
+/// <c>Name=pattern</c> or <c>Name!=pattern</c>, where Name is a parameter's name or key (case-insensitive) and the
+/// pattern is one or more <c>,</c>-separated alternatives with <c>*</c> wildcards, compared with the value as it
+/// appears in trial ids; a clause without <c>=</c> is a glob over the trial id.
+/// Example: <c>Arch=convnext*,resnet18&amp;Resize!=pad&amp;*#1</c>.
+/// </summary>
+public sealed class TrialFilter
+{
+    /// <summary>The help text of <c>--filter</c>; kept next to the parser so the two agree.</summary>
+    public const string Syntax =
+        "Select trials: clauses joined by '&', each 'Name=pattern' or 'Name!=pattern' where Name is a parameter "
+        + "name or key (case-insensitive) and pattern has '*' wildcards and ',' alternatives; a clause without '=' "
+        + "matches the trial id as a glob. Example: \"Arch=convnext*,resnet18&Resize!=pad&*#1\".";
+
+    private readonly IReadOnlyList<FilterClause> _clauses;
+
+    private TrialFilter(string text, IReadOnlyList<FilterClause> clauses)
+    {
+        Text = text;
+        _clauses = clauses;
+    }
+
+    /// <summary>Matches every trial.</summary>
+    public static TrialFilter All { get; } = new(string.Empty, Array.Empty<FilterClause>());
+
+    public string Text { get; }
+
+    public bool IsEmpty => _clauses.Count == 0;
+
+    /// <summary>Parses <paramref name="text"/> against the experiment's parameters; throws <see cref="FilterException"/>.</summary>
+    public static TrialFilter Parse(string? text, IReadOnlyList<ParameterDefinition> parameters)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return All;
+        }
+
+        var clauses = new List<FilterClause>();
+        foreach (var rawClause in text.Split('&'))
+        {
+            var clause = rawClause.Trim();
+            if (clause.Length == 0)
+            {
+                throw new FilterException($"Filter '{text}' has an empty clause (two '&' in a row or a trailing '&').");
+            }
+            clauses.Add(ParseClause(clause, parameters));
+        }
+        return new TrialFilter(text.Trim(), clauses);
+    }
+
+    public bool Matches(Trial trial)
+        => Matches(trial.Id, trial.Parameters.Select(p => p.Display).ToArray());
+
+    public bool Matches(TrialRecord record)
+        => Matches(record.TrialId, record.Parameters.Select(p => p.Value).ToArray());
+
+    private bool Matches(string trialId, IReadOnlyList<string> displayValues)
+    {
+        foreach (var clause in _clauses)
+        {
+            if (!clause.Matches(trialId, displayValues))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static FilterClause ParseClause(string clause, IReadOnlyList<ParameterDefinition> parameters)
+    {
+        var equals = clause.IndexOf('=');
+        if (equals < 0)
+        {
+            return new TrialIdClause(new GlobPattern(clause));
+        }
+
+        var negated = equals > 0 && clause[equals - 1] == '!';
+        var name = clause[..(negated ? equals - 1 : equals)].Trim();
+        var pattern = clause[(equals + 1)..].Trim();
+        if (name.Length == 0)
+        {
+            throw new FilterException($"Filter clause '{clause}' has no parameter name before '='.");
+        }
+
+        var index = IndexOfParameter(name, parameters);
+        if (index < 0)
+        {
+            throw new FilterException(
+                $"Unknown parameter '{name}' in filter clause '{clause}'. Parameters: {Describe(parameters)}.");
+        }
+
+        var alternatives = pattern.Split(',').Select(a => a.Trim()).ToArray();
+        if (alternatives.Any(a => a.Length == 0))
+        {
+            throw new FilterException($"Filter clause '{clause}' has an empty value; write e.g. '{name}=value' or '{name}=a,b*'.");
+        }
+        return new ParameterClause(index, parameters[index].Name, negated, alternatives.Select(a => new GlobPattern(a)).ToArray());
+    }
+
+    private static int IndexOfParameter(string name, IReadOnlyList<ParameterDefinition> parameters)
+    {
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (string.Equals(parameters[i].Name, name, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(parameters[i].Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static string Describe(IReadOnlyList<ParameterDefinition> parameters)
+        => parameters.Count == 0
+            ? "(none)"
+            : string.Join(", ", parameters.Select(p =>
+                string.Equals(p.Name, p.Key, StringComparison.OrdinalIgnoreCase) ? p.Name : $"{p.Name} ({p.Key})"));
+
+    public override string ToString() => Text;
+}

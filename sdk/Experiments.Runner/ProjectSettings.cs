@@ -1,0 +1,83 @@
+using System.Reflection;
+using Experiments.Results;
+
+namespace Experiments.Running;
+
+/// <summary>
+/// Where a project's results and reports live and which build is running, read from the entry assembly: the
+/// MSBuild SDK stamps <c>[assembly: AssemblyMetadata("Experiments.…", …)]</c> and embeds the user's report template.
+/// </summary>
+internal sealed record ProjectSettings(
+    string ProjectDirectory,
+    string StorePath,
+    string ReportDirectory,
+    string? ReportTemplate,
+    BuildIdentity Build,
+    string? EntryAssemblyPath)
+{
+    public const string ProjectDirectoryKey = "Experiments.ProjectDirectory";
+    public const string StorePathKey = "Experiments.StorePath";
+    public const string ReportDirectoryKey = "Experiments.ReportDirectory";
+    public const string ReportTemplateResource = "Experiments.ReportTemplate.sbn";
+
+    /// <summary>The default store location, relative to the project directory.</summary>
+    public const string DefaultStoreRelativePath = ".experiments/results.db";
+
+    public const string DefaultReportFolder = "reports";
+
+    public static ProjectSettings FromEntryAssembly() => FromAssembly(Assembly.GetEntryAssembly());
+
+    public static ProjectSettings FromAssembly(Assembly? assembly)
+    {
+        var metadata = assembly?.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Where(a => a.Value is { Length: > 0 })
+            .GroupBy(a => a.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last().Value!, StringComparer.Ordinal)
+            ?? new Dictionary<string, string>();
+
+        var project = Path.GetFullPath(metadata.GetValueOrDefault(ProjectDirectoryKey) ?? Directory.GetCurrentDirectory());
+        var store = Resolve(project, metadata.GetValueOrDefault(StorePathKey) ?? DefaultStoreRelativePath);
+        var reports = Resolve(project, metadata.GetValueOrDefault(ReportDirectoryKey) ?? DefaultReportFolder);
+        return new ProjectSettings(project, store, reports, ReadTemplate(assembly), BuildOf(assembly), assembly?.Location);
+    }
+
+    /// <summary>Applies <c>--store</c> / <c>--output</c>; relative paths are taken from the current directory, like any CLI path.</summary>
+    public ProjectSettings WithOverrides(string? storePath, string? reportDirectory) => this with
+    {
+        StorePath = storePath is { Length: > 0 } ? Path.GetFullPath(storePath) : StorePath,
+        ReportDirectory = reportDirectory is { Length: > 0 } ? Path.GetFullPath(reportDirectory) : ReportDirectory,
+    };
+
+    /// <summary>Per-trial artifact folders live next to the store, so one project keeps its results in one place.</summary>
+    public string ArtifactsDirectory => Path.Combine(Path.GetDirectoryName(StorePath) ?? ProjectDirectory, "artifacts");
+
+    private static string Resolve(string project, string path) => Path.GetFullPath(Path.Combine(project, path));
+
+    private static string? ReadTemplate(Assembly? assembly)
+    {
+        using var stream = assembly?.GetManifestResourceStream(ReportTemplateResource);
+        if (stream is null)
+        {
+            return null;
+        }
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// The module version id changes with every compilation that changes the code, so it tells builds apart even when
+    /// the version number does not; the informational version carries the source revision when SourceLink sets it.
+    /// </summary>
+    private static BuildIdentity BuildOf(Assembly? assembly)
+    {
+        if (assembly is null)
+        {
+            return new BuildIdentity("unknown", "unknown");
+        }
+        var buildId = assembly.ManifestModule.ModuleVersionId.ToString("N")[..8];
+        var revision = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString()
+            ?? "unknown";
+        return new BuildIdentity(buildId, revision);
+    }
+}
