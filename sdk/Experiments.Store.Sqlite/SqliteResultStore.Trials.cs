@@ -26,8 +26,8 @@ public sealed partial class SqliteResultStore
     private static readonly string ClaimFailedSql = ClaimSql(rerunPassed: false);
     private static readonly string ClaimFailedOrPassedSql = ClaimSql(rerunPassed: true);
 
-    /// <summary>The running attempt of a trial as last seen, to record it in the history when it is given up.</summary>
-    private sealed record RunningAttempt(string Experiment, string TrialId, string Status, long Attempt, string? Worker, long? StartedAt, long? HeartbeatAt);
+    /// <summary>A trial's attempt as last read, to record it in the history when it is given up.</summary>
+    private sealed record AttemptState(string Experiment, string TrialId, string Status, long Attempt, string? Worker, long? StartedAt, long? HeartbeatAt);
 
     public void Register(ExperimentInfo experiment, IEnumerable<PlannedTrial> trials)
     {
@@ -68,7 +68,6 @@ public sealed partial class SqliteResultStore
                 insert.ExecuteNonQuery();
             }
             transaction.Commit();
-            return 0;
         });
     }
 
@@ -86,30 +85,27 @@ public sealed partial class SqliteResultStore
 
             // The write lock from the start: the read and the update see the same row.
             using var transaction = connection.BeginTransaction(deferred: false);
-            var seen = ReadRunningAttempts(connection, transaction, "experiment = @experiment AND trial_id = @trial_id",
+            var seen = ReadAttemptStates(connection, transaction, "experiment = @experiment AND trial_id = @trial_id",
                 ("@experiment", experiment), ("@trial_id", trialId)).SingleOrDefault();
             if (seen is null)
             {
                 return null;
             }
 
-            var claimed = connection.Command(transaction, rerunPassed ? ClaimFailedOrPassedSql : ClaimFailedSql,
+            using var claim = connection.Command(transaction, rerunPassed ? ClaimFailedOrPassedSql : ClaimFailedSql,
                 ("@experiment", experiment), ("@trial_id", trialId), ("@seen_attempt", seen.Attempt),
                 ("@worker", worker.ToString()), ("@now", now), ("@sweep_start", Db.ToMs(sweepStart)),
                 ("@stale_before", staleBefore));
-            using (claimed)
+            if (claim.ExecuteScalar() is not long attempt)
             {
-                if (claimed.ExecuteScalar() is not long attempt)
-                {
-                    return null;
-                }
-                if (seen.Status == "running")
-                {
-                    RecordAbandoned(connection, transaction, seen, $"Abandoned: no heartbeat from worker {seen.Worker} since {Iso(seen.HeartbeatAt)}.");
-                }
-                transaction.Commit();
-                return (int)attempt;
+                return null;
             }
+            if (seen.Status == "running")
+            {
+                RecordAbandoned(connection, transaction, seen, $"Abandoned: no heartbeat from worker {seen.Worker} since {Iso(seen.HeartbeatAt)}.");
+            }
+            transaction.Commit();
+            return (int)attempt;
         });
     }
 
@@ -136,7 +132,6 @@ public sealed partial class SqliteResultStore
                 update.ExecuteNonQuery();
             }
             transaction.Commit();
-            return 0;
         });
     }
 
@@ -214,7 +209,7 @@ public sealed partial class SqliteResultStore
     public int ReleaseAbandoned(Func<WorkerIdentity, bool> isAlive)
     {
         ArgumentNullException.ThrowIfNull(isAlive);
-        var running = Use(connection => ReadRunningAttempts(connection, null, "status = 'running'"));
+        var running = Use(connection => ReadAttemptStates(connection, null, "status = 'running'"));
         if (running.Count == 0)
         {
             return 0;
@@ -254,23 +249,23 @@ public sealed partial class SqliteResultStore
         });
     }
 
-    private static List<RunningAttempt> ReadRunningAttempts(SqliteConnection connection, SqliteTransaction? transaction,
+    private static List<AttemptState> ReadAttemptStates(SqliteConnection connection, SqliteTransaction? transaction,
         string where, params (string, object?)[] parameters)
     {
         using var command = connection.Command(transaction,
             $"SELECT experiment, trial_id, status, attempt, worker, started_at, heartbeat_at FROM trials WHERE {where}", parameters);
         using var reader = command.ExecuteReader();
-        var attempts = new List<RunningAttempt>();
+        var attempts = new List<AttemptState>();
         while (reader.Read())
         {
-            attempts.Add(new RunningAttempt(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
+            attempts.Add(new AttemptState(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
                 reader.ReadText(4), reader.ReadLong(5), reader.ReadLong(6)));
         }
         return attempts;
     }
 
     /// <summary>History row for an attempt that ended without reporting: interrupted at its last heartbeat.</summary>
-    private static void RecordAbandoned(SqliteConnection connection, SqliteTransaction transaction, RunningAttempt attempt, string error)
+    private static void RecordAbandoned(SqliteConnection connection, SqliteTransaction transaction, AttemptState attempt, string error)
         => connection.Execute(transaction, """
             INSERT INTO attempts (experiment, trial_id, attempt, worker, status, started_at, finished_at, error)
             VALUES (@experiment, @trial_id, @attempt, @worker, 'interrupted', @started_at, @finished_at, @error)

@@ -101,6 +101,12 @@ public sealed partial class SqliteResultStore : IResultStore
         }
     }
 
+    private void Use(Action<SqliteConnection> operation) => Use(connection =>
+    {
+        operation(connection);
+        return true;
+    });
+
     private InvalidOperationException Failure(Exception e) => new($"Results store '{FilePath}': {e.Message}", e);
 
     public void Dispose()

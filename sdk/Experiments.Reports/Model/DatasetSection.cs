@@ -2,7 +2,7 @@ namespace Experiments.Reports.Model;
 
 /// <summary>
 /// The results of one dataset (or of the whole experiment when it has no dataset parameter): leaderboard, score
-/// table, families, parameter effects and the fast shortlist.
+/// table, families, Pareto front, parameter effects and the fast shortlist.
 /// </summary>
 public sealed record DatasetSection(
     string? Dataset,
@@ -13,6 +13,7 @@ public sealed record DatasetSection(
     IReadOnlyList<LeaderboardEntry> ScoreTop,
     string ScoreUncertainty,
     IReadOnlyList<FamilySummary> Families,
+    IReadOnlyList<LeaderboardEntry> ParetoFront,
     IReadOnlyList<ParameterEffect> Effects,
     IReadOnlyList<LeaderboardEntry> Shortlist,
     bool ShortlistUsesMemory,

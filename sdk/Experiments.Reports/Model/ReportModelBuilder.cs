@@ -63,7 +63,7 @@ internal static class ReportModelBuilder
                     t.Error is { Length: > 0 } error ? MarkdownText.FirstLine(error) : "(no error recorded)"))
                 .ToArray(),
             EpochMetrics: input.EpochMetrics
-                .Select(m => new EpochPoint(m.TrialId, m.Attempt, m.Epoch, m.Name, m.Value))
+                .Select(m => new EpochPoint(MarkdownText.Escape(m.TrialId), m.Attempt, m.Epoch, MarkdownText.Escape(m.Name), m.Value))
                 .ToArray());
     }
 
@@ -196,6 +196,7 @@ internal static class ReportModelBuilder
             ScoreTop: byScore.Take(ScoreTableSize).Select(c => entries[c]).ToArray(),
             ScoreUncertainty: UncertaintySentence(byScore.Select(c => c.Score!).ToArray()),
             Families: context.FamilyParameter is null ? [] : Families(leaderboard),
+            ParetoFront: ParetoFront(context, ranked).Select(c => entries[c]).ToArray(),
             Effects: Effects(context, passed),
             Shortlist: shortlist.Entries.Select(c => entries[c]).ToArray(),
             ShortlistUsesMemory: shortlist.MemoryMedian is not null,
@@ -299,6 +300,22 @@ internal static class ReportModelBuilder
                     .ToArray()));
         }
         return [.. effects];
+    }
+
+    /// <summary>
+    /// Configurations no other one beats on both the objective (mean) and fit time: the trade-off curve, fastest first.
+    /// </summary>
+    internal static IReadOnlyList<ConfigurationStats> ParetoFront(SweepContext context, IReadOnlyList<ConfigurationStats> ranked)
+    {
+        var candidates = ranked.Where(c => c.Objective is not null && c.FitTime is not null).ToArray();
+        double Quality(ConfigurationStats c) => context.Minimize ? c.Objective!.Mean : -c.Objective!.Mean;
+        bool Dominates(ConfigurationStats a, ConfigurationStats b)
+            => Quality(a) <= Quality(b) && a.FitTime <= b.FitTime && (Quality(a) < Quality(b) || a.FitTime < b.FitTime);
+        return candidates
+            .Where(c => !candidates.Any(other => Dominates(other, c)))
+            .OrderBy(c => c.FitTime)
+            .ThenBy(c => Quality(c))
+            .ToArray();
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public sealed class TrialResult
     public IReadOnlyDictionary<string, double> Metrics => _metrics;
 
     /// <summary>A passed trial with the given final metrics.</summary>
-    public static TrialResult Success(params (string Name, double Value)[] metrics)
+    public static TrialResult Success([MetricName] params (string Name, double Value)[] metrics)
     {
         var result = new TrialResult(new Dictionary<string, double>(StringComparer.Ordinal));
         foreach (var (name, value) in metrics)

@@ -1,0 +1,281 @@
+using Experiments.Reports.Model;
+using Experiments.Reports.Tests.Fixtures;
+using Experiments.Results;
+using static Experiments.Reports.Tests.Fixtures.SmallSweep;
+
+namespace Experiments.Reports.Tests;
+
+public sealed class ReportModelTests
+{
+    [Fact]
+    public void Minimize_ranks_the_lowest_mean_first()
+    {
+        var model = ReportModel.Build(Input(Experiment(Goal.Minimize),
+            Passed("a", 1, 0.30), Passed("b", 1, 0.10), Passed("c", 1, 0.20)));
+
+        Assert.Equal(["b", "c", "a"], model.Sections.Single().Leaderboard.Select(e => e.Configuration));
+        Assert.Equal([1, 2, 3], model.Sections.Single().Leaderboard.Select(e => e.Rank));
+        Assert.True(model.HasScore);
+    }
+
+    [Fact]
+    public void Maximize_ranks_the_highest_mean_first_and_has_no_score()
+    {
+        var model = ReportModel.Build(Input(Experiment(Goal.Maximize, "accuracy"),
+            Passed("a", 1, 0.30, objectiveName: "accuracy"),
+            Passed("b", 1, 0.10, objectiveName: "accuracy"),
+            Passed("c", 1, 0.20, objectiveName: "accuracy")));
+
+        var section = model.Sections.Single();
+        Assert.Equal(["a", "c", "b"], section.Leaderboard.Select(e => e.Configuration));
+        Assert.False(model.HasScore);
+        Assert.Empty(section.ScoreTop);
+        Assert.Equal("higher", model.Experiment.Better);
+    }
+
+    [Fact]
+    public void Mean_and_sample_standard_deviation_over_repeats()
+    {
+        var model = ReportModel.Build(Input(Experiment(repeats: 4),
+            Passed("a", 1, 1), Passed("a", 2, 2), Passed("a", 3, 3), Passed("a", 4, 4)));
+
+        var entry = model.Sections.Single().Leaderboard.Single();
+        Assert.Equal(2.5, entry.Objective!.Value, 12);
+        Assert.Equal(Math.Sqrt(5.0 / 3.0), entry.ObjectiveStd!.Value, 12);
+        // 95 % interval: mean ± t(0.975, 3) · s / √4, t = 3.182446.
+        Assert.Equal(2.5 - 3.182446305 * Math.Sqrt(5.0 / 3.0) / 2, entry.ObjectiveLow!.Value, 6);
+        Assert.Equal(4, entry.Runs);
+        Assert.Equal("2.500 ± 1.291", entry.ObjectiveText);
+    }
+
+    [Fact]
+    public void Score_is_objective_times_fit_time_plus_constant_averaged_over_repeats()
+    {
+        var model = ReportModel.Build(Input(Experiment(),
+            Passed("a", 1, 0.1, fitTime: 20), Passed("a", 2, 0.2, fitTime: 40),
+            Passed("b", 1, 0.05, fitTime: 400)));
+
+        var section = model.Sections.Single();
+        var a = section.Leaderboard.Single(e => e.Configuration == "a");
+        Assert.Equal((0.1 * 100 + 0.2 * 120) / 2, a.Score!.Value, 12);
+        Assert.Equal(30, a.FitTime!.Value, 12);
+        // b has the better loss (rank 1) but the worse score (0.05 × 480 = 24 > 17).
+        Assert.Equal(["b", "a"], section.Leaderboard.Select(e => e.Configuration));
+        Assert.Equal(["a", "b"], section.ScoreTop.Select(e => e.Configuration));
+        Assert.Equal([1, 2], section.ScoreTop.Select(e => e.ScoreRank));
+    }
+
+    [Fact]
+    public void Entries_whose_interval_overlaps_the_leaders_are_marked_as_noise()
+    {
+        var model = ReportModel.Build(Input(Experiment(),
+            // a: 0.100 ± small; b overlaps a; c is far away.
+            Passed("a", 1, 0.100), Passed("a", 2, 0.104), Passed("a", 3, 0.096),
+            Passed("b", 1, 0.103), Passed("b", 2, 0.108), Passed("b", 3, 0.098),
+            Passed("c", 1, 0.300), Passed("c", 2, 0.305), Passed("c", 3, 0.296)));
+
+        var section = model.Sections.Single();
+        var (a, b, c) = (section.Leaderboard[0], section.Leaderboard[1], section.Leaderboard[2]);
+        Assert.Equal(("a", "b", "c"), (a.Configuration, b.Configuration, c.Configuration));
+        Assert.False(a.WithinNoise);
+        Assert.True(b.WithinNoise);
+        Assert.Equal("≈ within noise of #1", b.Note);
+        Assert.False(c.WithinNoise);
+        Assert.Equal(string.Empty, c.Note);
+        Assert.StartsWith("1 of the 2 other configurations is statistically indistinguishable from #1", section.Uncertainty);
+    }
+
+    [Fact]
+    public void A_clear_leader_is_said_to_be_beyond_the_noise()
+    {
+        var model = ReportModel.Build(Input(Experiment(),
+            Passed("a", 1, 0.10), Passed("a", 2, 0.11),
+            Passed("b", 1, 0.50), Passed("b", 2, 0.51)));
+
+        Assert.Contains("beyond the noise", model.Sections.Single().Uncertainty);
+        Assert.DoesNotContain(model.Sections.Single().Leaderboard, e => e.WithinNoise);
+    }
+
+    [Fact]
+    public void Single_runs_have_no_interval_and_the_report_says_so()
+    {
+        var model = ReportModel.Build(Input(Experiment(repeats: 1),
+            Passed("a", 1, 0.10), Passed("b", 1, 0.11)));
+
+        var section = model.Sections.Single();
+        Assert.Contains("no confidence interval is available", section.Uncertainty);
+        Assert.All(section.Leaderboard, e => Assert.Null(e.ObjectiveLow));
+        Assert.All(section.Leaderboard, e => Assert.False(e.WithinNoise));
+        Assert.Equal("0.1000", section.Leaderboard[0].ObjectiveText);
+    }
+
+    [Fact]
+    public void A_single_run_among_repeated_entries_is_noted()
+    {
+        var model = ReportModel.Build(Input(Experiment(),
+            Passed("a", 1, 0.10), Passed("a", 2, 0.11), Passed("b", 1, 0.2)));
+
+        var b = model.Sections.Single().Leaderboard.Single(e => e.Configuration == "b");
+        Assert.Equal("1 run, no interval", b.Note);
+        Assert.Contains("1 configuration has a single passed run", model.Sections.Single().Uncertainty);
+    }
+
+    [Fact]
+    public void Family_metadata_adds_families_grouped_by_best_entry()
+    {
+        var model = ReportModel.Build(SyntheticSweep.Create());
+
+        Assert.True(model.HasFamily);
+        var pets = model.Sections.First();
+        Assert.Equal(["convnext", "vit", "resnet-d", "resnet"], pets.Families.Select(f => f.Family));
+        Assert.Equal("convnext", pets.Leaderboard[0].Family);
+        Assert.Equal("convnext_tiny", pets.Leaderboard[0].Model);
+        Assert.Equal(2, pets.Families[0].Configurations);
+    }
+
+    [Fact]
+    public void Without_family_metadata_there_is_no_family()
+    {
+        var model = ReportModel.Build(Input(Experiment(), Passed("a", 1, 0.1)));
+
+        Assert.False(model.HasFamily);
+        Assert.Empty(model.Sections.Single().Families);
+    }
+
+    [Fact]
+    public void A_dataset_parameter_splits_the_report_per_dataset_value()
+    {
+        var model = ReportModel.Build(SyntheticSweep.Create());
+
+        Assert.True(model.PerDataset);
+        Assert.Equal(["Dataset: pets", "Dataset: planet"], model.Sections.Select(s => s.Heading));
+        // The dataset is the section, not part of each configuration's label, nor an effect.
+        Assert.All(model.Sections.SelectMany(s => s.Leaderboard), e => Assert.DoesNotContain("pets", e.Configuration));
+        Assert.All(model.Sections, s => Assert.Equal(["Arch", "LearningRate"], s.Effects.Select(e => e.Name)));
+    }
+
+    [Fact]
+    public void Dataset_parameter_is_found_whatever_its_case()
+    {
+        var experiment = Experiment(parameters:
+        [
+            new ParameterDefinition("DATASET", "ds", "string", true, ["x", "y"]),
+            new ParameterDefinition("Model", "model", "string", true, ["a", "b"]),
+        ]);
+        var model = ReportModel.Build(Input(experiment,
+            Passed("", 1, 0.1, parameters: [new("DATASET", "x"), new("Model", "a")]),
+            Passed("", 1, 0.2, parameters: [new("DATASET", "y"), new("Model", "b")])));
+
+        Assert.Equal(["x", "y"], model.Sections.Select(s => s.Dataset));
+        Assert.Equal("a", model.Sections[0].Leaderboard.Single().Configuration);
+    }
+
+    [Fact]
+    public void Parameter_effects_give_the_mean_per_value_and_mark_the_best()
+    {
+        var experiment = Experiment(parameters:
+        [
+            new ParameterDefinition("Model", "model", "string", true, ["a", "b"]),
+            new ParameterDefinition("LearningRate", "lr", "double", false, ["0.1", "0.2", "0.3"]),
+            new ParameterDefinition("Fixed", "fixed", "int", false, ["1"]),
+        ]);
+        TrialRecord Run(string model, string lr, double loss)
+            => Passed("", 1, loss, parameters: [new("Model", model), new("LearningRate", lr), new("Fixed", "1")]);
+        var built = ReportModel.Build(Input(experiment,
+            Run("a", "0.1", 0.4), Run("b", "0.1", 0.2), Run("a", "0.2", 0.1), Run("b", "0.2", 0.3)));
+
+        var effects = built.Sections.Single().Effects;
+        Assert.Equal(["Model", "LearningRate"], effects.Select(e => e.Name));
+        var lr = effects[1].Values;
+        Assert.Equal(["0.1", "0.2", "0.3"], lr.Select(v => v.Value));
+        Assert.Equal([0.3, 0.2], lr.Take(2).Select(v => Math.Round(v.Mean!.Value, 12)));
+        Assert.Equal([2, 2, 0], lr.Select(v => v.Trials));
+        Assert.Equal([false, true, false], lr.Select(v => v.Best));
+        Assert.Equal("—", lr[2].MeanText);
+        Assert.Equal("a/lr=0.1/fixed=1", built.Sections.Single().Leaderboard.Last().Configuration);
+    }
+
+    [Fact]
+    public void Shortlist_keeps_configurations_faster_and_smaller_than_the_median()
+    {
+        const double MiB = 1024 * 1024;
+        var experiment = Experiment(parameters: [new ParameterDefinition("Model", "model", "string", true, ["a", "b", "c", "d"])]);
+        var model = ReportModel.Build(Input(experiment,
+            Passed("a", 1, 0.40, fitTime: 10, peakMemory: 100 * MiB),
+            Passed("b", 1, 0.10, fitTime: 50, peakMemory: 100 * MiB),
+            Passed("c", 1, 0.30, fitTime: 12, peakMemory: 900 * MiB),
+            Passed("d", 1, 0.20, fitTime: 11, peakMemory: 200 * MiB)));
+
+        var section = model.Sections.Single();
+        // Fit median 11.5 s: a, d are faster; memory median 150 MiB: only a is also smaller.
+        Assert.True(section.ShortlistUsesMemory);
+        Assert.Equal(["a"], section.Shortlist.Select(e => e.Configuration));
+        Assert.Equal("11.5 s", section.FitTimeMedianText);
+        Assert.Equal("150.0 MiB", section.MemoryMedianText);
+    }
+
+    [Fact]
+    public void Pareto_front_keeps_undominated_configurations_fastest_first()
+    {
+        var experiment = Experiment(parameters: [new ParameterDefinition("Model", "model", "string", true, ["a", "b", "c", "d"])]);
+        var model = ReportModel.Build(Input(experiment,
+            Passed("a", 1, 0.10, fitTime: 50),
+            Passed("b", 1, 0.20, fitTime: 10),
+            Passed("c", 1, 0.30, fitTime: 20),
+            Passed("d", 1, 0.15, fitTime: 30)));
+
+        // c is slower and worse than b; the others each win for some time budget.
+        Assert.Equal(["b", "d", "a"], model.Sections.Single().ParetoFront.Select(e => e.Configuration));
+    }
+
+    [Fact]
+    public void Shortlist_without_memory_uses_fit_time_only_sorted_by_objective()
+    {
+        var experiment = Experiment(parameters: [new ParameterDefinition("Model", "model", "string", true, ["a", "b", "c", "d"])]);
+        var model = ReportModel.Build(Input(experiment,
+            Passed("a", 1, 0.40, fitTime: 10), Passed("b", 1, 0.10, fitTime: 50),
+            Passed("c", 1, 0.30, fitTime: 12), Passed("d", 1, 0.20, fitTime: 11)));
+
+        var section = model.Sections.Single();
+        Assert.False(section.ShortlistUsesMemory);
+        Assert.Equal(["d", "a"], section.Shortlist.Select(e => e.Configuration));
+    }
+
+    [Fact]
+    public void Passed_trials_from_several_builds_are_counted()
+    {
+        var model = ReportModel.Build(SyntheticSweep.Create());
+
+        Assert.True(model.MixedBuilds);
+        Assert.Equal(["mvid-a1f3", "mvid-b2c4"], model.Builds.Select(b => b.BuildId));
+        Assert.Equal(model.Runs.Passed, model.Builds.Sum(b => b.Trials));
+
+        var single = ReportModel.Build(Input(Experiment(), Passed("a", 1, 0.1), Passed("b", 1, 0.2)));
+        Assert.False(single.MixedBuilds);
+    }
+
+    [Fact]
+    public void Counts_statuses_compute_time_and_failures()
+    {
+        var model = ReportModel.Build(SyntheticSweep.Create());
+
+        Assert.Equal(42, model.Runs.Total);
+        Assert.Equal((35, 3, 2, 1, 1), (model.Runs.Passed, model.Runs.Failed, model.Runs.Pending, model.Runs.Running, model.Runs.Interrupted));
+        Assert.Equal(3, model.Failed.Count);
+        var oom = model.Failed.Single(f => f.TrialId == "pets/resnet18/lr=0.008#3");
+        Assert.Equal(@"CUDA out of memory \| tried to allocate 2.00 GiB", oom.Reason);
+        Assert.Equal(2, oom.Attempt);
+        Assert.Equal("29m 59s", model.Runs.ComputeText);
+    }
+
+    [Fact]
+    public void Passed_trials_without_the_objective_come_last_without_a_value()
+    {
+        var trial = Passed("a", 1, 0.1, objectiveName: "other");
+        var model = ReportModel.Build(Input(Experiment(), trial, Passed("b", 1, 0.5)));
+
+        var leaderboard = model.Sections.Single().Leaderboard;
+        Assert.Equal(["b", "a"], leaderboard.Select(e => e.Configuration));
+        Assert.Equal("—", leaderboard[1].ObjectiveText);
+    }
+}
