@@ -33,7 +33,8 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
         var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownNames.Experiment,
-                static (node, _) => node is ClassDeclarationSyntax,
+                // Records are matched too, only to be told they are not supported (EXP017) instead of ignored.
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 ExperimentParser.Parse)
             .WithTrackingName(TrackingNames.Declarations);
 
@@ -61,7 +62,9 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
             }
             if (experiment.Emit)
             {
-                output.AddSource($"{experiment.Model.TypeName}.Experiments.g.cs", ExperimentEmitter.Emit(experiment));
+                // Namespace-qualified: two experiments may share a class name in different namespaces, and a hint
+                // name used twice makes AddSource throw.
+                output.AddSource($"{experiment.Model.HintName}.Experiments.g.cs", ExperimentEmitter.Emit(experiment));
             }
         });
 
@@ -101,15 +104,16 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
         var diagnostics = new List<DiagnosticInfo>();
         var budget = model.MaxTrials > 0 ? model.MaxTrials : options.DefaultMaxTrials;
         var combinations = MatrixExpander.Product(model.Parameters);
-        long removed = 0;
-        if (combinations * model.Repeats > budget && (model.Rules.Count == 0 || combinations > MatrixExpander.MaxEnumerated))
+        var unruled = MatrixExpander.Multiply(combinations, model.Repeats);
+        if (unruled > budget && (combinations >= MatrixExpander.Saturated || !MatrixExpander.CanCountQuickly(model.Parameters, model.Rules)))
         {
-            // Rules can only shrink the matrix; without rules (or too large to walk) the product decides.
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OverBudget, model.BudgetLocation, model.Name, combinations * model.Repeats, budget));
-            return new ExpandedExperiment(model, 0, combinations * model.Repeats, diagnostics.ToEquatableArray());
+            // Rules can only shrink the matrix, but counting what they remove would take too long (or the product is
+            // astronomically large): the product decides. (Within budget the count is bounded by the budget.)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OverBudget, model.BudgetLocation, model.Name, unruled, budget));
+            return new ExpandedExperiment(model, 0, unruled, diagnostics.ToEquatableArray());
         }
-        removed = MatrixExpander.CountRemoved(model.Parameters, model.Rules);
-        var size = (combinations - removed) * model.Repeats;
+        var removed = MatrixExpander.CountRemoved(model.Parameters, model.Rules);
+        var size = MatrixExpander.Multiply(combinations - removed, model.Repeats);
         if (removed == combinations)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoTrialsLeft, model.NameLocation, model.Name, combinations));

@@ -99,4 +99,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DuplicateExperimentName = Error(
         DiagnosticIds.DuplicateExperimentName, "Duplicate experiment name",
         "Another experiment in this assembly is already named '{0}'", Declaration);
+
+    public static readonly DiagnosticDescriptor ReservedMemberName = Error(
+        DiagnosticIds.ReservedMemberName, "Member name is reserved for generated code",
+        "'{0}' is a member the generator adds to experiment '{1}': rename it", Declaration);
 }

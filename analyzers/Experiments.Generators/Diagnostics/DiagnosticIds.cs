@@ -11,6 +11,7 @@ internal static class DiagnosticIds
     public const string MissingRunMethod = "EXP013";
     public const string NoParameterlessConstructor = "EXP019";
     public const string MultipleValueSources = "EXP018";
+    public const string ReservedMemberName = "EXP022";
 
     // Values
     public const string EmptyValues = "EXP003";

@@ -68,7 +68,9 @@ internal static class ExperimentEmitter
             writer.Line($"new({Literal(parameter.Name)}, {Literal(parameter.Key)}, {Literal(parameter.TypeName.Replace("global::", ""))}, {(parameter.BareInId ? "true" : "false")}, new string[] {{ {string.Join(", ", parameter.Displays.Select(Literal))} }}{Metadata(parameter)}),");
         }
         writer.Outdent().Line("},")
-            .Line($"rules: new string[] {{ {string.Join(", ", model.RuleTexts.Select(Literal))} }})")
+            .Line(model.RuleTexts.Count == 0
+                ? "rules: global::System.Array.Empty<string>())"
+                : $"rules: new string[] {{ {string.Join(", ", model.RuleTexts.Select(Literal))} }})")
             .Outdent().Outdent().Line("{").Line("}").Line();
 
         // Enumeration: repeat-major, then the parameters in declaration order (last one fastest).
@@ -92,7 +94,7 @@ internal static class ExperimentEmitter
         writer.Line("private static object Value(int parameter, int value) => parameter switch").Line("{").Indent();
         for (var p = 0; p < parameters.Count; p++)
         {
-            writer.Line($"{p} => s_values{p}[value],");
+            writer.Line($"{p} => (object)s_values{p}[value],");
         }
         writer.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(parameter)),");
         writer.Outdent().Line("};").Line();

@@ -21,7 +21,9 @@ internal static class Sampling
             var value = logarithmic
                 ? Math.Exp(Math.Log(min) + (u * (Math.Log(max) - Math.Log(min))))
                 : min + (u * (max - min));
-            values.Add(RoundSignificant(value, digits));
+            // Rounding to the kept digits may step past a bound that has more digits (0.123456 → 0.123): clamp, so
+            // every sample stays inside the declared range.
+            values.Add(Math.Min(max, Math.Max(min, RoundSignificant(value, digits))));
         }
         return values.ToList();
     }

@@ -26,6 +26,9 @@ internal sealed record ExperimentModel(
     LocationInfo? BudgetLocation)
 {
     public string FullyQualifiedName => Namespace is null ? $"global::{TypeName}" : $"global::{Namespace}.{TypeName}";
+
+    /// <summary>Unique per type in a compilation: the namespace-qualified type name.</summary>
+    public string HintName => Namespace is null ? TypeName : $"{Namespace}.{TypeName}";
 }
 
 /// <summary>

@@ -17,7 +17,9 @@ internal static class ConstantConverter
     public static bool TryConvert(TypedConstant constant, ITypeSymbol target, out string literal, out string display)
     {
         literal = display = "";
-        if (constant.Kind == TypedConstantKind.Error || constant.IsNull || constant.Type is null)
+        // Arrays ([Values(new int[] { 1, 2 })] binds one int[] element) and typeof are never a parameter value;
+        // TypedConstant.Value throws for arrays, so they are rejected before it is read.
+        if (constant.Kind is TypedConstantKind.Error or TypedConstantKind.Array or TypedConstantKind.Type || constant.IsNull || constant.Type is null)
         {
             return false;
         }
@@ -113,9 +115,17 @@ internal static class ConstantConverter
     /// <summary>A short description of a constant for messages: <c>"resnet18"</c>, <c>0.1</c>, <c>Pooling.Average</c>.</summary>
     public static string Describe(TypedConstant constant)
     {
+        if (constant.Kind == TypedConstantKind.Array)
+        {
+            return constant.IsNull ? "null" : "{ " + string.Join(", ", constant.Values.Select(Describe)) + " }";
+        }
         if (constant.IsNull)
         {
             return "null";
+        }
+        if (constant.Kind == TypedConstantKind.Type && constant.Value is ITypeSymbol type)
+        {
+            return $"typeof({type.ToDisplayString()})";
         }
         if (constant.Kind == TypedConstantKind.Enum && constant.Type is { } enumType)
         {
@@ -130,6 +140,10 @@ internal static class ConstantConverter
             _ => Invariant(constant.Value),
         };
     }
+
+    /// <summary>The value of a scalar constant; null for arrays (whose <see cref="TypedConstant.Value"/> throws) and errors.</summary>
+    public static object? ValueOf(TypedConstant constant)
+        => constant.Kind is TypedConstantKind.Array or TypedConstantKind.Error ? null : constant.Value;
 
     /// <summary><c>ResizeMethod.Squish</c> → <c>squish</c>, <c>LowRank</c> → <c>low-rank</c>.</summary>
     public static string Kebab(string name)

@@ -24,14 +24,23 @@ internal static class ExperimentParser
 
     private static ExperimentModel? TryParse(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax syntax)
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax syntax)
         {
             return null;
         }
+        if (!HoldsFirstExperimentAttribute(type, syntax, cancellationToken))
+        {
+            // [Experiment] on two parts of one partial class (the compiler reports the duplicate attribute): only the
+            // part with the first one is read, so the type is generated once.
+            return null;
+        }
         var nameLocation = LocationInfo.From(syntax.Identifier.GetLocation());
+        // The emitted half is a top-level 'partial class' in another file: anything else would not compile with it.
         var unsupported = type.ContainingType is not null ? "nested in another type"
             : type.IsGenericType ? "generic"
-            : type.IsAbstract ? "abstract or static"
+            : type.IsRecord || syntax is RecordDeclarationSyntax ? "a record"
+            : type.IsAbstract || type.IsStatic ? "abstract or static"
+            : type.IsFileLocal ? "file-local"
             : null;
         if (unsupported is not null)
         {
@@ -45,8 +54,9 @@ internal static class ExperimentParser
         }
 
         var attribute = context.Attributes[0];
-        if (attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error))
+        if (ParameterParser.IsBroken(attribute))
         {
+            // The compiler reports the broken attribute; nothing to add.
             return null;
         }
         var locations = new ArgumentLocations(attribute, cancellationToken);
@@ -62,14 +72,14 @@ internal static class ExperimentParser
         var anyParameterErrors = false;
         foreach (var property in Properties(type))
         {
-            var before = diagnostics.Count;
-            var parameter = ParameterParser.Parse(property, diagnostics, cancellationToken);
-            anyParameterErrors |= diagnostics.Count > before;
+            var parameter = ParameterParser.Parse(property, diagnostics, out var invalid, cancellationToken);
+            anyParameterErrors |= invalid;
             if (parameter is not null)
             {
                 parameters.Add(parameter);
             }
         }
+        ReservedNames(type, parameters, diagnostics);
         if (parameters.Count == 0 && !anyParameterErrors)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoParameters, nameLocation, type.Name));
@@ -87,9 +97,10 @@ internal static class ExperimentParser
 
         var rules = new List<PairRule>();
         var ruleTexts = new List<string>();
+        var brokenRules = false;
         if (!anyParameterErrors)
         {
-            RuleParser.ReadExclusions(type, parameters, rules, ruleTexts, diagnostics, cancellationToken);
+            brokenRules = !RuleParser.ReadExclusions(type, parameters, rules, ruleTexts, diagnostics, cancellationToken);
             RuleParser.ReadConstraints(parameters, rules, ruleTexts, diagnostics);
         }
 
@@ -100,6 +111,11 @@ internal static class ExperimentParser
                 string.Join(", ", reported.OrderBy(n => n, System.StringComparer.Ordinal)), ReportedSuggestion(objective, reported)));
         }
 
+        if (anyParameterErrors || brokenRules)
+        {
+            // Some problems are the compiler's to report (broken attributes); they still mean no code for this type.
+            return null;
+        }
         return new ExperimentModel(
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             type.Name,
@@ -117,6 +133,33 @@ internal static class ExperimentParser
             ruleTexts.ToEquatableArray(),
             nameLocation,
             attribute.NamedArguments.Any(a => a.Key == "MaxTrials") ? locations.Named("MaxTrials") : locations.Attribute);
+    }
+
+    private static bool HoldsFirstExperimentAttribute(INamedTypeSymbol type, TypeDeclarationSyntax syntax, CancellationToken cancellationToken)
+    {
+        var first = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.Experiment);
+        var owner = first?.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
+        return owner is null || (owner.SyntaxTree == syntax.SyntaxTree && owner.Span == syntax.Span);
+    }
+
+    /// <summary>
+    /// Members the generated half declares (<c>MatrixSize</c>, <c>Experiment</c>, the definition class and a backing
+    /// field per parameter): a user member of the same name would not compile with it (EXP022).
+    /// </summary>
+    private static void ReservedNames(INamedTypeSymbol type, IReadOnlyList<ParsedParameter> parameters, List<DiagnosticInfo> diagnostics)
+    {
+        var reserved = new HashSet<string>(System.StringComparer.Ordinal) { "MatrixSize", "Experiment", "__ExperimentDefinition" };
+        foreach (var parameter in parameters)
+        {
+            reserved.Add("__" + parameter.Name);
+        }
+        foreach (var member in type.GetMembers())
+        {
+            if (!member.IsImplicitlyDeclared && reserved.Contains(member.Name) && member.Locations.FirstOrDefault() is { IsInSource: true } location)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, LocationInfo.From(location), member.Name, type.Name));
+            }
+        }
     }
 
     /// <summary>Properties in source order (file, then position), so the matrix order does not depend on symbol order.</summary>
@@ -161,7 +204,7 @@ internal static class ExperimentParser
     {
         foreach (var argument in attribute.NamedArguments)
         {
-            if (argument.Key == name && argument.Value.Value is T value)
+            if (argument.Key == name && ConstantConverter.ValueOf(argument.Value) is T value)
             {
                 return value;
             }

@@ -14,14 +14,23 @@ namespace Experiments.Generators.Parsing;
 /// <summary>Reads one parameter property: its value source ([Values] or a distribution), its known set and constraint.</summary>
 internal static class ParameterParser
 {
-    /// <summary>Null when the property is not a parameter (no value attribute).</summary>
-    public static ParsedParameter? Parse(IPropertySymbol property, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    /// <summary>Most samples a distribution may draw: more would only make the build slow before EXP009 stops it.</summary>
+    public const int MaxSamples = 100_000;
+
+    /// <summary>
+    /// Null when the property is not a parameter (no value attribute) or is not a valid one; <paramref name="invalid"/>
+    /// says which. A parameter can be invalid without an EXP diagnostic when the compiler already reports the problem
+    /// (a broken attribute): the experiment then gets no code either.
+    /// </summary>
+    public static ParsedParameter? Parse(IPropertySymbol property, List<DiagnosticInfo> diagnostics, out bool invalid, CancellationToken cancellationToken)
     {
+        invalid = false;
         var sources = property.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() is KnownNames.Values or KnownNames.Uniform or KnownNames.LogUniform).ToList();
         if (sources.Count == 0)
         {
             return null;
         }
+        invalid = true;
         var propertyLocation = LocationInfo.From(property.Locations.FirstOrDefault());
         if (sources.Count > 1)
         {
@@ -35,9 +44,11 @@ internal static class ParameterParser
         }
 
         var source = sources[0];
-        if (source.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error) || source.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error))
+        if (IsBroken(source) || property.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() is KnownNames.KnownIn or KnownNames.ConstrainedBy).Any(IsBroken)
+            || property.Type.TypeKind == TypeKind.Error)
         {
-            // The compiler already reports a broken attribute argument; nothing to add.
+            // The compiler already reports a broken attribute (missing or non-constant arguments, no matching
+            // constructor) or an unknown type; nothing to add.
             return null;
         }
         var locations = new ArgumentLocations(source, cancellationToken);
@@ -54,12 +65,23 @@ internal static class ParameterParser
         {
             ReadDistribution(parameter, source, locations, diagnostics, logarithmic: source.AttributeClass.ToDisplayString() == KnownNames.LogUniform);
         }
-        ReadKnownSet(parameter, diagnostics, cancellationToken);
+        if (!ReadKnownSet(parameter, diagnostics, cancellationToken))
+        {
+            return null;
+        }
         parameter.ConstrainedBy = property.GetAttributes()
             .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.ConstrainedBy)?
             .ConstructorArguments.FirstOrDefault().Value as string;
-        return diagnostics.Count == errorsBefore ? parameter : null;
+        invalid = diagnostics.Count != errorsBefore;
+        return invalid ? null : parameter;
     }
+
+    /// <summary>An attribute the compiler could not bind: no constructor matched, or an argument is not a constant.</summary>
+    public static bool IsBroken(AttributeData attribute)
+        => attribute.AttributeConstructor is null
+           || attribute.ConstructorArguments.Length != attribute.AttributeConstructor.Parameters.Length
+           || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+           || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error);
 
     private static void ReadValues(ParsedParameter parameter, AttributeData source, ArgumentLocations locations, List<DiagnosticInfo> diagnostics)
     {
@@ -104,6 +126,12 @@ internal static class ParameterParser
         var samples = Named(source, "Samples")?.Value as int? ?? 4;
         var seed = Named(source, "Seed")?.Value as int? ?? 1;
         var digits = Named(source, "Digits")?.Value as int? ?? 3;
+        var limit = type switch
+        {
+            SpecialType.System_Single => float.MaxValue,
+            SpecialType.System_Decimal => 7.9e28,
+            _ => double.MaxValue,
+        };
 
         string? problem = null;
         LocationInfo? location = locations.Attribute;
@@ -115,9 +143,14 @@ internal static class ParameterParser
         {
             (problem, location) = ($"a log-uniform range must be positive, but it starts at {Format(min)}", locations.Positional(0));
         }
-        else if (samples < 1)
+        else if (System.Math.Abs(min) > limit || System.Math.Abs(max) > limit)
         {
-            (problem, location) = ($"Samples must be at least 1, not {samples}", locations.Named("Samples"));
+            (problem, location) = ($"the range [{Format(min)}, {Format(max)}] does not fit '{parameter.Property.Type.ToDisplayString()}'",
+                locations.Positional(System.Math.Abs(min) > limit ? 0 : 1));
+        }
+        else if (samples < 1 || samples > MaxSamples)
+        {
+            (problem, location) = ($"Samples must be between 1 and {MaxSamples}, not {samples}", locations.Named("Samples"));
         }
         else if (digits is < 1 or > 15)
         {
@@ -129,31 +162,59 @@ internal static class ParameterParser
             return;
         }
 
+        var seen = new HashSet<string>();
         foreach (var value in Sampling.Draw(min, max, logarithmic, samples, seed, digits))
         {
-            var display = Format(value);
-            var literal = type switch
+            // Written in the property's own type, so the literal compiles and the display is what the trial gets
+            // (a float or decimal may merge two draws into one value: drawn once).
+            string display, literal;
+            object raw;
+            switch (type)
             {
-                SpecialType.System_Single => display + "F",
-                SpecialType.System_Decimal => display + "M",
-                _ => display + "D",
-            };
-            parameter.Values.Add(new ParsedValue(literal, display, value, locations.Attribute));
+                case SpecialType.System_Single:
+                    var single = (float)value;
+                    display = single.ToString("R", CultureInfo.InvariantCulture);
+                    (literal, raw) = (display + "F", single);
+                    break;
+                case SpecialType.System_Decimal:
+                    var number = (decimal)value;
+                    display = number.ToString(CultureInfo.InvariantCulture);
+                    (literal, raw) = (display + "M", number);
+                    break;
+                default:
+                    display = Format(value);
+                    (literal, raw) = (display + "D", value);
+                    break;
+            }
+            if (seen.Add(display))
+            {
+                parameter.Values.Add(new ParsedValue(literal, display, raw, locations.Attribute));
+            }
         }
     }
 
-    private static void ReadKnownSet(ParsedParameter parameter, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    /// <summary>False when the known set cannot be read (the compiler reports an unknown type).</summary>
+    private static bool ReadKnownSet(ParsedParameter parameter, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var knownIn = parameter.Property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.KnownIn);
-        if (knownIn?.ConstructorArguments.FirstOrDefault().Value is not INamedTypeSymbol set)
+        if (knownIn is null)
         {
-            return;
+            return true;
+        }
+        if (knownIn.ConstructorArguments.FirstOrDefault().Value is not INamedTypeSymbol set)
+        {
+            // [KnownIn(null)]: no set to check against.
+            return true;
+        }
+        if (set.TypeKind == TypeKind.Error)
+        {
+            return false;
         }
         var setLocations = new ArgumentLocations(knownIn, cancellationToken);
         if (!set.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.KnownValues))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAKnownSet, setLocations.Positional(0), set.ToDisplayString()));
-            return;
+            return true;
         }
         var known = KnownSetReader.Read(set);
         foreach (var value in parameter.Values)
@@ -171,6 +232,7 @@ internal static class ParameterParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownValue, value.Location, parameter.Name, text, set.Name,
                 suggestion is null ? "" : $"; did you mean '{suggestion}'?"));
         }
+        return true;
     }
 
     private static bool IsPartialDefinition(IPropertySymbol property, CancellationToken cancellationToken)

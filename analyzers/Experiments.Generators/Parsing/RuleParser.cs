@@ -14,13 +14,16 @@ namespace Experiments.Generators.Parsing;
 /// </summary>
 internal static class RuleParser
 {
-    public static void ReadExclusions(INamedTypeSymbol type, IReadOnlyList<ParsedParameter> parameters, List<PairRule> rules, List<string> texts, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    /// <summary>False when an [Exclude] is broken (the compiler reports it): the experiment then gets no code.</summary>
+    public static bool ReadExclusions(INamedTypeSymbol type, IReadOnlyList<ParsedParameter> parameters, List<PairRule> rules, List<string> texts, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
+        var intact = true;
         foreach (var attribute in type.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == KnownNames.Exclude))
         {
             var arguments = attribute.ConstructorArguments;
-            if (arguments.Length != 4 || arguments.Any(a => a.Kind == TypedConstantKind.Error))
+            if (ParameterParser.IsBroken(attribute) || arguments.Length != 4)
             {
+                intact = false;
                 continue;
             }
             var locations = new ArgumentLocations(attribute, cancellationToken);
@@ -31,10 +34,11 @@ internal static class RuleParser
                 continue;
             }
             rules.Add(new PairRule(first.Value.Parameter, first.Value.Matches.ToEquatableArray(), second.Value.Parameter, second.Value.Matches.ToEquatableArray()));
-            var reason = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Reason").Value.Value as string;
+            var reason = ConstantConverter.ValueOf(attribute.NamedArguments.FirstOrDefault(a => a.Key == "Reason").Value) as string;
             texts.Add($"exclude {parameters[first.Value.Parameter].Name}={Describe(arguments[1])} with {parameters[second.Value.Parameter].Name}={Describe(arguments[3])}"
                 + (reason is null ? "" : $" ({reason})"));
         }
+        return intact;
     }
 
     /// <summary>
@@ -86,7 +90,7 @@ internal static class RuleParser
         var index = -1;
         for (var i = 0; i < parameters.Count; i++)
         {
-            if (parameters[i].Name == name.Value as string)
+            if (parameters[i].Name == ConstantConverter.ValueOf(name) as string)
             {
                 index = i;
             }
@@ -94,12 +98,12 @@ internal static class RuleParser
         if (index < 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownRuleParameter, locations.Positional(position),
-                name.Value as string ?? "null", type.Name, string.Join(", ", parameters.Select(p => p.Name))));
+                ConstantConverter.ValueOf(name) as string ?? "null", type.Name, string.Join(", ", parameters.Select(p => p.Name))));
             return null;
         }
         var parameter = parameters[index];
         var matches = new List<int>();
-        if (value.Value is string pattern && parameter.Property.Type.SpecialType == SpecialType.System_String)
+        if (ConstantConverter.ValueOf(value) is string pattern && parameter.Property.Type.SpecialType == SpecialType.System_String)
         {
             var regex = new Regex("^" + Regex.Escape(pattern).Replace("\\*", ".*") + "$");
             matches.AddRange(Enumerable.Range(0, parameter.Values.Count).Where(i => parameter.Values[i].Raw is string s && regex.IsMatch(s)));
@@ -117,5 +121,5 @@ internal static class RuleParser
     }
 
     private static string Describe(TypedConstant constant)
-        => constant.Value is string text ? text : ConstantConverter.Describe(constant);
+        => ConstantConverter.ValueOf(constant) is string text ? text : ConstantConverter.Describe(constant);
 }

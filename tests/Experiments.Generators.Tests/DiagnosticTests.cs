@@ -1,0 +1,572 @@
+using Experiments.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using static Experiments.Generators.Tests.Infrastructure.DiagnosticVerifier;
+
+namespace Experiments.Generators.Tests;
+
+/// <summary>
+/// One test per diagnostic of the catalog (EXP001–EXP022): the id and the exact span it is reported at, marked in
+/// the source as <c>{|EXPnnn:…|}</c>. No other EXP diagnostic may be reported.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    private const string Run = Sources.Run;
+
+    /// <summary>A declaration with an error gets no generated code; the catalog leaves it out.</summary>
+    private static void AssertNothingGeneratedFor(GeneratorResult result, string typeName)
+        => Assert.DoesNotContain(result.Sources.Keys, k => k.StartsWith(typeName + ".", StringComparison.Ordinal));
+
+    [Fact]
+    public void EXP001_type_not_partial()
+    {
+        var result = Verify(Sources.Usings + $$"""
+            [Experiment]
+            public class {|EXP001:Sweep|}
+            {
+                [Values(1, 2)] public int X { get; }
+            {{Run}}
+            }
+            """);
+        Assert.Contains("'Sweep' must be declared partial", result.Single("EXP001").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Fact]
+    public void EXP002_no_parameters()
+    {
+        var result = Verify(Sources.Usings + $$"""
+            [Experiment]
+            public partial class {|EXP002:Sweep|}
+            {
+                public int NotAParameter { get; }
+            {{Run}}
+            }
+            """);
+        Assert.Contains("'Sweep' declares no parameters", result.Single("EXP002").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Theory]
+    [InlineData("[{|EXP003:Values()|}]")]
+    [InlineData("[{|EXP003:Values|}]")]
+    [InlineData("[{|EXP003:Values(Key = \"x\")|}]")]
+    [InlineData("[{|EXP003:Values(new object[0])|}]")]
+    public void EXP003_empty_values(string attribute)
+    {
+        var result = Verify(Sources.Experiment($"    {attribute} public partial int X {{ get; }}\n    [Values(1)] public partial int Y {{ get; }}"));
+        Assert.Equal("Parameter 'X' declares no values", result.Single("EXP003").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Theory]
+    [InlineData("int", "1, 2, {|EXP004:1|}", "1")]
+    [InlineData("string", "\"a\", \"b\", {|EXP004:\"a\"|}", "\"a\"")]
+    [InlineData("double", "0.1, {|EXP004:0.10|}", "0.1")]
+    [InlineData("Pooling", "Pooling.Average, Pooling.Concat, {|EXP004:Pooling.Average|}", "Pooling.Average")]
+    [InlineData("long", "new object[] { 5L, {|EXP004:5L|} }", "5")]
+    public void EXP004_duplicate_value(string type, string values, string described)
+    {
+        var result = Verify(Sources.Experiment($"    [Values({values})] public partial {type} X {{ get; }}"));
+        Assert.Equal($"Parameter 'X' declares the value {described} more than once", result.Single("EXP004").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Theory]
+    [InlineData("int", "1, {|EXP005:\"abc\"|}", "Value \"abc\" of parameter 'X' cannot be converted to 'int'")]
+    [InlineData("int", "{|EXP005:0.5|}", "Value 0.5 of parameter 'X' cannot be converted to 'int'")]
+    [InlineData("byte", "1, {|EXP005:300|}", "Value 300 of parameter 'X' cannot be converted to 'byte'")]
+    [InlineData("string", "\"a\", {|EXP005:1|}", "Value 1 of parameter 'X' cannot be converted to 'string'")]
+    [InlineData("Pooling", "{|EXP005:0|}", "Value 0 of parameter 'X' cannot be converted to 'Pooling'")]
+    [InlineData("bool", "{|EXP005:\"true\"|}", "Value \"true\" of parameter 'X' cannot be converted to 'bool'")]
+    [InlineData("double", "new object[] { 1.0, {|EXP005:'c'|} }", "Value 'c' of parameter 'X' cannot be converted to 'double'")]
+    [InlineData("string", "{|EXP005:null|}", "Value null of parameter 'X' cannot be converted to 'string'")]
+    [InlineData("float", "{|EXP005:1e300|}", "Value 1E+300 of parameter 'X' cannot be converted to 'float'")]
+    public void EXP005_value_not_convertible(string type, string values, string message)
+    {
+        var result = Verify(Sources.Experiment($"    [Values({values})] public partial {type} X {{ get; }}"));
+        Assert.Equal(message, result.Single("EXP005").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Fact]
+    public void EXP006_value_outside_known_set_suggests_the_closest()
+    {
+        var result = Verify(Sources.Experiment("""
+                [Values("resnet18", {|EXP006:"resnet81"|}, "convnext_atto")]
+                [KnownIn(typeof(Models))]
+                public partial string Arch { get; }
+            """));
+        var message = result.Single("EXP006").GetMessage();
+        Assert.Contains("did you mean 'resnet18'", message);
+        Assert.Equal("Parameter 'Arch': 'resnet81' is not in Models; did you mean 'resnet18'?", message);
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Fact]
+    public void EXP006_without_a_close_name_has_no_suggestion()
+    {
+        var result = Verify(Sources.Experiment("""
+                [Values({|EXP006:"alexnet"|}, {|EXP006:"VIT_TINY"|})]
+                [KnownIn(typeof(Models))]
+                public partial string Arch { get; }
+            """));
+        var messages = result.ExperimentDiagnostics.Select(d => d.GetMessage()).ToList();
+        Assert.Contains("Parameter 'Arch': 'alexnet' is not in Models", messages);
+        // Known sets are case-sensitive; the suggestion is not.
+        Assert.Contains("Parameter 'Arch': 'VIT_TINY' is not in Models; did you mean 'vit_tiny'?", messages);
+    }
+
+    [Fact]
+    public void EXP006_known_set_from_a_referenced_assembly()
+    {
+        // The set is read from metadata, exactly as a library's model catalog would be.
+        var library = GeneratorHarness.CreateCompilation(GeneratorHarness.Parse(Sources.Usings + "namespace Lib;\n" + Sources.Models, "Library.cs"));
+        using var stream = new MemoryStream();
+        Assert.True(library.Emit(stream).Success);
+        var reference = MetadataReference.CreateFromImage(stream.ToArray());
+
+        var (source, expected) = Markup.Parse(Sources.Usings + "using Lib;\n" + $$"""
+            [Experiment]
+            public partial class Sweep
+            {
+                [Values("vit_tiny", {|EXP006:"vit_tiyn"|})] [KnownIn(typeof(Models))] public partial string Arch { get; }
+            {{Run}}
+            }
+            """);
+        var compilation = GeneratorHarness.CreateCompilation(GeneratorHarness.Parse(source)).AddReferences(reference);
+        var result = GeneratorHarness.Run(compilation);
+        result.AssertNoException();
+        var diagnostic = result.Single("EXP006");
+        Assert.Equal(expected[0].Span, diagnostic.Location.SourceSpan);
+        Assert.EndsWith("did you mean 'vit_tiny'?", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void EXP007_rules_exclude_every_combination()
+    {
+        var result = Verify(Sources.Usings + $$"""
+            [Experiment]
+            [Exclude(nameof(Arch), "vit_*", nameof(Size), 32)]
+            public partial class {|EXP007:Sweep|}
+            {
+                [Values("vit_tiny", "vit_base")] public partial string Arch { get; }
+                [Values(32)] public partial int Size { get; }
+            {{Run}}
+            }
+            """);
+        Assert.Equal("The rules of experiment 'Sweep' exclude all 2 combinations", result.Single("EXP007").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Fact]
+    public void EXP008_constraint_no_declared_value_meets()
+    {
+        var result = Verify(Sources.Experiment("""
+                [Values("resnet18", {|EXP008:"vit_tiny"|}, {|EXP008:"vit_base"|})]
+                [KnownIn(typeof(Models))]
+                public partial string Arch { get; }
+
+                [Values(64, 128)]
+                [ConstrainedBy("input_size")]
+                public partial int Size { get; }
+            """));
+        var messages = result.ExperimentDiagnostics.Select(d => d.GetMessage()).ToList();
+        Assert.Contains("'vit_tiny' requires input_size=32, but parameter 'Size' declares only 64, 128", messages);
+        Assert.Contains("'vit_base' requires input_size=224, but parameter 'Size' declares only 64, 128", messages);
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Fact]
+    public void EXP009_over_MaxTrials()
+    {
+        var result = Verify(Sources.Experiment(
+            "    [Values(1, 2, 3, 4)] public partial int A { get; }\n    [Values(1, 2, 3, 4)] public partial int B { get; }",
+            "Repeats = 2, MaxTrials = {|EXP009:10|}"));
+        Assert.Equal(
+            "Experiment 'Sweep' expands to 32 trials, over its budget of 10 (set MaxTrials, or the ExperimentsMaxTrials property, to allow more)",
+            result.Single("EXP009").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Fact]
+    public void EXP009_over_MaxTrials_after_rules()
+    {
+        // 16 combinations, the rule removes 4: 12 left, still over 10.
+        var result = Verify(Sources.Experiment(
+            "    [Values(1, 2, 3, 4)] public partial int A { get; }\n    [Values(1, 2, 3, 4)] public partial int B { get; }",
+            "MaxTrials = {|EXP009:10|}",
+            "[Exclude(nameof(A), 1, nameof(B), 1)]\n[Exclude(nameof(A), 2, nameof(B), 2)]\n[Exclude(nameof(A), 3, nameof(B), 3)]\n[Exclude(nameof(A), 4, nameof(B), 4)]"));
+        Assert.Contains("expands to 12 trials, over its budget of 10", result.Single("EXP009").GetMessage());
+    }
+
+    [Fact]
+    public void EXP009_over_the_ExperimentsMaxTrials_build_property()
+    {
+        var members = "    [Values(1, 2, 3, 4)] public partial int A { get; }\n    [Values(1, 2, 3)] public partial int B { get; }";
+        var source = Sources.Usings + Sources.Models + $"[{{|EXP009:Experiment(Repeats = 2)|}}]\npublic partial class Sweep\n{{\n{members}\n{Run}\n}}\n";
+        var result = Verify(source, GeneratorHarness.Properties(("ExperimentsMaxTrials", "20")));
+        Assert.Contains("expands to 24 trials, over its budget of 20", result.Single("EXP009").GetMessage());
+
+        // Within the property's budget: fine. And MaxTrials on the declaration wins over the property.
+        Verify(Sources.Experiment(members, "Repeats = 2"), GeneratorHarness.Properties(("ExperimentsMaxTrials", "24")));
+        Verify(Sources.Experiment(members, "Repeats = 2, MaxTrials = 24"), GeneratorHarness.Properties(("ExperimentsMaxTrials", "20")));
+        // An unusable property value falls back to the default budget.
+        Verify(Sources.Experiment(members, "Repeats = 2"), GeneratorHarness.Properties(("ExperimentsMaxTrials", "lots")));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public void EXP010_repeats_below_one(string repeats)
+    {
+        var result = Verify(Sources.Experiment("    [Values(1)] public partial int X { get; }", $"Repeats = {{|EXP010:{repeats}|}}"));
+        Assert.Equal($"Experiment 'Sweep' has Repeats = {repeats}; it must be at least 1", result.Single("EXP010").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Fact]
+    public void EXP011_objective_not_among_the_reported_metrics()
+    {
+        var result = Verify(Sources.Usings + """
+            [Experiment(Objective = {|EXP011:"eror_rate"|})]
+            public partial class Sweep
+            {
+                [Values(1)] public partial int X { get; }
+
+                public Task<TrialResult> RunAsync(TrialContext context)
+                {
+                    context.ReportEpoch(1, MetricNames.TrainLoss, 0.5);
+                    context.ReportMetric("error_rate", 0.1);
+                    return Task.FromResult(TrialResult.Success(("fit_time", 1.0)).With(name: "valid_loss", value: 0.2));
+                }
+            }
+            """);
+        var diagnostic = result.Single("EXP011");
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal("Objective 'eror_rate' of experiment 'Sweep' is not among the metrics it reports (error_rate, fit_time, train_loss, valid_loss); did you mean 'error_rate'?", diagnostic.GetMessage());
+        // A warning: the code is still generated.
+        Assert.Contains("Sweep.Experiments.g.cs", result.Sources.Keys);
+    }
+
+    [Fact]
+    public void EXP011_default_objective_is_located_on_the_attribute()
+    {
+        // No Objective argument: the default ("loss") is checked and the attribute is the location.
+        Verify(Sources.Usings + """
+            [{|EXP011:Experiment(Repeats = 2)|}]
+            public partial class Sweep
+            {
+                [Values(1)] public partial int X { get; }
+                public TrialResult Run(TrialContext context) => TrialResult.Success().With("accuracy", 1);
+            }
+            """);
+    }
+
+    [Theory]
+    [InlineData("Helper.Train(context); return Task.FromResult(TrialResult.Success());")]
+    [InlineData("var c = context; Helper.Train(c); context.ReportMetric(\"accuracy\", 1); return Task.FromResult(TrialResult.Success());")]
+    [InlineData("context.ReportMetric(Helper.Name, 1); return Task.FromResult(TrialResult.Success());")]
+    [InlineData("new Trainer(context).Fit(); context.ReportMetric(\"accuracy\", 1); return Task.FromResult(TrialResult.Success());")]
+    [InlineData("context.ReportMetric(\"accuracy\", 1); return Task.FromResult(Helper.Result());")]
+    [InlineData("context.ReportMetric(\"accuracy\", 1); return Helper.ResultAsync();")]
+    [InlineData("context.ReportMetric(\"accuracy\", 1); context.Train(); return Task.FromResult(TrialResult.Success());")]
+    [InlineData("context.ReportMetric(\"accuracy\", 1); Holder.Context = context; return Task.FromResult(TrialResult.Success());")]
+    [InlineData("context.ReportMetric(\"accuracy\", 1); var metrics = new[] { (\"x\", 1.0) }; return Task.FromResult(TrialResult.Success(metrics));")]
+    public void No_EXP011_when_the_reported_metrics_are_unknowable(string body)
+    {
+        // The context goes to code that does not say what it reports, or a metric name is not a constant: no warning.
+        Verify(Sources.Usings + $$"""
+            public static class Helper
+            {
+                public static string Name = "error_rate";
+                public static void Train(TrialContext context) => context.ReportMetric(Name, 0);
+                public static TrialResult Result() => TrialResult.Success(("error_rate", 0));
+                public static Task<TrialResult> ResultAsync() => Task.FromResult(Result());
+                public static void Train(this TrialContext context) => context.ReportMetric("error_rate", 0);
+            }
+
+            public static class Holder
+            {
+                public static TrialContext? Context;
+            }
+
+            public sealed class Trainer
+            {
+                private readonly TrialContext _context;
+                public Trainer(TrialContext context) => _context = context;
+                public void Fit() => _context.ReportMetric("error_rate", 0);
+            }
+
+            [Experiment(Objective = "error_rate")]
+            public partial class Sweep
+            {
+                [Values(1)] public partial int X { get; }
+
+                public Task<TrialResult> RunAsync(TrialContext context)
+                {
+                    {{body}}
+                }
+            }
+            """);
+    }
+
+    [Theory]
+    [InlineData("return Task.FromResult(TrialResult.Success((\"error_rate\", 0.1)));")]
+    [InlineData("context.ReportMetric(\"loss\", 1); return Task.FromResult(TrialResult.Success((Name: \"error_rate\", Value: 0.1)));")]
+    [InlineData("Annotated.Train(context); return Task.FromResult(TrialResult.Success());")]
+    [InlineData("Report(context); return Task.FromResult(TrialResult.Success());")]
+    [InlineData("context.ReportMetric(MetricNames.ErrorRate, 1); return Task.FromResult(TrialResult.Success());")]
+    public void No_EXP011_when_the_objective_is_reported(string body)
+    {
+        Verify(Sources.Usings + $$"""
+            public static class Annotated
+            {
+                [MetricName("error_rate", "fit_time")]
+                public static void Train(TrialContext context) => context.ReportMetric("error_rate", 0);
+            }
+
+            [Experiment(Objective = "error_rate")]
+            public partial class Sweep
+            {
+                [Values(1)] public partial int X { get; }
+
+                public Task<TrialResult> RunAsync(TrialContext context)
+                {
+                    {{body}}
+                }
+
+                private static void Report(TrialContext context) => context.ReportMetric("error_rate", 0);
+            }
+            """);
+    }
+
+    [Fact]
+    public void EXP011_annotated_helper_that_reports_other_metrics()
+    {
+        var result = Verify(Sources.Usings + """
+            public static class Annotated
+            {
+                [MetricName("accuracy")]
+                public static void Train(TrialContext context) { }
+            }
+
+            [Experiment(Objective = {|EXP011:"error_rate"|})]
+            public partial class Sweep
+            {
+                [Values(1)] public partial int X { get; }
+                public Task<TrialResult> RunAsync(TrialContext context) { Annotated.Train(context); return Task.FromResult(TrialResult.Success()); }
+            }
+            """);
+        Assert.Contains("(accuracy)", result.Single("EXP011").GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[Values(1)] public partial int {|EXP012:X|} { get; set; }")]
+    [InlineData("[Values(1)] public partial int {|EXP012:X|} { get; init; }")]
+    [InlineData("[Values(1)] public int {|EXP012:X|} { get; }")]
+    [InlineData("[Values(1)] public int {|EXP012:X|} => 1;")]
+    [InlineData("[Values(1)] public static partial int {|EXP012:X|} { get; }")]
+    public void EXP012_parameter_property_with_the_wrong_shape(string property)
+    {
+        var result = Verify(Sources.Experiment("    " + property + "\n    [Values(1)] public partial int Y { get; }"));
+        Assert.Equal("Parameter 'X' must be a non-static partial property with only a getter: 'public partial T X { get; }'", result.Single("EXP012").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("public Task<TrialResult> RunAsync() => Task.FromResult(TrialResult.Success());")]
+    [InlineData("public Task<TrialResult> RunAsync(string context) => Task.FromResult(TrialResult.Success());")]
+    [InlineData("public Task RunAsync(TrialContext context) => Task.CompletedTask;")]
+    [InlineData("public static Task<TrialResult> RunAsync(TrialContext context) => Task.FromResult(TrialResult.Success());")]
+    [InlineData("public TrialResult Execute(TrialContext context) => TrialResult.Success();")]
+    public void EXP013_missing_run_method(string method)
+    {
+        var result = Verify(Sources.Usings + $$"""
+            [Experiment]
+            public partial class {|EXP013:Sweep|}
+            {
+                [Values(1)] public partial int X { get; }
+                {{method}}
+            }
+            """);
+        Assert.Equal("Experiment 'Sweep' needs a method 'Task<TrialResult> RunAsync(TrialContext context)'", result.Single("EXP013").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Theory]
+    [InlineData("[Exclude({|EXP014:\"Nope\"|}, 1, nameof(B), 1)]", "Nope")]
+    [InlineData("[Exclude(nameof(A), 1, {|EXP014:\"b\"|}, 1)]", "b")]
+    public void EXP014_rule_names_an_unknown_parameter(string rule, string name)
+    {
+        var result = Verify(Sources.Experiment(
+            "    [Values(1, 2)] public partial int A { get; }\n    [Values(1, 2)] public partial int B { get; }",
+            classAttributes: rule));
+        Assert.Equal($"Rule names '{name}', which is not a parameter of 'Sweep' (parameters: A, B)", result.Single("EXP014").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Theory]
+    [InlineData("[Exclude(nameof(A), {|EXP015:3|}, nameof(B), 1)]", "A", "3")]
+    [InlineData("[Exclude(nameof(A), 1, nameof(B), {|EXP015:\"x\"|})]", "B", "x")]
+    [InlineData("[Exclude(nameof(Arch), {|EXP015:\"vit_*\"|}, nameof(A), 1)]", "Arch", "vit_*")]
+    [InlineData("[Exclude(nameof(Pool), {|EXP015:Pooling.Concat|}, nameof(A), 1)]", "Pool", "Pooling.Concat")]
+    public void EXP015_rule_value_matches_nothing(string rule, string parameter, string value)
+    {
+        var result = Verify(Sources.Experiment(
+            "    [Values(1, 2)] public partial int A { get; }\n    [Values(1, 2)] public partial int B { get; }\n"
+            + "    [Values(\"resnet18\")] public partial string Arch { get; }\n    [Values(Pooling.Average)] public partial Pooling Pool { get; }",
+            classAttributes: rule));
+        var diagnostic = result.Single("EXP015");
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal($"Rule value {value} matches none of the values of parameter '{parameter}', so the rule never applies", diagnostic.GetMessage());
+        // A warning: the rule is dropped and the matrix generated in full.
+        Assert.Contains("public const int MatrixSize = 4;", result.Sources["Sweep.Experiments.g.cs"]);
+    }
+
+    [Theory]
+    [InlineData("[LogUniform({|EXP016:0|}, 1)] public partial double X { get; }", "a log-uniform range must be positive, but it starts at 0")]
+    [InlineData("[LogUniform({|EXP016:-1e-3|}, 1)] public partial double X { get; }", "a log-uniform range must be positive, but it starts at -0.001")]
+    [InlineData("[Uniform(1, {|EXP016:0|})] public partial double X { get; }", "the range [1, 0] is empty or not finite")]
+    [InlineData("[Uniform(1, {|EXP016:1|})] public partial float X { get; }", "the range [1, 1] is empty or not finite")]
+    [InlineData("[Uniform(0, {|EXP016:double.PositiveInfinity|})] public partial double X { get; }", "the range [0, Infinity] is empty or not finite")]
+    [InlineData("[Uniform(0, {|EXP016:double.NaN|})] public partial double X { get; }", "the range [0, NaN] is empty or not finite")]
+    [InlineData("[Uniform(0, 1, Samples = {|EXP016:0|})] public partial double X { get; }", "Samples must be between 1 and 100000, not 0")]
+    [InlineData("[Uniform(0, 1, Samples = {|EXP016:int.MaxValue|})] public partial double X { get; }", "Samples must be between 1 and 100000, not 2147483647")]
+    [InlineData("[LogUniform(1, {|EXP016:1e300|})] public partial decimal X { get; }", "the range [1, 1E+300] does not fit 'decimal'")]
+    [InlineData("[Uniform({|EXP016:-1e39|}, 0)] public partial float X { get; }", "the range [-1E+39, 0] does not fit 'float'")]
+    [InlineData("[LogUniform(1e-5, 1, Digits = {|EXP016:16|})] public partial decimal X { get; }", "Digits must be between 1 and 15, not 16")]
+    [InlineData("[{|EXP016:Uniform(0, 10)|}] public partial int X { get; }", "a distribution needs a double, float or decimal property, not 'int'")]
+    public void EXP016_invalid_distribution(string property, string problem)
+    {
+        var result = Verify(Sources.Experiment("    " + property));
+        Assert.Equal("Parameter 'X': " + problem, result.Single("EXP016").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Theory]
+    [InlineData("public partial class Outer\n{\n    [Experiment]\n    public partial class {|EXP017:Sweep|}\n    {\n        [Values(1)] public partial int X { get; }\n" + Run + "\n    }\n}", "nested in another type")]
+    [InlineData("[Experiment]\npublic partial class {|EXP017:Sweep|}<T>\n{\n    [Values(1)] public partial int X { get; }\n" + Run + "\n}", "generic")]
+    [InlineData("[Experiment]\npublic abstract partial class {|EXP017:Sweep|}\n{\n    [Values(1)] public partial int X { get; }\n" + Run + "\n}", "abstract or static")]
+    [InlineData("[Experiment]\npublic static partial class {|EXP017:Sweep|}\n{\n    [Values(1)] public static partial int X { get; }\n}", "abstract or static")]
+    [InlineData("[Experiment]\npublic partial record {|EXP017:Sweep|}\n{\n    [Values(1)] public partial int X { get; }\n" + Run + "\n}", "a record")]
+    [InlineData("[Experiment]\nfile partial class {|EXP017:Sweep|}\n{\n    [Values(1)] public partial int X { get; }\n" + Run + "\n}", "file-local")]
+    public void EXP017_unsupported_type(string declaration, string why)
+    {
+        var result = Verify(Sources.Usings + declaration);
+        Assert.Equal($"Experiment 'Sweep' cannot be {why}: declare it as a top-level, non-generic class", result.Single("EXP017").GetMessage());
+        Assert.Empty(result.Sources);
+    }
+
+    [Theory]
+    [InlineData("[Values(0.1)] [Uniform(0, 1)]")]
+    [InlineData("[LogUniform(1e-3, 1)] [Uniform(0, 1)]")]
+    [InlineData("[Values(0.1, 0.2)] [LogUniform(1e-3, 1)]")]
+    public void EXP018_more_than_one_value_source(string attributes)
+    {
+        var result = Verify(Sources.Experiment($"    {attributes} public partial double {{|EXP018:X|}} {{ get; }}"));
+        Assert.Equal("Parameter 'X' has more than one of [Values], [Uniform], [LogUniform]", result.Single("EXP018").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Fact]
+    public void EXP019_no_parameterless_constructor()
+    {
+        var result = Verify(Sources.Usings + $$"""
+            [Experiment]
+            public partial class {|EXP019:Sweep|}
+            {
+                private readonly int _n;
+                public Sweep(int n) => _n = n;
+                [Values(1)] public partial int X { get; }
+            {{Run}}
+            }
+            """);
+        Assert.Equal("Experiment 'Sweep' needs an accessible parameterless constructor: the runner creates one instance per trial", result.Single("EXP019").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+
+        // A private parameterless constructor is enough: the generated code lives inside the class.
+        GeneratorHarness.Run(Sources.Experiment("    private Sweep() { }\n    public Sweep(int n) { }\n    [Values(1)] public partial int X { get; }")).AssertCompilesCleanly();
+    }
+
+    [Theory]
+    [InlineData("typeof(string)", "string")]
+    [InlineData("typeof(Pooling)", "Pooling")]
+    [InlineData("typeof(NotASet)", "NotASet")]
+    public void EXP020_known_in_a_type_that_is_not_a_known_set(string type, string display)
+    {
+        var result = Verify(Sources.Usings + Sources.Models + $$"""
+            public static class NotASet { public const string A = "a"; }
+
+            [Experiment]
+            public partial class Sweep
+            {
+                [Values("a")] [KnownIn({|EXP020:{{type}}|})] public partial string Arch { get; }
+            {{Run}}
+            }
+            """);
+        Assert.Equal($"'{display}' is not a known set: mark it [KnownValues] and its const string fields [KnownValue]", result.Single("EXP020").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Fact]
+    public void EXP021_duplicate_experiment_name()
+    {
+        var result = Verify(Sources.Usings + $$"""
+            namespace A
+            {
+                [Experiment(Name = "sweep")]
+                public partial class First
+                {
+                    [Values(1)] public partial int X { get; }
+            {{Run}}
+                }
+            }
+
+            namespace B
+            {
+                [Experiment]
+                public partial class {|EXP021:sweep|}
+                {
+                    [Values(1)] public partial int X { get; }
+            {{Run}}
+                }
+            }
+            """);
+        Assert.Equal("Another experiment in this assembly is already named 'sweep'", result.Single("EXP021").GetMessage());
+        Assert.DoesNotContain("global::B.sweep.Experiment", result.Sources["ExperimentCatalog.Experiments.g.cs"]);
+        Assert.Contains("global::A.First.Experiment", result.Sources["ExperimentCatalog.Experiments.g.cs"]);
+    }
+
+    [Theory]
+    [InlineData("[Values(1)] public partial int {|EXP022:MatrixSize|} { get; }", "MatrixSize")]
+    [InlineData("[Values(1)] public partial int X { get; }\n    public static string {|EXP022:Experiment|}() => \"\";", "Experiment")]
+    [InlineData("[Values(1)] public partial int X { get; }\n    private int {|EXP022:__X|};", "__X")]
+    [InlineData("[Values(1)] public partial int X { get; }\n    private sealed class {|EXP022:__ExperimentDefinition|} { }", "__ExperimentDefinition")]
+    public void EXP022_member_name_reserved_for_generated_code(string members, string name)
+    {
+        var result = Verify(Sources.Experiment("    " + members));
+        Assert.Equal($"'{name}' is a member the generator adds to experiment 'Sweep': rename it", result.Single("EXP022").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Fact]
+    public void Every_descriptor_in_the_catalog_is_tested_here_and_tracked_in_the_release_file()
+    {
+        var ids = typeof(ExperimentGenerator).Assembly.GetType("Experiments.Generators.Diagnostics.DiagnosticIds", throwOnError: true)!
+            .GetFields().Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(Enumerable.Range(1, 22).Select(i => $"EXP{i:000}"), ids);
+
+        var tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name).ToList();
+        Assert.All(ids, id => Assert.Contains(tested, name => name.StartsWith(id + "_", StringComparison.Ordinal)));
+
+        var descriptors = typeof(ExperimentGenerator).Assembly.GetType("Experiments.Generators.Diagnostics.DiagnosticDescriptors", throwOnError: true)!
+            .GetFields().Select(f => (DiagnosticDescriptor)f.GetValue(null)!).ToList();
+        Assert.Equal(ids, descriptors.Select(d => d.Id).Order(StringComparer.Ordinal));
+        var releases = File.ReadAllText(Path.Combine(RepoRoot(), "analyzers", "Experiments.Generators", "AnalyzerReleases.Unshipped.md"));
+        Assert.All(descriptors, d => Assert.Contains($"{d.Id} | {d.Category} | {d.DefaultSeverity} | {d.Title}", releases));
+    }
+
+    private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "")
+        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+}
