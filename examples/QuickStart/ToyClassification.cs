@@ -21,7 +21,7 @@ public partial class ToyClassification
     [Values(0.1, 0.5, Key = "lr")]
     public partial double LearningRate { get; }
 
-    [Values(40)]
+    [Values(40, 120)]
     public partial int Epochs { get; }
 
     public Task<TrialResult> RunAsync(TrialContext context)

@@ -47,7 +47,7 @@ public static class ToyDatasets
 
     private static (double X, double Y) Spiral(double t, int label)
     {
-        var angle = 3 * Math.PI * t + (label * Math.PI);
+        var angle = (2 * Math.PI * t) + (label * Math.PI);
         var radius = 0.2 + t;
         return (radius * Math.Cos(angle), radius * Math.Sin(angle));
     }

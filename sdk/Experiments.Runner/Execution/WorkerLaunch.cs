@@ -37,6 +37,7 @@ internal sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Argum
             CreateNoWindow = true,
             StandardOutputEncoding = System.Text.Encoding.UTF8,
             StandardErrorEncoding = System.Text.Encoding.UTF8,
+            StandardInputEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
         };
         foreach (var argument in Arguments)
         {

@@ -1,12 +1,11 @@
-using Experiments.Results;
-
 namespace Experiments.Running.Filtering;
 
 /// <summary>
 /// Selects trials by parameter values. Syntax: clauses joined by <c>&amp;</c>, all of which must match. A clause is
 /// <c>Name=pattern</c> or <c>Name!=pattern</c>, where Name is a parameter's name or key (case-insensitive) and the
 /// pattern is one or more <c>,</c>-separated alternatives with <c>*</c> wildcards, compared with the value as it
-/// appears in trial ids; a clause without <c>=</c> is a glob over the trial id.
+/// appears in trial ids; a clause without <c>=</c> (or with <c>/</c>, <c>*</c> or <c>#</c> before it) is a glob over the
+/// trial id.
 /// Example: <c>Arch=convnext*,resnet18&amp;Resize!=pad&amp;*#1</c>.
 /// </summary>
 public sealed class TrialFilter
@@ -15,7 +14,7 @@ public sealed class TrialFilter
     public const string Syntax =
         "Select trials: clauses joined by '&', each 'Name=pattern' or 'Name!=pattern' where Name is a parameter "
         + "name or key (case-insensitive) and pattern has '*' wildcards and ',' alternatives; a clause without '=' "
-        + "matches the trial id as a glob. Example: \"Arch=convnext*,resnet18&Resize!=pad&*#1\".";
+        + "(or with '/', '*' or '#' before its '=') matches the trial id as a glob. Example: \"Arch=convnext*,resnet18&Resize!=pad&*#1\".";
 
     private readonly IReadOnlyList<FilterClause> _clauses;
 
@@ -29,8 +28,6 @@ public sealed class TrialFilter
     public static TrialFilter All { get; } = new(string.Empty, Array.Empty<FilterClause>());
 
     public string Text { get; }
-
-    public bool IsEmpty => _clauses.Count == 0;
 
     /// <summary>Parses <paramref name="text"/> against the experiment's parameters; throws <see cref="FilterException"/>.</summary>
     public static TrialFilter Parse(string? text, IReadOnlyList<ParameterDefinition> parameters)
@@ -56,9 +53,6 @@ public sealed class TrialFilter
     public bool Matches(Trial trial)
         => Matches(trial.Id, trial.Parameters.Select(p => p.Display).ToArray());
 
-    public bool Matches(TrialRecord record)
-        => Matches(record.TrialId, record.Parameters.Select(p => p.Value).ToArray());
-
     private bool Matches(string trialId, IReadOnlyList<string> displayValues)
     {
         foreach (var clause in _clauses)
@@ -74,18 +68,19 @@ public sealed class TrialFilter
     private static FilterClause ParseClause(string clause, IReadOnlyList<ParameterDefinition> parameters)
     {
         var equals = clause.IndexOf('=');
-        if (equals < 0)
+        var negated = equals > 0 && clause[equals - 1] == '!';
+        var name = equals < 0 ? string.Empty : clause[..(negated ? equals - 1 : equals)].Trim();
+
+        // Ids contain '=' too (lr=0.008/…): only a name that could be a parameter makes a parameter clause.
+        if (equals < 0 || name.Any(c => c is '/' or '*' or '#'))
         {
             return new TrialIdClause(new GlobPattern(clause));
         }
-
-        var negated = equals > 0 && clause[equals - 1] == '!';
-        var name = clause[..(negated ? equals - 1 : equals)].Trim();
-        var pattern = clause[(equals + 1)..].Trim();
         if (name.Length == 0)
         {
             throw new FilterException($"Filter clause '{clause}' has no parameter name before '='.");
         }
+        var pattern = clause[(equals + 1)..].Trim();
 
         var index = IndexOfParameter(name, parameters);
         if (index < 0)

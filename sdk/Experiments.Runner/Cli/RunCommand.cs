@@ -1,0 +1,193 @@
+using System.CommandLine;
+using Experiments.Results;
+using Experiments.Running.Execution;
+using Experiments.Running.Filtering;
+using Experiments.Running.Reporting;
+using Experiments.Running.Terminal;
+using Spectre.Console;
+
+namespace Experiments.Running.Cli;
+
+/// <summary>
+/// <c>run</c>: registers the matrix, frees trials abandoned by dead runs, runs the pending trials in worker processes,
+/// prints one line per trial and the closing count, and writes the report.
+/// </summary>
+internal static class RunCommand
+{
+    /// <summary>Between beats, and how old a beat must be before another host may take the trial over.</summary>
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long running trials get to honour cancellation after Ctrl+C / SIGTERM before their worker is killed.</summary>
+    private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
+
+    public static Command Create(IReadOnlyList<ExperimentDefinition> experiments, ProjectSettings settings)
+    {
+        var filter = CommonOptions.Filter();
+        var experiment = CommonOptions.Experiment();
+        var store = CommonOptions.Store();
+        var output = CommonOptions.ReportDirectory();
+        var rerun = new Option<bool>("--rerun") { Description = "Run the selected trials again even if they passed." };
+        var maxTrials = new Option<int?>("--max-trials") { Description = "Run at most this many trials in this invocation." };
+        var workers = new Option<int?>("--workers", "-w")
+        {
+            Description = "Worker processes running trials side by side (default: 1, or one per device given to --device).",
+        };
+        var device = new Option<string>("--device", "-d")
+        {
+            Description = "Device the trials train on (e.g. cpu, cuda, cuda:0); a comma-separated list gives each worker its own.",
+            DefaultValueFactory = _ => "cpu",
+        };
+        maxTrials.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1)
+            {
+                r.AddError("--max-trials must be at least 1.");
+            }
+        });
+        workers.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1)
+            {
+                r.AddError("--workers must be at least 1.");
+            }
+        });
+
+        var command = new Command("run", "Run the pending trials (all of them, or those --filter selects) and write the report.")
+        {
+            filter,
+            rerun,
+            maxTrials,
+            workers,
+            device,
+            experiment,
+            store,
+            output,
+        };
+        command.SetAction((result, _) => CommandErrors.GuardAsync(() =>
+        {
+            var devices = (result.GetValue(device) ?? "cpu").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var request = new RunRequest(
+                ExperimentSelection.Filters(ExperimentSelection.Select(experiments, result.GetValue(experiment)), result.GetValue(filter)),
+                settings.WithOverrides(result.GetValue(store), result.GetValue(output)),
+                result.GetValue(rerun),
+                result.GetValue(maxTrials),
+                result.GetValue(workers) ?? Math.Max(1, devices.Length),
+                devices.Length == 0 ? ["cpu"] : devices);
+            return ExecuteAsync(request);
+        }));
+        return command;
+    }
+
+    private sealed record RunRequest(
+        IReadOnlyList<(ExperimentDefinition Experiment, TrialFilter Filter)> Experiments,
+        ProjectSettings Settings,
+        bool Rerun,
+        int? MaxTrials,
+        int Workers,
+        IReadOnlyList<string> Devices);
+
+    private static async Task<int> ExecuteAsync(RunRequest request)
+    {
+        var settings = request.Settings;
+        var sweepStart = DateTimeOffset.UtcNow;
+        using var shutdown = ShutdownSignal.Listen(CancelGrace);
+        using var store = new SynchronizedResultStore(StoreAccess.Open(settings.StorePath));
+        var identity = new HostIdentity();
+
+        foreach (var (experiment, _) in request.Experiments)
+        {
+            store.Register(ExperimentInfo.From(experiment), experiment.Trials.Select(PlannedTrial.From));
+        }
+        var released = store.ReleaseAbandoned(identity.IsAlive);
+
+        var tally = new SweepTally();
+        var options = new SweepOptions(request.Rerun, settings.Build, settings.ArtifactsDirectory, sweepStart, StaleAfter);
+        var budget = new TrialBudget(request.MaxTrials);
+        var launch = WorkerLaunch.ForCurrentProcess(settings.EntryAssemblyPath);
+
+        await using (var pool = new WorkerPool(launch, identity, request.Workers, request.Devices))
+        await using (var heartbeat = new HeartbeatLoop(store, HeartbeatInterval))
+        {
+            async Task<int> SweepAsync(ISweepView view)
+            {
+                await using var epochMetrics = new EpochMetricWriter(store, view.Note);
+                if (released > 0)
+                {
+                    view.Note($"{released} trial(s) left running by a run that died will run again");
+                }
+                foreach (var (experiment, filter) in request.Experiments)
+                {
+                    if (shutdown.IsStopping || budget.IsSpent)
+                    {
+                        break;
+                    }
+                    // Computed once: trials another host finishes meanwhile are left to the store's claim to refuse.
+                    var plan = SweepPlan.Create(experiment, filter, store.GetTrials(experiment.Name), request.Rerun);
+                    var runner = new SweepRunner(store, pool, heartbeat, epochMetrics, view, shutdown, budget, options, tally);
+                    await runner.RunAsync(plan).ConfigureAwait(false);
+                }
+                return 0;
+            }
+
+            if (ConsoleMode.IsInteractive)
+            {
+                await LiveSweepView.RunAsync(AnsiConsole.Console, SweepAsync).ConfigureAwait(false);
+            }
+            else
+            {
+                await SweepAsync(new PlainSweepView(Console.Out)).ConfigureAwait(false);
+            }
+        }
+
+        var reports = WriteReports(store, request, settings, out var reportErrors);
+        PrintSummary(tally, reports, reportErrors, shutdown);
+
+        if (shutdown.Signal is not null)
+        {
+            return shutdown.ExitCode;
+        }
+        return tally.Failed > 0 || tally.Errors.Count > 0 || reportErrors.Count > 0 ? 1 : 0;
+    }
+
+    private static List<string> WriteReports(IResultStore store, RunRequest request, ProjectSettings settings, out List<string> errors)
+    {
+        var paths = new List<string>();
+        errors = new List<string>();
+        foreach (var (experiment, _) in request.Experiments)
+        {
+            try
+            {
+                var info = store.GetExperiment(experiment.Name) ?? ExperimentInfo.From(experiment);
+                paths.Add(ReportWriter.WriteMarkdown(store, info, settings, request.Devices.Count == 1 ? request.Devices[0] : null));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The results are safe in the store; `report` can try again.
+                errors.Add($"could not write the report of {experiment.Name}: {e.Message}");
+            }
+        }
+        return paths;
+    }
+
+    private static void PrintSummary(SweepTally tally, List<string> reports, List<string> reportErrors, ShutdownSignal shutdown)
+    {
+        var output = Console.Out;
+        output.WriteLine();
+        foreach (var error in tally.Errors.Concat(reportErrors))
+        {
+            output.WriteLine($"error: {error}");
+        }
+        if (shutdown.Signal is { } signal)
+        {
+            output.WriteLine($"Stopped by {signal}; {tally.Interrupted} interrupted trial(s) will run again on the next run.");
+        }
+        // The closing line alone on its line: CI and test tooling read it.
+        output.WriteLine(tally.ClosingLine);
+        foreach (var report in reports)
+        {
+            output.WriteLine($"Report: {report}");
+        }
+        output.Flush();
+    }
+}

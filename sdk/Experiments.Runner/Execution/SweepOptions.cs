@@ -1,0 +1,11 @@
+using Experiments.Results;
+
+namespace Experiments.Running.Execution;
+
+/// <summary>The settings of one <c>run</c> that every experiment in it shares.</summary>
+internal sealed record SweepOptions(
+    bool Rerun,
+    BuildIdentity Build,
+    string ArtifactsDirectory,
+    DateTimeOffset SweepStart,
+    TimeSpan StaleAfter);

@@ -1,0 +1,37 @@
+using Experiments.Results;
+using Experiments.Running.Filtering;
+
+namespace Experiments.Running.Execution;
+
+/// <summary>
+/// What one <c>run</c> will try for one experiment, computed once at its start: the filtered matrix minus the
+/// trials already passed (unless <c>--rerun</c>), in matrix order.
+/// </summary>
+internal sealed record SweepPlan(ExperimentDefinition Experiment, int Selected, int AlreadyPassed, IReadOnlyList<Trial> Candidates)
+{
+    public static SweepPlan Create(ExperimentDefinition experiment, TrialFilter filter, IReadOnlyList<TrialRecord> records, bool rerun)
+    {
+        var status = records.ToDictionary(r => r.TrialId, r => r.Status, StringComparer.Ordinal);
+        var selected = 0;
+        var passed = 0;
+        var candidates = new List<Trial>();
+        foreach (var trial in experiment.Trials)
+        {
+            if (!filter.Matches(trial))
+            {
+                continue;
+            }
+            selected++;
+            if (status.TryGetValue(trial.Id, out var s) && s == TrialStatus.Passed)
+            {
+                passed++;
+                if (!rerun)
+                {
+                    continue;
+                }
+            }
+            candidates.Add(trial);
+        }
+        return new SweepPlan(experiment, selected, passed, candidates);
+    }
+}

@@ -1,0 +1,172 @@
+using Experiments.Results;
+using Experiments.Running.Execution.Protocol;
+using Experiments.Running.Terminal;
+
+namespace Experiments.Running.Execution;
+
+/// <summary>
+/// The host side of <c>run</c> for one experiment: each worker slot claims a candidate, has its worker run it,
+/// records the outcome, and goes on until the candidates, the budget or the user's patience run out.
+/// </summary>
+internal sealed class SweepRunner
+{
+    private readonly IResultStore _store;
+    private readonly WorkerPool _pool;
+    private readonly HeartbeatLoop _heartbeat;
+    private readonly EpochMetricWriter _epochMetrics;
+    private readonly ISweepView _view;
+    private readonly ShutdownSignal _shutdown;
+    private readonly TrialBudget _budget;
+    private readonly SweepOptions _options;
+    private readonly SweepTally _tally;
+
+    public SweepRunner(
+        IResultStore store,
+        WorkerPool pool,
+        HeartbeatLoop heartbeat,
+        EpochMetricWriter epochMetrics,
+        ISweepView view,
+        ShutdownSignal shutdown,
+        TrialBudget budget,
+        SweepOptions options,
+        SweepTally tally)
+    {
+        _store = store;
+        _pool = pool;
+        _heartbeat = heartbeat;
+        _epochMetrics = epochMetrics;
+        _view = view;
+        _shutdown = shutdown;
+        _budget = budget;
+        _options = options;
+        _tally = tally;
+    }
+
+    public async Task RunAsync(SweepPlan plan)
+    {
+        var experiment = plan.Experiment;
+        var queue = new ClaimQueue(_store, experiment.Name, plan.Candidates, _budget, _options.SweepStart, _options.Rerun, _options.StaleAfter);
+        // No more workers than trials this sweep can run: each costs a process start.
+        var needed = Math.Min(plan.Candidates.Count, _budget.Left);
+        var slots = _pool.Slots.Take(Math.Clamp(needed, 1, _pool.Slots.Count)).ToArray();
+        _view.SweepStarting(plan, slots.Length);
+        if (plan.Candidates.Count > 0 && !_budget.IsSpent)
+        {
+            await Task.WhenAll(slots.Select(slot => RunSlotAsync(slot, experiment, queue))).ConfigureAwait(false);
+        }
+        _tally.AddSkipped(queue.Skipped);
+        _view.SweepFinished(plan);
+    }
+
+    private async Task RunSlotAsync(WorkerSlot slot, ExperimentDefinition experiment, ClaimQueue queue)
+    {
+        while (!_shutdown.IsStopping && queue.HasMore)
+        {
+            WorkerProcess worker;
+            try
+            {
+                worker = await slot.EnsureStartedAsync(_shutdown.Stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (WorkerStartException e)
+            {
+                _tally.AddError($"worker {slot.Index + 1} could not start: {e.Message}");
+                _view.Note($"worker {slot.Index + 1} could not start: {e.Message}");
+                return;
+            }
+
+            if (_shutdown.IsStopping || !queue.TryClaimNext(slot.Identity, out var trial, out var attempt))
+            {
+                return;
+            }
+            await RunTrialAsync(slot, worker, experiment, trial, attempt).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunTrialAsync(WorkerSlot slot, WorkerProcess worker, ExperimentDefinition experiment, Trial trial, int attempt)
+    {
+        var request = new RunTrialMessage(experiment.Name, trial.Id, slot.Device, ArtifactsDirectory(experiment, trial));
+        _heartbeat.Add(experiment.Name, trial.Id, slot.Identity);
+        _view.TrialStarted(slot.Index, trial);
+
+        var run = worker.RunAsync(
+            request,
+            metric => RecordEpochMetric(experiment, trial, attempt, metric),
+            progress => _view.TrialProgress(slot.Index, progress.Fraction, progress.Message));
+        var result = await WaitAsync(worker, run).ConfigureAwait(false);
+        await _epochMetrics.FlushAsync().ConfigureAwait(false);
+
+        if (result.End == TrialEnd.Crashed && worker.KilledByHost && _shutdown.IsStopping)
+        {
+            // We killed it to stop: the trial did nothing wrong and runs again next time.
+            result = result with { End = TrialEnd.Interrupted, Error = "interrupted (worker stopped after the grace period)" };
+        }
+
+        try
+        {
+            if (!Complete(slot, experiment, trial, attempt, result))
+            {
+                _view.Note($"{trial.Id}: the store no longer lists this attempt as ours (another run reclaimed it); result not recorded");
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The trial stays 'running' in the store and is released by the next run; keep the sweep going.
+            _tally.AddError($"could not record {trial.Id}: {e.Message}");
+            _view.Note($"could not record {trial.Id}: {e.Message}");
+        }
+        finally
+        {
+            _heartbeat.Remove(experiment.Name, trial.Id, slot.Identity);
+        }
+        _tally.Add(result.End);
+        _view.TrialFinished(slot.Index, trial, result, experiment.Objective);
+        if (result.End == TrialEnd.Crashed)
+        {
+            _view.Note($"worker {slot.Index + 1} died with {trial.Id}; the next trial gets a new one");
+        }
+    }
+
+    /// <summary>Waits for the trial; on shutdown the worker has been asked to cancel, and is killed at the deadline.</summary>
+    private async Task<WorkerTrialResult> WaitAsync(WorkerProcess worker, Task<WorkerTrialResult> run)
+    {
+        using var cancelOnStop = _shutdown.Stopping.Register(worker.RequestCancel);
+        var finished = await Task.WhenAny(run, _shutdown.KillDeadline).ConfigureAwait(false);
+        if (finished != run)
+        {
+            worker.Kill();
+        }
+        return await run.ConfigureAwait(false);
+    }
+
+    private bool Complete(WorkerSlot slot, ExperimentDefinition experiment, Trial trial, int attempt, WorkerTrialResult result)
+    {
+        var metrics = new Dictionary<string, double>(result.Metrics, StringComparer.Ordinal);
+        if (result.End == TrialEnd.Passed)
+        {
+            metrics.TryAdd(MetricNames.FitTime, result.DurationSeconds);
+        }
+        var status = result.End switch
+        {
+            TrialEnd.Passed => TrialStatus.Passed,
+            TrialEnd.Interrupted => TrialStatus.Interrupted,
+            _ => TrialStatus.Failed,
+        };
+        var outcome = new TrialOutcome(status, result.DurationSeconds, result.Error, metrics, _options.Build, slot.Device);
+        return _store.Complete(experiment.Name, trial.Id, attempt, slot.Identity, outcome);
+    }
+
+    private void RecordEpochMetric(ExperimentDefinition experiment, Trial trial, int attempt, MetricMessage metric)
+    {
+        if (metric.Epoch is { } epoch)
+        {
+            _epochMetrics.Enqueue(experiment.Name, trial.Id, attempt, epoch, metric.Name, metric.Value);
+        }
+    }
+
+    private string ArtifactsDirectory(ExperimentDefinition experiment, Trial trial)
+        => Path.Combine(_options.ArtifactsDirectory, FileNames.Safe(experiment.Name), FileNames.Safe(trial.Id));
+}

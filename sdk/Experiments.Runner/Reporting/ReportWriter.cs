@@ -1,0 +1,53 @@
+using System.Text;
+using Experiments.Reports;
+using Experiments.Results;
+
+namespace Experiments.Running.Reporting;
+
+/// <summary>Writes the Markdown report and the CSV export of one experiment from what the store holds.</summary>
+internal static class ReportWriter
+{
+    public static string WriteMarkdown(IResultStore store, ExperimentInfo experiment, ProjectSettings settings, string? device)
+    {
+        var trials = store.GetTrials(experiment.Name);
+        var environment = new ReportEnvironment(
+            DateTimeOffset.Now,
+            Environment.MachineName,
+            device ?? MostUsedDevice(trials) ?? "cpu",
+            settings.Build.SourceRevision);
+        var input = new ReportInput(experiment, trials, store.GetEpochMetrics(experiment.Name), environment);
+        var markdown = MarkdownReport.Render(input, settings.ReportTemplate);
+        var path = Path.Combine(settings.ReportDirectory, FileNames.Safe(experiment.Name) + ".md");
+        WriteAtomically(path, markdown);
+        return path;
+    }
+
+    public static string WriteCsv(IResultStore store, ExperimentInfo experiment, string path)
+    {
+        var trials = store.GetTrials(experiment.Name);
+        using var text = new StringWriter();
+        CsvExport.Write(text, experiment, trials);
+        WriteAtomically(path, text.ToString());
+        return path;
+    }
+
+    public static string DefaultCsvPath(ProjectSettings settings, string experiment)
+        => Path.Combine(settings.ReportDirectory, FileNames.Safe(experiment) + ".csv");
+
+    /// <summary>A report open in an editor or served by a web server never shows half a file.</summary>
+    private static void WriteAtomically(string path, string content)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        File.WriteAllText(temporary, content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static string? MostUsedDevice(IReadOnlyList<TrialRecord> trials)
+        => trials.Where(t => t.Device is { Length: > 0 })
+            .GroupBy(t => t.Device!)
+            .OrderByDescending(g => g.Count())
+            .Select(g => g.Key)
+            .FirstOrDefault();
+}
