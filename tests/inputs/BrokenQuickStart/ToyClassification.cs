@@ -2,9 +2,9 @@ using Experiments;
 
 namespace QuickStart;
 
-// Each marked line carries one mistake; the comment names the diagnostic the build must report there.
+// Each marked line carries a mistake; the comment names the diagnostic the build must report at that argument.
+// tests/Experiments.Sdk.Tests/FromSource/BrokenQuickStartTests.cs builds this project and checks them.
 [Experiment(Repeats = 0, Objective = "error_rte")]                    // EXP010 (Repeats), EXP011 (objective not reported)
-[Exclude(nameof(Dataset), "circles", "Hiden", 2)]                      // EXP014 (unknown parameter)
 public partial class ToyClassification
 {
     [Values("moons", "circles", "spirls"), KnownIn(typeof(ToyDatasets))] // EXP006 (did you mean 'spirals'?)
