@@ -100,10 +100,15 @@ internal static class Schema
     /// <summary>Brings the file to <see cref="LatestVersion"/>; fails, changing nothing, on a newer or foreign file.</summary>
     public static void Migrate(SqliteConnection connection, string path, long nowMs)
     {
-        // Cheap check first, so opening an up-to-date file never takes the write lock.
-        if (ReadVersion(connection, null, path) == LatestVersion)
+        // Cheap check first, so opening an up-to-date file never takes the write lock. Its reads share one read
+        // transaction, so they see one state of the file: another process committing the schema in between (a new
+        // file opened by two runs at once) must not make it look like "tables but no schema_info", a foreign file.
+        using (var snapshot = connection.BeginTransaction(deferred: true))
         {
-            return;
+            if (ReadVersion(connection, snapshot, path) == LatestVersion)
+            {
+                return;
+            }
         }
 
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -118,19 +123,29 @@ internal static class Schema
         transaction.Commit();
     }
 
-    private static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction, string path)
+    /// <summary>
+    /// The file's version, 0 for an empty file. Call it in a transaction: its reads must all see the same state of
+    /// the file (a migration creates <c>schema_info</c> and the other tables in one commit).
+    /// </summary>
+    private static int ReadVersion(SqliteConnection connection, SqliteTransaction transaction, string path)
     {
-        var hasSchemaInfo = connection.Scalar<long>(transaction,
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_info'") > 0;
-        if (!hasSchemaInfo)
+        using (var command = connection.Command(transaction, """
+            SELECT COUNT(*), COALESCE(SUM(type = 'table' AND name = 'schema_info'), 0) FROM sqlite_master
+            """))
+        using (var reader = command.ExecuteReader())
         {
-            // An empty file is new; a database with other tables is someone else's: never write into it.
-            if (connection.Scalar<long>(transaction, "SELECT COUNT(*) FROM sqlite_master") > 0)
+            reader.Read();
+            var (objects, hasSchemaInfo) = (reader.GetInt64(0), reader.GetInt64(1) > 0);
+            if (!hasSchemaInfo)
             {
-                throw new InvalidOperationException(
-                    $"'{path}' is a SQLite database but not an Experiments results store (it has no schema_info table).");
+                // An empty file is new; a database with other tables is someone else's: never write into it.
+                if (objects > 0)
+                {
+                    throw new InvalidOperationException(
+                        $"'{path}' is a SQLite database but not an Experiments results store (it has no schema_info table).");
+                }
+                return 0;
             }
-            return 0;
         }
 
         var version = (int)connection.Scalar<long>(transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_info");

@@ -136,17 +136,44 @@ public sealed partial class SqliteResultStore
     }
 
     public void RecordEpochMetric(string experiment, string trialId, int attempt, int epoch, string name, double value)
+        => RecordEpochMetrics(experiment, trialId, attempt, [new EpochMetricValue(epoch, name, value)]);
+
+    public void RecordEpochMetrics(string experiment, string trialId, int attempt, IReadOnlyList<EpochMetricValue> values)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         ArgumentNullException.ThrowIfNull(trialId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        // Keyed by attempt, so a late write from an abandoned attempt never mixes with the current one.
-        Use(connection => connection.Execute(null, """
-            INSERT INTO epoch_metrics (experiment, trial_id, attempt, epoch, name, value)
-            VALUES (@experiment, @trial_id, @attempt, @epoch, @name, @value)
-            ON CONFLICT (experiment, trial_id, attempt, epoch, name) DO UPDATE SET value = excluded.value
-            """, ("@experiment", experiment), ("@trial_id", trialId), ("@attempt", attempt), ("@epoch", epoch),
-            ("@name", name), ("@value", Db.Real(value))));
+        ArgumentNullException.ThrowIfNull(values);
+        foreach (var value in values)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(value.Name, nameof(values));
+        }
+        if (values.Count == 0)
+        {
+            return;
+        }
+        Use(connection =>
+        {
+            // One transaction (one commit, one sync) for the batch, one prepared statement for its rows. Keyed by
+            // attempt, so a late write from an abandoned attempt never mixes with the current one.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var insert = connection.Command(transaction, """
+                INSERT INTO epoch_metrics (experiment, trial_id, attempt, epoch, name, value)
+                VALUES (@experiment, @trial_id, @attempt, @epoch, @name, @value)
+                ON CONFLICT (experiment, trial_id, attempt, epoch, name) DO UPDATE SET value = excluded.value
+                """, ("@experiment", experiment), ("@trial_id", trialId), ("@attempt", attempt));
+            var epoch = insert.Parameter("@epoch", SqliteType.Integer);
+            var name = insert.Parameter("@name", SqliteType.Text);
+            var metric = insert.Parameter("@value", SqliteType.Real);
+            insert.Prepare();
+            foreach (var value in values)
+            {
+                epoch.Value = value.Epoch;
+                name.Value = value.Name;
+                metric.Value = Db.Real(value.Value);
+                insert.ExecuteNonQuery();
+            }
+            transaction.Commit();
+        });
     }
 
     public bool Complete(string experiment, string trialId, int attempt, WorkerIdentity worker, TrialOutcome outcome)

@@ -66,4 +66,58 @@ public sealed class ConcurrencyTests : StoreFixture
         using var check = new SqliteResultStore(FilePath);
         Assert.Equal(plan.Length, check.GetTrials(Experiment).Count);
     }
+
+    [Fact]
+    public void Many_processes_may_create_the_same_new_store_at_once()
+    {
+        // The race: one opener commits the schema of a new file while another is looking at it. Openers start a
+        // little apart (so some look while the winner is mid-commit, not only wait for its lock) and open twice.
+        // Before the fix this failed most runs with "not an Experiments results store".
+        const int Rounds = 100;
+        const int Openers = 8;
+        const int OpensEach = 2;
+        const double StaggerMicroseconds = 300;
+        var failures = new ConcurrentBag<string>();
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            var path = Path.Combine(Folder, $"round-{round}", "results.db");
+            using var start = new Barrier(Openers);
+            var threads = Enumerable.Range(0, Openers).Select(opener => new Thread(() =>
+            {
+                start.SignalAndWait();
+                var delay = System.Diagnostics.Stopwatch.StartNew();
+                while (delay.Elapsed.TotalMicroseconds < opener * StaggerMicroseconds)
+                {
+                    Thread.SpinWait(20);
+                }
+                // Each open is its own instance and connection, as separate processes would be.
+                for (var open = 0; open < OpensEach; open++)
+                {
+                    try
+                    {
+                        using var store = new SqliteResultStore(path);
+                        store.GetExperimentNames();
+                    }
+                    catch (Exception e)
+                    {
+                        failures.Add($"round {round}, opener {opener}: {e.GetType().Name}: {e.Message}");
+                    }
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+
+            // Migrated exactly once, whoever won.
+            using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+            check.Open();
+            using var command = check.CreateCommand();
+            command.CommandText = "SELECT COUNT(*), MAX(version) FROM schema_info";
+            using var reader = command.ExecuteReader();
+            Assert.True(reader.Read());
+            Assert.Equal((1L, (long)SqliteResultStore.SchemaVersion), (reader.GetInt64(0), reader.GetInt64(1)));
+        }
+
+        Assert.True(failures.IsEmpty, string.Join(Environment.NewLine, failures));
+    }
 }

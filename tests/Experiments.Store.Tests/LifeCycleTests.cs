@@ -135,6 +135,61 @@ public sealed class LifeCycleTests : StoreFixture
     }
 
     [Fact]
+    public void Epoch_metrics_in_a_batch_are_written_together()
+    {
+        using var store = Open();
+        store.Register(Info(), Plan());
+        var attempt = store.TryClaim(Experiment, _id, WorkerA, Clock.Now, false, Stale)!.Value;
+        var values = Enumerable.Range(0, 500)
+            .SelectMany(epoch => new[]
+            {
+                new EpochMetricValue(epoch, "train_loss", 1.0 / (epoch + 1)),
+                new EpochMetricValue(epoch, "valid_loss", epoch == 7 ? double.NaN : 2.0 / (epoch + 1)),
+            })
+            .Append(new EpochMetricValue(3, "train_loss", 42)) // again, later in the batch: it wins
+            .ToList();
+
+        store.RecordEpochMetrics(Experiment, _id, attempt, values);
+        store.RecordEpochMetrics(Experiment, _id, attempt, []);
+        store.RecordEpochMetrics(Experiment, _id, attempt, [new EpochMetricValue(500, "train_loss", 0.001)]);
+
+        var epochs = store.GetEpochMetrics(Experiment);
+        Assert.Equal(1001, epochs.Count);
+        Assert.All(epochs, m => Assert.Equal((_id, attempt), (m.TrialId, m.Attempt)));
+        Assert.Equal(42, epochs.Single(m => m is { Epoch: 3, Name: "train_loss" }).Value);
+        Assert.Equal(0.5, epochs.Single(m => m is { Epoch: 1, Name: "train_loss" }).Value);
+        Assert.True(double.IsNaN(epochs.Single(m => m is { Epoch: 7, Name: "valid_loss" }).Value));
+        Assert.Equal(0.001, epochs.Single(m => m.Epoch == 500).Value);
+    }
+
+    [Fact]
+    public void A_batch_of_epoch_metrics_is_written_whole_or_not_at_all()
+    {
+        using var store = Open();
+        store.Register(Info(), Plan());
+        var attempt = store.TryClaim(Experiment, _id, WorkerA, Clock.Now, false, Stale)!.Value;
+        // The database refuses the sixth row of the batch.
+        ExecuteRaw("""
+            CREATE TRIGGER refuse_epoch_5 BEFORE INSERT ON epoch_metrics WHEN NEW.epoch = 5
+            BEGIN SELECT RAISE(ABORT, 'epoch 5 refused'); END
+            """);
+        var values = Enumerable.Range(0, 10).Select(epoch => new EpochMetricValue(epoch, "train_loss", epoch)).ToArray();
+
+        var error = Assert.Throws<InvalidOperationException>(() => store.RecordEpochMetrics(Experiment, _id, attempt, values));
+
+        Assert.Contains("epoch 5 refused", error.Message);
+        Assert.Contains(store.FilePath, error.Message);
+        Assert.Empty(store.GetEpochMetrics(Experiment));
+        // A bad name is refused before anything is written.
+        Assert.Throws<ArgumentException>(() => store.RecordEpochMetrics(Experiment, _id, attempt,
+            [new EpochMetricValue(0, "train_loss", 1), new EpochMetricValue(1, " ", 1)]));
+        Assert.Empty(store.GetEpochMetrics(Experiment));
+        // The connection is usable afterwards (the failed transaction was rolled back).
+        store.RecordEpochMetrics(Experiment, _id, attempt, values[..5]);
+        Assert.Equal(5, store.GetEpochMetrics(Experiment).Count);
+    }
+
+    [Fact]
     public void Attempt_counts_cover_every_trial_and_every_claim()
     {
         using var store = Open();

@@ -9,17 +9,8 @@ internal static class StoreAccess
     public static IResultStore Open(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        try
-        {
-            return new SqliteResultStore(path);
-        }
-        catch (InvalidOperationException)
-        {
-            // Two runs creating a new store at once: one may look while the other commits the schema and take the
-            // file for a foreign database. A second look sees the finished schema (a foreign file fails again).
-            Thread.Sleep(200);
-            return new SqliteResultStore(path);
-        }
+        // Safe when several runs create a new store at once: the store checks the file's schema consistently.
+        return new SqliteResultStore(path);
     }
 
     /// <summary>For commands that only read: no store file yet means no results, not a new empty file.</summary>

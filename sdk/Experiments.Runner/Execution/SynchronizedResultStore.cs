@@ -33,6 +33,11 @@ internal sealed class SynchronizedResultStore : IResultStore
         lock (_gate) { _inner.RecordEpochMetric(experiment, trialId, attempt, epoch, name, value); }
     }
 
+    public void RecordEpochMetrics(string experiment, string trialId, int attempt, IReadOnlyList<EpochMetricValue> values)
+    {
+        lock (_gate) { _inner.RecordEpochMetrics(experiment, trialId, attempt, values); }
+    }
+
     public bool Complete(string experiment, string trialId, int attempt, WorkerIdentity worker, TrialOutcome outcome)
     {
         lock (_gate) { return _inner.Complete(experiment, trialId, attempt, worker, outcome); }

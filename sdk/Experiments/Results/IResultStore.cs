@@ -29,6 +29,12 @@ public interface IResultStore : IDisposable
     void RecordEpochMetric(string experiment, string trialId, int attempt, int epoch, string name, double value);
 
     /// <summary>
+    /// Appends per-epoch metrics of a running attempt in one transaction: all of them or, on an error, none. A value
+    /// written again (same epoch and name) replaces the earlier one; within a batch, the later one wins.
+    /// </summary>
+    void RecordEpochMetrics(string experiment, string trialId, int attempt, IReadOnlyList<EpochMetricValue> values);
+
+    /// <summary>
     /// Ends an attempt in one transaction: status, timing, error, build, final metrics, and a row in the attempt
     /// history. Ignored (returns false) when the trial is no longer this worker's attempt.
     /// </summary>

@@ -94,3 +94,6 @@ public sealed record TrialRecord(
 
 /// <summary>One per-epoch metric value of one attempt.</summary>
 public sealed record EpochMetric(string TrialId, int Attempt, int Epoch, string Name, double Value);
+
+/// <summary>One per-epoch metric value of a batch written for one attempt (see <see cref="IResultStore.RecordEpochMetrics"/>).</summary>
+public readonly record struct EpochMetricValue(int Epoch, string Name, double Value);
