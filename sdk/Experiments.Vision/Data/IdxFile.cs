@@ -1,0 +1,104 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace Experiments.Vision.Data;
+
+/// <summary>
+/// Reads IDX files (the MNIST / Fashion-MNIST format), raw or gzip-compressed (recognised by content, not by name).
+/// Layout: two zero bytes, a type byte (0x08 = unsigned byte, the only type read here), the number of dimensions,
+/// each dimension as a big-endian 32-bit integer, then the values. The header is checked against what the caller
+/// expects, and the file must hold exactly the number of values its header announces: a truncated file, or one with
+/// data after the end, is a <see cref="DataFileException"/> naming it.
+/// </summary>
+public static class IdxFile
+{
+    private const byte UnsignedByte = 0x08;
+
+    /// <summary>Reads an unsigned-byte IDX file of <paramref name="rank"/> dimensions.</summary>
+    /// <returns>The dimensions and the values in row-major order.</returns>
+    /// <exception cref="DataFileException">The file cannot be read, is not such an IDX file, or its length does not match its header.</exception>
+    public static (int[] Shape, byte[] Values) ReadBytes(string path, int rank)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rank, 8);
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            bool gzip = file.Length >= 2 && file.ReadByte() == 0x1F && file.ReadByte() == 0x8B;
+            file.Position = 0;
+            using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+            return Read(stream, path, rank, gzip);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+        {
+            throw new DataFileException(path, $"not a valid IDX file: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new DataFileException(path, "the file does not exist", ex);
+        }
+        catch (Exception ex) when (ex is IOException and not DataFileException or UnauthorizedAccessException)
+        {
+            throw new DataFileException(path, $"the file cannot be read ({ex.Message})", ex);
+        }
+    }
+
+    private static (int[] Shape, byte[] Values) Read(Stream stream, string path, int rank, bool gzip)
+    {
+        string what = gzip ? "the decompressed file" : "the file";
+        Span<byte> magic = stackalloc byte[4];
+        int got = stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
+        if (got < magic.Length)
+        {
+            throw new DataFileException(path, $"{what} is {got} bytes long, shorter than an IDX header");
+        }
+        if (magic[0] != 0 || magic[1] != 0)
+        {
+            throw new DataFileException(path, $"not an IDX file (magic number 0x{BinaryPrimitives.ReadUInt32BigEndian(magic):X8})");
+        }
+        if (magic[2] != UnsignedByte)
+        {
+            throw new DataFileException(path, $"IDX values of type 0x{magic[2]:X2}, expected 0x08 (unsigned byte)");
+        }
+        if (magic[3] != rank)
+        {
+            throw new DataFileException(path, $"an IDX file of {magic[3]} dimension(s), expected {rank}");
+        }
+
+        Span<byte> dimensions = stackalloc byte[4 * rank];
+        got = stream.ReadAtLeast(dimensions, dimensions.Length, throwOnEndOfStream: false);
+        if (got < dimensions.Length)
+        {
+            throw new DataFileException(path, $"{what} ends inside the IDX header");
+        }
+        var shape = new int[rank];
+        long count = 1;
+        for (int d = 0; d < rank; d++)
+        {
+            shape[d] = BinaryPrimitives.ReadInt32BigEndian(dimensions[(4 * d)..]);
+            if (shape[d] < 0)
+            {
+                throw new DataFileException(path, $"dimension {d} of the IDX header is negative ({shape[d]})");
+            }
+            count *= shape[d];
+            if (count > Array.MaxLength)
+            {
+                throw new DataFileException(path, $"the IDX header announces more values than can be loaded ({string.Join(" × ", shape[..(d + 1)])} …)");
+            }
+        }
+
+        // Read only what the header announces: a crafted header cannot make this read more, and a short file is caught here.
+        var values = GC.AllocateUninitializedArray<byte>((int)count);
+        got = stream.ReadAtLeast(values, values.Length, throwOnEndOfStream: false);
+        if (got < values.Length)
+        {
+            throw new DataFileException(path,
+                $"{what} is truncated: its header announces {string.Join(" × ", shape)} = {count:N0} values, it holds {got:N0}");
+        }
+        if (stream.ReadByte() >= 0)
+        {
+            throw new DataFileException(path, $"{what} holds data after the {count:N0} values its header announces ({string.Join(" × ", shape)})");
+        }
+        return (shape, values);
+    }
+}

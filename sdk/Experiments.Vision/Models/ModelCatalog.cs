@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace Experiments.Vision.Models;
+
+/// <summary>What the catalog says about one model (from its <see cref="KnownValueAttribute"/> metadata).</summary>
+/// <param name="Name">Catalog name (timm's model name, or torchvision's for plain ResNet).</param>
+/// <param name="Family">resnet, resnetd, convnext, vit or regnet.</param>
+/// <param name="Parameters">Parameters at 1000 classes and 3 input channels.</param>
+/// <param name="InputSize">The one input size (square) the model takes, or null when it takes any size.</param>
+/// <param name="PatchSize">Patch side of a ViT, else null.</param>
+/// <param name="Reference">The implementation whose names and shapes the model follows: <c>timm</c> or <c>torchvision</c>.</param>
+/// <param name="Normalization">Input statistics of the reference weights: <c>imagenet</c> (ImageNet mean/std) or <c>half</c> (0.5/0.5).</param>
+public sealed record ModelInfo(string Name, string Family, long Parameters, int? InputSize, int? PatchSize, string Reference, string Normalization);
+
+/// <summary>
+/// The vision models an experiment can name. Each constant is a known value whose metadata the build-time analyzer
+/// reads (<c>[Values("convnext_atto")] [KnownIn(typeof(ModelCatalog))]</c> is checked at build; <c>input_size</c>
+/// constrains a <c>[ConstrainedBy("input_size")]</c> size parameter). <c>params</c> is the parameter count at 1000
+/// classes, equal to the published count of the reference implementation of that name.
+/// </summary>
+/// <remarks>
+/// Sources of the counts: torchvision's model documentation (exact integers, e.g. resnet18 11,689,512;
+/// convnext_tiny 28,589,128; regnet_y_400mf 4,344,144 — the same network as timm's regnety_004); timm's model cards
+/// (Params (M), one decimal: resnet26d 16.0, resnet50d 25.6, convnext_atto 3.7, femto 5.2, pico 9.0, nano 15.6,
+/// vit_tiny_patch16_224 5.7, vit_small_patch16_224 22.1, regnety_002 3.2) with the exact integers counted from the
+/// architectures in timm's model files. The <c>_patch4_32</c> ViTs are not timm models: timm's ViT-Ti/ViT-S with
+/// 4×4 patches of a 32×32 image (65 position embeddings instead of 197, a 4×4 patch convolution instead of 16×16), so
+/// their counts are those of the architecture; a timm <c>patch16_224</c> checkpoint does not fit them.
+/// </remarks>
+[KnownValues]
+public static class ModelCatalog
+{
+    /// <summary>torchvision <c>resnet18</c>: 11,689,512 parameters (torchvision docs, ResNet18_Weights).</summary>
+    [KnownValue("family=resnet", "params=11689512", "reference=torchvision", "normalization=imagenet")]
+    public const string ResNet18 = "resnet18";
+
+    /// <summary>torchvision <c>resnet34</c>: 21,797,672 parameters (torchvision docs, ResNet34_Weights).</summary>
+    [KnownValue("family=resnet", "params=21797672", "reference=torchvision", "normalization=imagenet")]
+    public const string ResNet34 = "resnet34";
+
+    /// <summary>torchvision <c>resnet50</c>: 25,557,032 parameters (torchvision docs, ResNet50_Weights).</summary>
+    [KnownValue("family=resnet", "params=25557032", "reference=torchvision", "normalization=imagenet")]
+    public const string ResNet50 = "resnet50";
+
+    /// <summary>timm <c>resnet26d</c>: 16,014,408 parameters (timm model card resnet26d.bt_in1k: 16.0 M).</summary>
+    [KnownValue("family=resnetd", "params=16014408", "reference=timm", "normalization=imagenet")]
+    public const string ResNet26d = "resnet26d";
+
+    /// <summary>timm <c>resnet50d</c>: 25,576,264 parameters (timm model card resnet50d.a1_in1k: 25.6 M).</summary>
+    [KnownValue("family=resnetd", "params=25576264", "reference=timm", "normalization=imagenet")]
+    public const string ResNet50d = "resnet50d";
+
+    /// <summary>timm <c>convnext_atto</c>: 3,695,520 parameters (timm model card convnext_atto.d2_in1k: 3.7 M).</summary>
+    [KnownValue("family=convnext", "params=3695520", "reference=timm", "normalization=imagenet")]
+    public const string ConvNeXtAtto = "convnext_atto";
+
+    /// <summary>timm <c>convnext_femto</c>: 5,217,784 parameters (timm model card convnext_femto.d1_in1k: 5.2 M).</summary>
+    [KnownValue("family=convnext", "params=5217784", "reference=timm", "normalization=imagenet")]
+    public const string ConvNeXtFemto = "convnext_femto";
+
+    /// <summary>timm <c>convnext_pico</c>: 9,045,672 parameters (timm model card convnext_pico.d1_in1k: 9.0 M).</summary>
+    [KnownValue("family=convnext", "params=9045672", "reference=timm", "normalization=imagenet")]
+    public const string ConvNeXtPico = "convnext_pico";
+
+    /// <summary>timm <c>convnext_nano</c>: 15,593,560 parameters (timm model card convnext_nano.d1h_in1k: 15.6 M).</summary>
+    [KnownValue("family=convnext", "params=15593560", "reference=timm", "normalization=imagenet")]
+    public const string ConvNeXtNano = "convnext_nano";
+
+    /// <summary>timm <c>convnext_tiny</c>: 28,589,128 parameters (torchvision docs ConvNeXt_Tiny_Weights; timm card 28.6 M).</summary>
+    [KnownValue("family=convnext", "params=28589128", "reference=timm", "normalization=imagenet")]
+    public const string ConvNeXtTiny = "convnext_tiny";
+
+    /// <summary>timm <c>vit_tiny_patch16_224</c>: 5,717,416 parameters (timm model card vit_tiny_patch16_224.augreg_in21k_ft_in1k: 5.7 M).</summary>
+    [KnownValue("family=vit", "params=5717416", "input_size=224", "patch_size=16", "reference=timm", "normalization=half")]
+    public const string ViTTinyPatch16x224 = "vit_tiny_patch16_224";
+
+    /// <summary>timm <c>vit_small_patch16_224</c>: 22,050,664 parameters (timm model card vit_small_patch16_224.augreg_in21k_ft_in1k: 22.1 M).</summary>
+    [KnownValue("family=vit", "params=22050664", "input_size=224", "patch_size=16", "reference=timm", "normalization=half")]
+    public const string ViTSmallPatch16x224 = "vit_small_patch16_224";
+
+    /// <summary>timm's ViT-Ti on 32×32 inputs in 4×4 patches (not a timm model name): 5,553,832 parameters.</summary>
+    [KnownValue("family=vit", "params=5553832", "input_size=32", "patch_size=4", "reference=timm", "normalization=half")]
+    public const string ViTTinyPatch4x32 = "vit_tiny_patch4_32";
+
+    /// <summary>timm's ViT-S on 32×32 inputs in 4×4 patches (not a timm model name): 21,723,496 parameters.</summary>
+    [KnownValue("family=vit", "params=21723496", "input_size=32", "patch_size=4", "reference=timm", "normalization=half")]
+    public const string ViTSmallPatch4x32 = "vit_small_patch4_32";
+
+    /// <summary>timm <c>regnety_002</c>: 3,162,996 parameters (timm model card regnety_002.pycls_in1k: 3.2 M).</summary>
+    [KnownValue("family=regnet", "params=3162996", "reference=timm", "normalization=imagenet")]
+    public const string RegNetY002 = "regnety_002";
+
+    /// <summary>timm <c>regnety_004</c>: 4,344,144 parameters (torchvision docs RegNet_Y_400MF_Weights; timm card 4.3 M).</summary>
+    [KnownValue("family=regnet", "params=4344144", "reference=timm", "normalization=imagenet")]
+    public const string RegNetY004 = "regnety_004";
+
+    private static readonly Dictionary<string, Func<int, int, ImageModel>> Factories = new(StringComparer.Ordinal)
+    {
+        [ResNet18] = (classes, channels) => new ResNet(ResNetConfig.ResNet18, classes, channels),
+        [ResNet34] = (classes, channels) => new ResNet(ResNetConfig.ResNet34, classes, channels),
+        [ResNet50] = (classes, channels) => new ResNet(ResNetConfig.ResNet50, classes, channels),
+        [ResNet26d] = (classes, channels) => new ResNet(ResNetConfig.ResNet26d, classes, channels),
+        [ResNet50d] = (classes, channels) => new ResNet(ResNetConfig.ResNet50d, classes, channels),
+        [ConvNeXtAtto] = (classes, channels) => new ConvNeXt(ConvNeXtConfig.Atto, classes, channels),
+        [ConvNeXtFemto] = (classes, channels) => new ConvNeXt(ConvNeXtConfig.Femto, classes, channels),
+        [ConvNeXtPico] = (classes, channels) => new ConvNeXt(ConvNeXtConfig.Pico, classes, channels),
+        [ConvNeXtNano] = (classes, channels) => new ConvNeXt(ConvNeXtConfig.Nano, classes, channels),
+        [ConvNeXtTiny] = (classes, channels) => new ConvNeXt(ConvNeXtConfig.Tiny, classes, channels),
+        [ViTTinyPatch16x224] = (classes, channels) => new VisionTransformer(VisionTransformerConfig.TinyPatch16x224, classes, channels),
+        [ViTSmallPatch16x224] = (classes, channels) => new VisionTransformer(VisionTransformerConfig.SmallPatch16x224, classes, channels),
+        [ViTTinyPatch4x32] = (classes, channels) => new VisionTransformer(VisionTransformerConfig.TinyPatch4x32, classes, channels),
+        [ViTSmallPatch4x32] = (classes, channels) => new VisionTransformer(VisionTransformerConfig.SmallPatch4x32, classes, channels),
+        [RegNetY002] = (classes, channels) => new RegNet(RegNetConfig.Y002, classes, channels),
+        [RegNetY004] = (classes, channels) => new RegNet(RegNetConfig.Y004, classes, channels),
+    };
+
+    private static readonly Lazy<IReadOnlyList<ModelInfo>> Infos = new(ReadInfos);
+
+    /// <summary>Every model of the catalog, in declaration order.</summary>
+    public static IReadOnlyList<ModelInfo> All => Infos.Value;
+
+    /// <summary>What the catalog says about <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">Not a catalog name (the message lists them).</exception>
+    public static ModelInfo Describe(string name) =>
+        All.FirstOrDefault(m => m.Name == name) ?? throw Unknown(name);
+
+    /// <summary>
+    /// Creates <paramref name="name"/> as fastai's <c>vision_learner</c> would: the reference model without its
+    /// classifier as body and a fresh fastai-style head for <paramref name="numClasses"/> outputs.
+    /// </summary>
+    public static VisionModel Create(string name, int numClasses, int inChannels = 3, ModelOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1);
+        var body = CreateReference(name, numClasses: 0, inChannels);
+        var head = VisionHead.Create(body.NumFeatures, numClasses, pool: !body.BodyOutputIsPooled, options);
+        return new VisionModel(name, body, head);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="name"/> in its reference form, with the reference implementation's own classifier
+    /// (none when <paramref name="numClasses"/> is 0) and its state-dict keys, for reference checkpoints.
+    /// </summary>
+    public static ImageModel CreateReference(string name, int numClasses = 1000, int inChannels = 3)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        TorchRuntime.EnsureLoaded();
+        return Factories.TryGetValue(name, out var factory) ? factory(numClasses, inChannels) : throw Unknown(name);
+    }
+
+    private static ArgumentException Unknown(string name)
+    {
+        var closest = Factories.Keys.MinBy(k => EditDistance(k, name));
+        return new ArgumentException(
+            $"'{name}' is not a model of the catalog (did you mean '{closest}'?). Known models: {string.Join(", ", Factories.Keys)}.",
+            nameof(name));
+    }
+
+    private static IReadOnlyList<ModelInfo> ReadInfos()
+    {
+        var infos = new List<ModelInfo>();
+        foreach (var field in typeof(ModelCatalog).GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            if (!field.IsLiteral || field.GetRawConstantValue() is not string name || field.GetCustomAttribute<KnownValueAttribute>() is not { } known)
+            {
+                continue;
+            }
+            var metadata = known.Metadata.Select(m => m.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+            int? Optional(string key) => metadata.TryGetValue(key, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : null;
+            infos.Add(new ModelInfo(
+                name,
+                metadata["family"],
+                long.Parse(metadata["params"], CultureInfo.InvariantCulture),
+                Optional("input_size"),
+                Optional("patch_size"),
+                metadata["reference"],
+                metadata["normalization"]));
+        }
+        return infos;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+            previous = current;
+        }
+        return previous[b.Length];
+    }
+}

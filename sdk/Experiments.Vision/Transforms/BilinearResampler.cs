@@ -1,0 +1,206 @@
+using System.Buffers;
+
+namespace Experiments.Vision.Transforms;
+
+/// <summary>
+/// Pillow's bilinear resize of 8-bit images (<c>Image.resize(size, BILINEAR)</c>, what fastai's <c>Resize</c> calls),
+/// ported from its <c>libImaging/Resample.c</c> in the same arithmetic: a separable triangle filter on pixel centres
+/// whose support widens with the scale when shrinking (so downscaling averages instead of aliasing), clipped to the
+/// input and renormalised at the edges, with 22-bit fixed-point weights, a horizontal pass into an 8-bit intermediate,
+/// then a vertical pass, each rounded and clamped.
+/// </summary>
+internal static class BilinearResampler
+{
+    private const int PrecisionBits = 32 - 8 - 2;
+
+    /// <summary>
+    /// Resamples <paramref name="region"/> of an HWC byte image (pixels outside it filled by <paramref name="padMode"/>,
+    /// as if the image had been cropped and padded first) to <paramref name="destination"/>, an HWC buffer of
+    /// <paramref name="targetWidth"/> × <paramref name="targetHeight"/>.
+    /// </summary>
+    public static void Resample(
+        ReadOnlySpan<byte> source, int width, int height, int channels,
+        ResizeRegion region, PadMode padMode,
+        Span<byte> destination, int targetWidth, int targetHeight)
+    {
+        int[] columns = PadIndex.MapRange(region.Left, region.Width, width, padMode);
+        int[] rows = PadIndex.MapRange(region.Top, region.Height, height, padMode);
+        var horizontal = Kernel.Create(region.Width, targetWidth);
+        var vertical = Kernel.Create(region.Height, targetHeight);
+
+        int rowLength = targetWidth * channels;
+        int half = 1 << (PrecisionBits - 1);
+
+        // Per output column and tap: the offset of the source pixel in a row, or -1 for zero padding.
+        var offsets = new int[targetWidth * horizontal.Stride];
+        for (int x = 0; x < targetWidth; x++)
+        {
+            for (int k = 0; k < horizontal.CountOf(x); k++)
+            {
+                int column = columns[horizontal.Start[x] + k];
+                offsets[(x * horizontal.Stride) + k] = column < 0 ? -1 : column * channels;
+            }
+        }
+
+        byte[] intermediate = ArrayPool<byte>.Shared.Rent(region.Height * rowLength);
+        int[] sums = ArrayPool<int>.Shared.Rent(rowLength);
+        try
+        {
+            // Horizontal pass: every region row to the target width (rows of zero padding stay zero).
+            for (int r = 0; r < region.Height; r++)
+            {
+                var row = intermediate.AsSpan(r * rowLength, rowLength);
+                int sourceRow = rows[r];
+                if (sourceRow < 0)
+                {
+                    row.Clear();
+                    continue;
+                }
+
+                var pixels = source.Slice(sourceRow * width * channels, width * channels);
+                for (int x = 0; x < targetWidth; x++)
+                {
+                    var weights = horizontal.WeightsOf(x);
+                    var taps = offsets.AsSpan(x * horizontal.Stride, weights.Length);
+                    if (channels == 3)
+                    {
+                        int s0 = half, s1 = half, s2 = half;
+                        for (int k = 0; k < taps.Length; k++)
+                        {
+                            int o = taps[k];
+                            if (o >= 0)
+                            {
+                                int w = weights[k];
+                                s0 += w * pixels[o];
+                                s1 += w * pixels[o + 1];
+                                s2 += w * pixels[o + 2];
+                            }
+                        }
+
+                        row[3 * x] = Clip8(s0);
+                        row[(3 * x) + 1] = Clip8(s1);
+                        row[(3 * x) + 2] = Clip8(s2);
+                        continue;
+                    }
+
+                    for (int c = 0; c < channels; c++)
+                    {
+                        int sum = half;
+                        for (int k = 0; k < taps.Length; k++)
+                        {
+                            int o = taps[k];
+                            if (o >= 0)
+                            {
+                                sum += weights[k] * pixels[o + c];
+                            }
+                        }
+
+                        row[(x * channels) + c] = Clip8(sum);
+                    }
+                }
+            }
+
+            // Vertical pass: whole rows at a time, weighted and accumulated.
+            var accumulator = sums.AsSpan(0, rowLength);
+            for (int y = 0; y < targetHeight; y++)
+            {
+                accumulator.Fill(half);
+                int start = vertical.Start[y];
+                var weights = vertical.WeightsOf(y);
+                for (int k = 0; k < weights.Length; k++)
+                {
+                    int w = weights[k];
+                    var row = intermediate.AsSpan((start + k) * rowLength, rowLength);
+                    for (int i = 0; i < row.Length; i++)
+                    {
+                        accumulator[i] += w * row[i];
+                    }
+                }
+
+                var target = destination.Slice(y * rowLength, rowLength);
+                for (int i = 0; i < target.Length; i++)
+                {
+                    target[i] = Clip8(accumulator[i]);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(sums);
+            ArrayPool<byte>.Shared.Return(intermediate);
+        }
+    }
+
+    private static byte Clip8(int sum)
+    {
+        int value = sum >> PrecisionBits;
+        return value < 0 ? (byte)0 : value > 255 ? (byte)255 : (byte)value;
+    }
+
+    /// <summary>Per output pixel: the first input pixel and the fixed-point weights of the pixels from there.</summary>
+    private sealed class Kernel
+    {
+        private readonly int[] _count;
+        private readonly int[] _weights;
+        private readonly int _stride;
+
+        private Kernel(int[] start, int[] count, int[] weights, int stride)
+        {
+            Start = start;
+            _count = count;
+            _weights = weights;
+            _stride = stride;
+        }
+
+        public int[] Start { get; }
+
+        /// <summary>Room per output pixel in the weight table.</summary>
+        public int Stride => _stride;
+
+        public int CountOf(int output) => _count[output];
+
+        public ReadOnlySpan<int> WeightsOf(int output) => _weights.AsSpan(output * _stride, _count[output]);
+
+        /// <summary>Pillow's <c>precompute_coeffs</c> (bilinear filter, support 1) and <c>normalize_coeffs_8bpc</c>.</summary>
+        public static Kernel Create(int inputSize, int outputSize)
+        {
+            double scale = (double)inputSize / outputSize;
+            double filterScale = Math.Max(scale, 1.0);
+            double support = filterScale;
+            int stride = ((int)Math.Ceiling(support) * 2) + 1;
+
+            var start = new int[outputSize];
+            var count = new int[outputSize];
+            var weights = new int[outputSize * stride];
+            var raw = new double[stride];
+            for (int output = 0; output < outputSize; output++)
+            {
+                double center = (output + 0.5) * scale;
+                double ss = 1.0 / filterScale;
+                int min = Math.Max((int)(center - support + 0.5), 0);
+                int max = Math.Min((int)(center + support + 0.5), inputSize);
+                int n = max - min;
+                double total = 0;
+                for (int k = 0; k < n; k++)
+                {
+                    double x = Math.Abs((k + min - center + 0.5) * ss);
+                    double w = x < 1.0 ? 1.0 - x : 0.0;
+                    raw[k] = w;
+                    total += w;
+                }
+
+                start[output] = min;
+                count[output] = n;
+                for (int k = 0; k < n; k++)
+                {
+                    double v = total != 0 ? raw[k] / total : raw[k];
+                    weights[(output * stride) + k] = v < 0
+                        ? (int)(-0.5 + (v * (1 << PrecisionBits)))
+                        : (int)(0.5 + (v * (1 << PrecisionBits)));
+                }
+            }
+
+            return new Kernel(start, count, weights, stride);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Reflection;
+using Experiments.Vision.Models;
+
+namespace Experiments.Vision.Tests.Models;
+
+public sealed class ModelCatalogTests
+{
+    /// <summary>
+    /// Published parameter counts of the reference implementations at 1000 classes, 3 channels — written here
+    /// independently of the catalog's metadata. Exact integers: torchvision's model documentation (num_params of
+    /// ResNet18/34/50_Weights, ConvNeXt_Tiny_Weights, RegNet_Y_400MF_Weights — the same network as timm's
+    /// regnety_004). timm's model cards give "Params (M)" to one decimal (resnet26d.bt_in1k 16.0,
+    /// resnet50d.a1_in1k 25.6, convnext_atto.d2_in1k 3.7, convnext_femto.d1_in1k 5.2, convnext_pico.d1_in1k 9.0,
+    /// convnext_nano.d1h_in1k 15.6, vit_tiny_patch16_224.augreg_in21k_ft_in1k 5.7,
+    /// vit_small_patch16_224.augreg_in21k_ft_in1k 22.1, regnety_002.pycls_in1k 3.2); the integers are counted from
+    /// timm's architectures (Reference/make_reference.py prints them with PyTorch) and checked against those figures
+    /// below. The patch4_32 ViTs are our variants (see ModelCatalog), counted the same way.
+    /// </summary>
+    private static readonly Dictionary<string, (long Count, double? CardMillions)> Published = new()
+    {
+        ["resnet18"] = (11_689_512, null),
+        ["resnet34"] = (21_797_672, null),
+        ["resnet50"] = (25_557_032, null),
+        ["resnet26d"] = (16_014_408, 16.0),
+        ["resnet50d"] = (25_576_264, 25.6),
+        ["convnext_atto"] = (3_695_520, 3.7),
+        ["convnext_femto"] = (5_217_784, 5.2),
+        ["convnext_pico"] = (9_045_672, 9.0),
+        ["convnext_nano"] = (15_593_560, 15.6),
+        ["convnext_tiny"] = (28_589_128, 28.6),
+        ["vit_tiny_patch16_224"] = (5_717_416, 5.7),
+        ["vit_small_patch16_224"] = (22_050_664, 22.1),
+        ["vit_tiny_patch4_32"] = (5_553_832, null),
+        ["vit_small_patch4_32"] = (21_723_496, null),
+        ["regnety_002"] = (3_162_996, 3.2),
+        ["regnety_004"] = (4_344_144, 4.3),
+    };
+
+    public static TheoryData<string> Names => ModelFixtures.AllModelNames();
+
+    [Fact]
+    public void The_catalog_has_five_families_and_every_name_has_a_published_count()
+    {
+        var all = ModelCatalog.All;
+        Assert.Equal(16, all.Count);
+        Assert.Equal(all.Count, all.Select(m => m.Name).Distinct().Count());
+        Assert.Equal(["convnext", "regnet", "resnet", "resnetd", "vit"], all.Select(m => m.Family).Distinct().Order());
+        Assert.Equal(Published.Keys.Order(), all.Select(m => m.Name).Order());
+    }
+
+    [Fact]
+    public void The_catalog_is_a_known_set_the_analyzer_can_read()
+    {
+        // KnownSetReader takes the const string fields of a [KnownValues] class that carry [KnownValue("key=value", …)].
+        var type = typeof(ModelCatalog);
+        Assert.NotNull(type.GetCustomAttribute<KnownValuesAttribute>());
+        var fields = type.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.GetCustomAttribute<KnownValueAttribute>() is not null)
+            .ToList();
+        Assert.Equal(ModelCatalog.All.Count, fields.Count);
+        foreach (var field in fields)
+        {
+            var metadata = field.GetCustomAttribute<KnownValueAttribute>()!.Metadata;
+            Assert.All(metadata, m => Assert.Matches("^[a-z_]+=[A-Za-z0-9_.-]+$", m));
+            Assert.Contains(metadata, m => m.StartsWith("family=", StringComparison.Ordinal));
+            Assert.Contains(metadata, m => m.StartsWith("params=", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Fixed_size_models_declare_input_and_patch_size_and_others_do_not()
+    {
+        foreach (var model in ModelCatalog.All)
+        {
+            if (model.Family == "vit")
+            {
+                Assert.NotNull(model.InputSize);
+                Assert.NotNull(model.PatchSize);
+                Assert.Equal(0, model.InputSize!.Value % model.PatchSize!.Value);
+                Assert.Equal("half", model.Normalization);
+            }
+            else
+            {
+                Assert.Null(model.InputSize);
+                Assert.Null(model.PatchSize);
+                Assert.Equal("imagenet", model.Normalization);
+            }
+        }
+        Assert.Equal(224, ModelCatalog.Describe("vit_small_patch16_224").InputSize);
+        Assert.Equal(32, ModelCatalog.Describe("vit_tiny_patch4_32").InputSize);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Parameter_count_at_1000_classes_equals_the_published_count(string name)
+    {
+        using var model = ModelCatalog.CreateReference(name, numClasses: 1000);
+        var (count, cardMillions) = Published[name];
+
+        Assert.Equal(count, model.ParameterCount());
+        Assert.Equal(count, ModelCatalog.Describe(name).Parameters);
+        if (cardMillions is { } millions)
+        {
+            Assert.Equal(millions, Math.Round(count / 1e6, 1));
+        }
+    }
+
+    [Fact]
+    public void An_unknown_name_is_refused_with_a_suggestion_and_the_known_names()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ModelCatalog.Create("convnext_atoo", 10));
+        Assert.Contains("'convnext_atoo' is not a model of the catalog", error.Message);
+        Assert.Contains("did you mean 'convnext_atto'", error.Message);
+        Assert.Contains("regnety_004", error.Message);
+        Assert.Throws<ArgumentException>(() => ModelCatalog.Describe("resnet19"));
+    }
+}

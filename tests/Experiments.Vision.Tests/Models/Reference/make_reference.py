@@ -1,0 +1,317 @@
+"""Writes the reference state-dict key lists (key, TAB, shape) checked by StateDictKeyTests.
+
+Also writes pytorch-outputs/*.safetensors: small configurations of the same module trees with random weights,
+an input and PyTorch's output, checked by PyTorchOutputTests.
+
+Run with a PyTorch that has torchvision (Debian 12: apt-get install python3-torch python3-torchvision):
+    /usr/bin/python3 make_reference.py [OUTPUT_DIR]
+
+Where the module trees come from:
+- resnet18: torchvision's own `torchvision.models.resnet18` (the reference implementation itself).
+- resnet26d, convnext_*, vit_*, regnety_*: timm is not packaged for Debian, so the classes below rebuild timm's
+  module trees with timm's attribute names, read from huggingface/pytorch-image-models:
+  timm/models/resnet.py (ResNet: deep stem `conv1` Sequential, `downsample_avg`), timm/models/convnext.py
+  (ConvNeXt, ConvNeXtStage, ConvNeXtBlock; NormMlpClassifierHead), timm/models/vision_transformer.py
+  (VisionTransformer, Block, Attention; PatchEmbed; Mlp) and timm/models/regnet.py (RegNet, RegStage, Bottleneck;
+  ConvNormAct, SEModule, ClassifierHead). Modules without parameters (activations, pools, Identity) are kept where
+  they take a Sequential index. Their parameter counts at 1000 classes equal timm's published figures
+  (model cards, "Params (M)") and, where torchvision has the same network, torchvision's exact counts
+  (convnext_tiny 28,589,128; regnet_y_400mf = regnety_004 4,344,144).
+"""
+import torch, torch.nn as nn, torch.nn.functional as F, math, sys, json
+import torchvision
+
+class LayerNorm2d(nn.LayerNorm):
+    def __init__(self, c, eps=1e-6): super().__init__(c, eps=eps)
+    def forward(self, x):
+        return F.layer_norm(x.permute(0,2,3,1), self.normalized_shape, self.weight, self.bias, self.eps).permute(0,3,1,2)
+
+# ---- timm resnet (deep stem, avg down) ----
+class TBottleneck(nn.Module):
+    expansion = 4
+    def __init__(self, inplanes, planes, stride=1, downsample=None):
+        super().__init__()
+        width = planes; outplanes = planes*4
+        self.conv1 = nn.Conv2d(inplanes, width, 1, bias=False); self.bn1 = nn.BatchNorm2d(width); self.act1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(width, width, 3, stride=stride, padding=1, bias=False); self.bn2 = nn.BatchNorm2d(width); self.act2 = nn.ReLU()
+        self.conv3 = nn.Conv2d(width, outplanes, 1, bias=False); self.bn3 = nn.BatchNorm2d(outplanes); self.act3 = nn.ReLU()
+        self.downsample = downsample
+    def forward(self, x):
+        s = x
+        x = self.act1(self.bn1(self.conv1(x))); x = self.act2(self.bn2(self.conv2(x))); x = self.bn3(self.conv3(x))
+        if self.downsample is not None: s = self.downsample(s)
+        return self.act3(x + s)
+
+class TResNetD(nn.Module):
+    def __init__(self, layers, num_classes=1000, in_chans=3, stem_width=32):
+        super().__init__()
+        self.conv1 = nn.Sequential(
+            nn.Conv2d(in_chans, stem_width, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(stem_width), nn.ReLU(),
+            nn.Conv2d(stem_width, stem_width, 3, stride=1, padding=1, bias=False), nn.BatchNorm2d(stem_width), nn.ReLU(),
+            nn.Conv2d(stem_width, 64, 3, stride=1, padding=1, bias=False))
+        self.bn1 = nn.BatchNorm2d(64); self.act1 = nn.ReLU(); self.maxpool = nn.MaxPool2d(3, 2, 1)
+        inplanes = 64
+        for i, (planes, n) in enumerate(zip([64,128,256,512], layers)):
+            stride = 1 if i == 0 else 2
+            ds = None
+            if stride != 1 or inplanes != planes*4:
+                pool = nn.Identity() if stride == 1 else nn.AvgPool2d(2, stride, ceil_mode=True, count_include_pad=False)
+                ds = nn.Sequential(pool, nn.Conv2d(inplanes, planes*4, 1, bias=False), nn.BatchNorm2d(planes*4))
+            blocks = []
+            for b in range(n):
+                blocks.append(TBottleneck(inplanes, planes, stride if b == 0 else 1, ds if b == 0 else None)); inplanes = planes*4
+            setattr(self, f'layer{i+1}', nn.Sequential(*blocks))
+        self.global_pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(inplanes, num_classes) if num_classes else nn.Identity()
+    def forward(self, x):
+        x = self.maxpool(self.act1(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(self.global_pool(x).flatten(1))
+
+# ---- timm convnext ----
+class Mlp(nn.Module):
+    def __init__(self, c, h, conv):
+        super().__init__()
+        self.fc1 = nn.Conv2d(c, h, 1) if conv else nn.Linear(c, h)
+        self.act = nn.GELU()
+        self.fc2 = nn.Conv2d(h, c, 1) if conv else nn.Linear(h, c)
+    def forward(self, x): return self.fc2(self.act(self.fc1(x)))
+
+class CNBlock(nn.Module):
+    def __init__(self, c, conv_mlp):
+        super().__init__()
+        self.use_conv_mlp = conv_mlp
+        self.conv_dw = nn.Conv2d(c, c, 7, padding=3, groups=c)
+        self.norm = LayerNorm2d(c) if conv_mlp else nn.LayerNorm(c, eps=1e-6)
+        self.mlp = Mlp(c, 4*c, conv_mlp)
+        self.gamma = nn.Parameter(1e-6 * torch.ones(c))
+    def forward(self, x):
+        s = x; x = self.conv_dw(x)
+        if self.use_conv_mlp: x = self.mlp(self.norm(x))
+        else: x = self.mlp(self.norm(x.permute(0,2,3,1))).permute(0,3,1,2)
+        return x.mul(self.gamma.reshape(1,-1,1,1)) + s
+
+class CNStage(nn.Module):
+    def __init__(self, cin, cout, stride, depth, conv_mlp):
+        super().__init__()
+        self.downsample = nn.Sequential(LayerNorm2d(cin), nn.Conv2d(cin, cout, 2, stride=stride)) if (cin != cout or stride > 1) else nn.Identity()
+        self.blocks = nn.Sequential(*[CNBlock(cout, conv_mlp) for _ in range(depth)])
+    def forward(self, x): return self.blocks(self.downsample(x))
+
+class CNHead(nn.Module):
+    def __init__(self, c, n):
+        super().__init__()
+        self.global_pool = nn.AdaptiveAvgPool2d(1); self.norm = LayerNorm2d(c); self.flatten = nn.Flatten(1)
+        self.fc = nn.Linear(c, n) if n else nn.Identity()
+    def forward(self, x): return self.fc(self.flatten(self.norm(self.global_pool(x))))
+
+class ConvNeXt(nn.Module):
+    def __init__(self, depths, dims, conv_mlp, num_classes=1000, in_chans=3):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(in_chans, dims[0], 4, stride=4), LayerNorm2d(dims[0]))
+        st = []; prev = dims[0]
+        for i in range(4):
+            st.append(CNStage(prev, dims[i], 2 if i > 0 else 1, depths[i], conv_mlp)); prev = dims[i]
+        self.stages = nn.Sequential(*st)
+        self.norm_pre = nn.Identity()
+        self.head = CNHead(prev, num_classes)
+    def forward(self, x): return self.head(self.norm_pre(self.stages(self.stem(x))))
+
+# ---- timm vit ----
+class Attention(nn.Module):
+    def __init__(self, d, h):
+        super().__init__(); self.h = h
+        self.qkv = nn.Linear(d, 3*d); self.q_norm = nn.Identity(); self.k_norm = nn.Identity(); self.proj = nn.Linear(d, d)
+    def forward(self, x):
+        B, N, C = x.shape
+        q, k, v = self.qkv(x).reshape(B, N, 3, self.h, C // self.h).permute(2, 0, 3, 1, 4).unbind(0)
+        a = (q * (C // self.h) ** -0.5) @ k.transpose(-2, -1)
+        x = a.softmax(-1) @ v
+        return self.proj(x.transpose(1, 2).reshape(B, N, C))
+
+class VBlock(nn.Module):
+    def __init__(self, d, h):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(d, eps=1e-6); self.attn = Attention(d, h); self.ls1 = nn.Identity()
+        self.norm2 = nn.LayerNorm(d, eps=1e-6); self.mlp = Mlp(d, 4*d, False); self.ls2 = nn.Identity()
+    def forward(self, x):
+        x = x + self.ls1(self.attn(self.norm1(x)))
+        return x + self.ls2(self.mlp(self.norm2(x)))
+
+class PatchEmbed(nn.Module):
+    def __init__(self, cin, d, p):
+        super().__init__(); self.proj = nn.Conv2d(cin, d, p, stride=p); self.norm = nn.Identity()
+    def forward(self, x): return self.norm(self.proj(x).flatten(2).transpose(1, 2))
+
+class ViT(nn.Module):
+    def __init__(self, d, depth, h, p, img, num_classes=1000, in_chans=3):
+        super().__init__()
+        self.patch_embed = PatchEmbed(in_chans, d, p)
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, d))
+        self.pos_embed = nn.Parameter(torch.randn(1, (img // p) ** 2 + 1, d) * .02)
+        self.blocks = nn.Sequential(*[VBlock(d, h) for _ in range(depth)])
+        self.norm = nn.LayerNorm(d, eps=1e-6)
+        self.fc_norm = nn.Identity()
+        self.head = nn.Linear(d, num_classes) if num_classes else nn.Identity()
+    def forward(self, x):
+        x = self.patch_embed(x)
+        x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], 1) + self.pos_embed
+        x = self.norm(self.blocks(x))
+        return self.head(self.fc_norm(x[:, 0]))
+
+# ---- timm regnet ----
+class ConvNormAct(nn.Module):
+    def __init__(self, cin, cout, k, stride=1, groups=1, act=True):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, k, stride=stride, padding=((stride - 1) + (k - 1)) // 2, groups=groups, bias=False)
+        self.bn = nn.BatchNorm2d(cout); self.act = act
+    def forward(self, x):
+        x = self.bn(self.conv(x)); return F.relu(x) if self.act else x
+
+class SEModule(nn.Module):
+    def __init__(self, c, rd):
+        super().__init__(); self.fc1 = nn.Conv2d(c, rd, 1); self.bn = nn.Identity(); self.act = nn.ReLU(); self.fc2 = nn.Conv2d(rd, c, 1)
+    def forward(self, x): return x * self.fc2(self.act(self.bn(self.fc1(x.mean((2, 3), keepdim=True))))).sigmoid()
+
+class RBottleneck(nn.Module):
+    def __init__(self, cin, cout, stride, gw):
+        super().__init__()
+        self.conv1 = ConvNormAct(cin, cout, 1)
+        self.conv2 = ConvNormAct(cout, cout, 3, stride, cout // gw)
+        self.se = SEModule(cout, int(round(cin * 0.25)))
+        self.conv3 = ConvNormAct(cout, cout, 1, act=False)
+        self.act3 = nn.ReLU()
+        self.downsample = ConvNormAct(cin, cout, 1, stride, act=False) if (cin != cout or stride != 1) else nn.Identity()
+    def forward(self, x):
+        return self.act3(self.conv3(self.se(self.conv2(self.conv1(x)))) + self.downsample(x))
+
+class RegStage(nn.Module):
+    def __init__(self, depth, cin, cout, gw):
+        super().__init__()
+        for i in range(depth):
+            self.add_module(f'b{i+1}', RBottleneck(cin if i == 0 else cout, cout, 2 if i == 0 else 1, gw))
+    def forward(self, x):
+        for b in self.children(): x = b(x)
+        return x
+
+class RHead(nn.Module):
+    def __init__(self, c, n):
+        super().__init__(); self.fc = nn.Linear(c, n) if n else nn.Identity()
+    def forward(self, x): return self.fc(x.mean((2, 3)))
+
+class RegNet(nn.Module):
+    def __init__(self, widths, depths, gw, num_classes=1000, in_chans=3):
+        super().__init__()
+        self.stem = ConvNormAct(in_chans, 32, 3, 2)
+        prev = 32
+        for i, (w, d) in enumerate(zip(widths, depths)):
+            self.add_module(f's{i+1}', RegStage(d, prev, w, gw)); prev = w
+        self.final_conv = nn.Identity()
+        self.head = RHead(prev, num_classes)
+    def forward(self, x):
+        for m in self.children(): x = m(x)
+        return x
+
+def build(name, num_classes=1000, in_chans=3):
+    tv = {'resnet18': torchvision.models.resnet18, 'resnet34': torchvision.models.resnet34, 'resnet50': torchvision.models.resnet50}
+    if name in tv: return tv[name](num_classes=num_classes)
+    cfg = {
+        'resnet26d': lambda: TResNetD([2,2,2,2], num_classes, in_chans),
+        'resnet50d': lambda: TResNetD([3,4,6,3], num_classes, in_chans),
+        'convnext_atto': lambda: ConvNeXt((2,2,6,2), (40,80,160,320), True, num_classes, in_chans),
+        'convnext_femto': lambda: ConvNeXt((2,2,6,2), (48,96,192,384), True, num_classes, in_chans),
+        'convnext_pico': lambda: ConvNeXt((2,2,6,2), (64,128,256,512), True, num_classes, in_chans),
+        'convnext_nano': lambda: ConvNeXt((2,2,8,2), (80,160,320,640), True, num_classes, in_chans),
+        'convnext_tiny': lambda: ConvNeXt((3,3,9,3), (96,192,384,768), False, num_classes, in_chans),
+        'vit_tiny_patch16_224': lambda: ViT(192, 12, 3, 16, 224, num_classes, in_chans),
+        'vit_small_patch16_224': lambda: ViT(384, 12, 6, 16, 224, num_classes, in_chans),
+        'vit_tiny_patch4_32': lambda: ViT(192, 12, 3, 4, 32, num_classes, in_chans),
+        'vit_small_patch4_32': lambda: ViT(384, 12, 6, 4, 32, num_classes, in_chans),
+        'regnety_002': lambda: RegNet([24,56,152,368], [1,1,4,7], 8, num_classes, in_chans),
+        'regnety_004': lambda: RegNet([48,104,208,440], [1,3,6,6], 8, num_classes, in_chans),
+    }
+    return cfg[name]()
+
+NAMES = ['resnet18','resnet34','resnet50','resnet26d','resnet50d','convnext_atto','convnext_femto','convnext_pico','convnext_nano','convnext_tiny',
+         'vit_tiny_patch16_224','vit_small_patch16_224','vit_tiny_patch4_32','vit_small_patch4_32','regnety_002','regnety_004']
+
+KEY_LISTS = {
+    'resnet18': 'torchvision.models.resnet18 (torchvision 0.14.1, Debian python3-torchvision)',
+    'resnet26d': 'timm resnet26d: ResNet(Bottleneck, (2,2,2,2), stem_width=32, stem_type="deep", avg_down=True)',
+    'convnext_atto': 'timm convnext_atto: ConvNeXt(depths=(2,2,6,2), dims=(40,80,160,320), conv_mlp=True)',
+    'convnext_tiny': 'timm convnext_tiny: ConvNeXt(depths=(3,3,9,3), dims=(96,192,384,768)) (Linear MLP)',
+    'vit_tiny_patch16_224': 'timm vit_tiny_patch16_224: VisionTransformer(patch_size=16, embed_dim=192, depth=12, num_heads=3)',
+    'regnety_004': 'timm regnety_004: RegNet(RegNetCfg(w0=48, wa=27.89, wm=2.09, group_size=8, depth=16, se_ratio=0.25))',
+}
+
+# ---- Small-config outputs computed by PyTorch, for PyTorchOutputTests ----
+# Narrow versions of the timm module trees above (same code paths, a few thousand parameters each), with random
+# weights and BatchNorm statistics, an input and PyTorch's eval-mode output, written as safetensors (by the plain
+# writer below: 8-byte little-endian header length, JSON header, raw data) to pytorch-outputs/NAME.safetensors.
+SMALL = {
+    'convnext_convmlp': lambda: ConvNeXt((1, 1, 2, 1), (8, 16, 24, 32), True, 10, 3),
+    'convnext_linear': lambda: ConvNeXt((1, 1, 2, 1), (8, 16, 24, 32), False, 10, 3),
+    'vit': lambda: ViT(32, 2, 2, 4, 16, 10, 3),
+    'regnety': lambda: RegNet([8, 16, 24, 32], [1, 2, 1, 1], 8, 10, 3),
+}
+SMALL_INPUT = {'convnext_convmlp': 32, 'convnext_linear': 32, 'vit': 16, 'regnety': 32}
+
+
+def write_safetensors(path, tensors):
+    import struct
+    codes = {torch.float32: 'F32', torch.int64: 'I64'}
+    header, blobs, offset = {'__metadata__': {'format': 'pt'}}, [], 0
+    for key, value in tensors.items():
+        data = value.detach().contiguous().numpy().tobytes()
+        header[key] = {'dtype': codes[value.dtype], 'shape': list(value.shape), 'data_offsets': [offset, offset + len(data)]}
+        offset += len(data)
+        blobs.append(data)
+    text = json.dumps(header).encode()
+    text += b' ' * (-len(text) % 8)
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<Q', len(text)))
+        f.write(text)
+        for data in blobs:
+            f.write(data)
+
+
+def write_small_outputs(folder):
+    import os
+    os.makedirs(folder, exist_ok=True)
+    torch.manual_seed(0)
+    for name, make in SMALL.items():
+        model = make()
+        with torch.no_grad():
+            for key, p in model.named_parameters():
+                p.copy_(torch.randn_like(p) * 0.3 + (1.0 if key.endswith(('norm.weight', 'bn.weight', 'norm1.weight', 'norm2.weight', 'stem.1.weight')) else 0.0))
+            for key, b in model.named_buffers():
+                if key.endswith('running_mean'):
+                    b.copy_(torch.randn_like(b) * 0.1)
+                elif key.endswith('running_var'):
+                    b.copy_(torch.rand_like(b) + 0.5)
+        model.eval()
+        size = SMALL_INPUT[name]
+        x = torch.randn(2, 3, size, size)
+        with torch.no_grad():
+            y = model(x)
+        tensors = dict(model.state_dict())
+        tensors['input'] = x
+        tensors['output'] = y
+        write_safetensors(os.path.join(folder, name + '.safetensors'), tensors)
+        print(name, sum(p.numel() for p in model.parameters()), 'parameters')
+
+
+if __name__ == '__main__':
+    import os
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    for n in NAMES:
+        print(n, sum(p.numel() for p in build(n).parameters()))
+    for n, source in KEY_LISTS.items():
+        sd = build(n).state_dict()
+        with open(os.path.join(out, n + '.keys.txt'), 'w') as f:
+            f.write(f'# State-dict keys of {n} at 1000 classes, 3 input channels: key TAB shape, in PyTorch order.\n')
+            f.write(f'# Source: {source}.\n')
+            f.write('# Generated by make_reference.py in this folder (see its docstring for where each module tree comes from).\n')
+            for k, v in sd.items():
+                f.write(f'{k}\t{",".join(str(d) for d in v.shape)}\n')
+    write_small_outputs(os.path.join(out, 'pytorch-outputs'))
