@@ -1,0 +1,40 @@
+using Experiments.Vision.Data;
+
+namespace Experiments.Vision.Inference;
+
+/// <summary>Unlabelled images in memory, as a dataset, so that they go through the loader like any other items.</summary>
+internal sealed class ImageListDataset : IImageDataset
+{
+    private readonly ImageData[] images;
+
+    public ImageListDataset(IEnumerable<ImageData> images, IReadOnlyList<string> classes, bool multiLabel)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        this.images = [.. images];
+        for (int i = 0; i < this.images.Length; i++)
+        {
+            if (this.images[i].Pixels is null)
+            {
+                throw new ArgumentException($"Image {i} is default(ImageData), not an image.", nameof(images));
+            }
+        }
+        Classes = classes;
+        IsMultiLabel = multiLabel;
+        Channels = this.images.Length > 0 ? this.images[0].Channels : 3;
+    }
+
+    public int Count => images.Length;
+
+    public IReadOnlyList<string> Classes { get; }
+
+    public bool IsMultiLabel { get; }
+
+    /// <summary>The first image's channels; the item transform of an export converts every image to the model's.</summary>
+    public int Channels { get; }
+
+    public ImageSample Get(int index) => new(images[index], []);
+
+    public int[] GetLabels(int index) => [];
+
+    public string Describe(int index) => $"image #{index}";
+}
