@@ -278,4 +278,55 @@ public sealed class ReportModelTests
         Assert.Equal(["b", "a"], leaderboard.Select(e => e.Configuration));
         Assert.Equal("—", leaderboard[1].ObjectiveText);
     }
+
+    [Fact]
+    public void By_model_pools_every_configuration_of_a_model_and_ranks_by_score()
+    {
+        var input = SyntheticSweep.Create();
+        var section = ReportModel.Build(input).Sections[0];
+
+        Assert.Equal(["convnext_tiny", "vit_small", "resnet26d", "resnet18"], section.Models.Select(m => m.Model));
+        Assert.Equal([1, 2, 3, 4], section.Models.Select(m => m.Rank));
+        var resnet18 = section.Models.Single(m => m.Model == "resnet18");
+        Assert.Equal(("resnet", 2, 5), (resnet18.Family, resnet18.Configurations, resnet18.Runs));
+        var runs = input.Trials.Where(t => t.Status == TrialStatus.Passed && t.TrialId.StartsWith("pets/resnet18/", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(runs.Average(t => t.Metrics["error_rate"] * (t.Metrics["fit_time"] + 80)), resnet18.Score!.Value, 12);
+        Assert.Equal(runs.Average(t => t.Metrics["peak_memory"]), resnet18.PeakMemory!.Value, 6);
+        Assert.Equal(4, section.ModelCount);
+        Assert.Equal([false, true, true, false], section.Models.Select(m => m.WithinNoise));
+        Assert.StartsWith("2 of the 3 other models are statistically indistinguishable from #1", section.ModelUncertainty);
+    }
+
+    [Fact]
+    public void By_model_shows_the_top_15_of_more_models_and_needs_families()
+    {
+        var names = Enumerable.Range(1, 17).Select(i => $"m{i:00}").ToArray();
+        var parameters = new[]
+        {
+            new ParameterDefinition("Model", "model", "string", true, names,
+                names.Select(_ => (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { ["family"] = "f" }).ToArray()),
+        };
+        var trials = names.Select((name, i) => Passed(name, 1, 0.01 * (i + 1))).ToArray();
+
+        var section = ReportModel.Build(Input(Experiment(parameters: parameters), trials)).Sections.Single();
+        Assert.Equal(15, section.Models.Count);
+        Assert.Equal(17, section.ModelCount);
+        Assert.Equal("m01", section.Models[0].Model);
+        Assert.Contains("top 15 of 17", MarkdownReport.Render(Input(Experiment(parameters: parameters), trials)));
+
+        var withoutFamilies = ReportModel.Build(Input(Experiment(), Passed("a", 1, 0.1))).Sections.Single();
+        Assert.Empty(withoutFamilies.Models);
+        Assert.DoesNotContain("By family and model", MarkdownReport.Render(Input(Experiment(), Passed("a", 1, 0.1))));
+    }
+
+    [Fact]
+    public void When_every_other_entry_is_within_noise_the_sentence_says_all()
+    {
+        var model = ReportModel.Build(Input(Experiment(),
+            Passed("a", 1, 0.10), Passed("a", 2, 0.12),
+            Passed("b", 1, 0.11), Passed("b", 2, 0.13),
+            Passed("c", 1, 0.105), Passed("c", 2, 0.125)));
+
+        Assert.StartsWith("All 2 other configurations are statistically indistinguishable from #1", model.Sections.Single().Uncertainty);
+    }
 }

@@ -6,9 +6,13 @@ namespace Experiments.Reports.Tests;
 
 public sealed class SnapshotTests
 {
+    /// <summary>As the runner renders it: with the scatter plots it wrote next to the report.</summary>
     [Fact]
     public void Markdown_report_of_the_synthetic_sweep()
-        => Snapshot.Match(MarkdownReport.Render(SyntheticSweep.Create()), "FineTune.report", "md");
+    {
+        var input = SyntheticSweep.Create();
+        Snapshot.Match(MarkdownReport.Render(input with { Plots = ReportPlots.Plan(input) }), "FineTune.report", "md");
+    }
 
     [Fact]
     public void Csv_export_of_the_synthetic_sweep()

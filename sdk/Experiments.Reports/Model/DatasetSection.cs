@@ -2,7 +2,7 @@ namespace Experiments.Reports.Model;
 
 /// <summary>
 /// The results of one dataset (or of the whole experiment when it has no dataset parameter): leaderboard, score
-/// table, families, Pareto front, parameter effects and the fast shortlist.
+/// table, families and models, Pareto front, scatter plot, parameter effects and the fast shortlist.
 /// </summary>
 public sealed record DatasetSection(
     string? Dataset,
@@ -13,7 +13,11 @@ public sealed record DatasetSection(
     IReadOnlyList<LeaderboardEntry> ScoreTop,
     string ScoreUncertainty,
     IReadOnlyList<FamilySummary> Families,
+    IReadOnlyList<ModelEntry> Models,
+    int ModelCount,
+    string ModelUncertainty,
     IReadOnlyList<LeaderboardEntry> ParetoFront,
+    PlotImage? ScatterPlot,
     IReadOnlyList<ParameterEffect> Effects,
     IReadOnlyList<LeaderboardEntry> Shortlist,
     bool ShortlistUsesMemory,
@@ -53,6 +57,31 @@ public sealed record FamilySummary(
     string BestObjectiveText,
     int Configurations,
     int Runs);
+
+/// <summary>
+/// One model (a value of the parameter with family metadata) over all its passed runs — every value of the other
+/// parameters and every repeat — as the transcript's pivot by dataset, family and model.
+/// </summary>
+public sealed record ModelEntry(
+    int Rank,
+    string Family,
+    string Model,
+    int Configurations,
+    int Runs,
+    double? Objective,
+    double? ObjectiveStd,
+    string ObjectiveText,
+    double? FitTime,
+    string FitTimeText,
+    double? PeakMemory,
+    string PeakMemoryText,
+    double? Score,
+    string ScoreText,
+    bool WithinNoise,
+    string Note);
+
+/// <summary>A plot image next to the report: its link target (relative, URL-escaped), alternative text and a caption (Markdown).</summary>
+public sealed record PlotImage(string Path, string Alt, string Caption);
 
 /// <summary>The mean objective for each value of one swept parameter.</summary>
 public sealed record ParameterEffect(string Name, IReadOnlyList<EffectValue> Values);

@@ -34,12 +34,9 @@ internal static class ReportModelBuilder
             .ThenBy(b => b.BuildId, StringComparer.Ordinal)
             .ToArray();
 
-        var sections = context.DatasetParameter is { } datasetParameter
-            ? DatasetValues(datasetParameter, trials)
-                .Select(value => BuildSection(context, value,
-                    passed.Where(t => string.Equals(t.Parameter(datasetParameter.Name) ?? string.Empty, value, StringComparison.Ordinal)).ToArray()))
-                .ToArray()
-            : [BuildSection(context, null, passed)];
+        var sections = Sections(context, trials)
+            .Select(section => BuildSection(context, section.Dataset, section.Passed, PlotOf(input.Plots, section.Dataset)))
+            .ToArray();
 
         return new ReportModel(
             Experiment: Summarise(experiment),
@@ -122,13 +119,31 @@ internal static class ReportModelBuilder
             trialDevices);
     }
 
+    /// <summary>
+    /// The report's sections and their passed trials: one per dataset (declared values first, then any value only the
+    /// stored trials know), or one for the whole experiment when it has no dataset parameter.
+    /// </summary>
+    internal static IReadOnlyList<(string? Dataset, TrialRecord[] Passed)> Sections(SweepContext context, IReadOnlyList<TrialRecord> trials)
+    {
+        var passed = trials.Where(t => t.Status == TrialStatus.Passed).ToArray();
+        return context.DatasetParameter is { } datasetParameter
+            ? DatasetValues(datasetParameter, trials)
+                .Select(value => ((string?)value,
+                    passed.Where(t => string.Equals(t.Parameter(datasetParameter.Name) ?? string.Empty, value, StringComparison.Ordinal)).ToArray()))
+                .ToArray()
+            : [(null, passed)];
+    }
+
+    private static ReportPlot? PlotOf(IReadOnlyList<ReportPlot>? plots, string? dataset)
+        => plots?.FirstOrDefault(p => p is not null && string.Equals(p.Dataset, dataset, StringComparison.Ordinal));
+
     /// <summary>Declared dataset values first, then any value only the stored trials know (a renamed dataset).</summary>
     private static IEnumerable<string> DatasetValues(ParameterDefinition dataset, IReadOnlyList<TrialRecord> trials)
         => dataset.Values
             .Concat(trials.Select(t => t.Parameter(dataset.Name) ?? string.Empty))
             .Distinct(StringComparer.Ordinal);
 
-    private static DatasetSection BuildSection(SweepContext context, string? dataset, IReadOnlyList<TrialRecord> passed)
+    private static DatasetSection BuildSection(SweepContext context, string? dataset, IReadOnlyList<TrialRecord> passed, ReportPlot? plot)
     {
         var configurations = passed
             .GroupBy(ConfigurationIdOf, StringComparer.Ordinal)
@@ -187,6 +202,7 @@ internal static class ReportModelBuilder
 
         var leaderboard = ranked.Select(c => entries[c]).ToArray();
         var shortlist = Shortlist(ranked);
+        var models = context.FamilyParameter is null ? (Entries: [], Uncertainty: string.Empty) : Models(context, passed);
         return new DatasetSection(
             Dataset: dataset is null ? null : MarkdownText.Escape(dataset),
             Heading: dataset is null ? "Results" : "Dataset: " + MarkdownText.Escape(dataset),
@@ -196,12 +212,89 @@ internal static class ReportModelBuilder
             ScoreTop: byScore.Take(ScoreTableSize).Select(c => entries[c]).ToArray(),
             ScoreUncertainty: UncertaintySentence(byScore.Select(c => c.Score!).ToArray()),
             Families: context.FamilyParameter is null ? [] : Families(leaderboard),
+            Models: models.Entries.Take(ScoreTableSize).ToArray(),
+            ModelCount: models.Entries.Count,
+            ModelUncertainty: models.Uncertainty,
             ParetoFront: ParetoFront(context, ranked).Select(c => entries[c]).ToArray(),
+            ScatterPlot: plot is null ? null : Image(context, plot, passed),
             Effects: Effects(context, passed),
             Shortlist: shortlist.Entries.Select(c => entries[c]).ToArray(),
             ShortlistUsesMemory: shortlist.MemoryMedian is not null,
             FitTimeMedianText: ReadableFormat.Duration(shortlist.FitTimeMedian),
             MemoryMedianText: ReadableFormat.Memory(shortlist.MemoryMedian));
+    }
+
+    /// <summary>
+    /// The transcript's pivot: each model over all its passed runs, ranked by score (by the objective when the goal
+    /// has no score), models without the objective last.
+    /// </summary>
+    private static (IReadOnlyList<ModelEntry> Entries, string Uncertainty) Models(SweepContext context, IReadOnlyList<TrialRecord> passed)
+    {
+        var models = passed
+            .Where(t => context.ModelOf(t) is not null)
+            .GroupBy(t => context.ModelOf(t)!, StringComparer.Ordinal)
+            .Select((group, order) => ModelStats.Of(context, group.Key, order, group.ToArray()))
+            .ToArray();
+
+        SampleSummary? RankedBy(ModelStats m) => context.HasScore ? m.Score : m.Objective;
+        double Key(SampleSummary summary) => context.HasScore || context.Minimize ? summary.Mean : -summary.Mean;
+
+        var ranked = models
+            .OrderBy(m => RankedBy(m) is null ? 1 : 0)
+            .ThenBy(m => RankedBy(m) is { } r ? Key(r) : 0)
+            .ThenBy(m => m.Order)
+            .ToArray();
+        var leader = ranked.Length > 0 ? RankedBy(ranked[0]) : null;
+        var anyInterval = ranked.Any(m => RankedBy(m)?.HasInterval == true);
+        var entries = ranked
+            .Select((m, i) =>
+            {
+                var summary = RankedBy(m);
+                var withinNoise = i > 0 && summary is not null && leader is not null && summary.Overlaps(leader);
+                return new ModelEntry(
+                    Rank: i + 1,
+                    Family: MarkdownText.Escape(m.Family ?? ReadableFormat.Missing),
+                    Model: MarkdownText.Escape(m.Model),
+                    Configurations: m.Configurations,
+                    Runs: m.Runs,
+                    Objective: m.Objective?.Mean,
+                    ObjectiveStd: m.Objective?.StandardDeviation,
+                    ObjectiveText: ReadableFormat.MeanAndSpread(m.Objective?.Mean, m.Objective?.StandardDeviation),
+                    FitTime: m.FitTime,
+                    FitTimeText: ReadableFormat.Duration(m.FitTime),
+                    PeakMemory: m.PeakMemory,
+                    PeakMemoryText: ReadableFormat.Memory(m.PeakMemory),
+                    Score: m.Score?.Mean,
+                    ScoreText: ReadableFormat.MeanAndSpread(m.Score?.Mean, m.Score?.StandardDeviation),
+                    WithinNoise: withinNoise,
+                    Note: withinNoise ? WithinNoiseNote : NoteWithoutOverlap(summary, anyInterval));
+            })
+            .ToArray();
+        var uncertainty = UncertaintySentence(ranked.Select(RankedBy).OfType<SampleSummary>().ToArray(), "model");
+        return (entries, uncertainty);
+    }
+
+    /// <summary>The link to a section's scatter plot, with a caption that says what its marks are.</summary>
+    private static PlotImage? Image(SweepContext context, ReportPlot plot, IReadOnlyList<TrialRecord> passed)
+    {
+        if (Plots.ScatterData.Of(context, passed) is not { } data)
+        {
+            return null;
+        }
+
+        var objective = MarkdownText.Escape(data.Objective);
+        var marks = data.Grouping switch
+        {
+            Plots.ScatterGrouping.Family =>
+                $"One colour per model family (the catalog's family of each {MarkdownText.Escape(data.GroupedBy)}); the larger markers, joined fastest first, are each model's mean over all its passed runs; the small dots are its configurations (mean over their repeats)",
+            Plots.ScatterGrouping.Parameter =>
+                $"One colour and line per {MarkdownText.Escape(data.GroupedBy)}; each point is a configuration (mean over its repeats), joined fastest first",
+            _ => "Each point is a configuration (mean over its repeats)",
+        };
+        var caption = $"Fit time (s) against {objective}. {marks}. The ring marks #1 of the leaderboard"
+            + (data.ParetoFront.Count > 1 ? "; the dashed line is the Pareto front." : ".");
+        var path = string.Join('/', plot.FileName.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
+        return new PlotImage(path, MarkdownText.Escape(plot.Title), caption);
     }
 
     private static string NoteWithoutOverlap(SampleSummary? summary, bool anyInterval)
@@ -211,7 +304,7 @@ internal static class ReportModelBuilder
     /// Says how many entries cannot be told apart from the leader: overlapping 95 % intervals of the mean mean the
     /// repeats do not support the order between them.
     /// </summary>
-    internal static string UncertaintySentence(IReadOnlyList<SampleSummary> ranked)
+    internal static string UncertaintySentence(IReadOnlyList<SampleSummary> ranked, string noun = "configuration")
     {
         if (ranked.Count == 0)
         {
@@ -219,13 +312,13 @@ internal static class ReportModelBuilder
         }
         if (ranked.Count == 1)
         {
-            return "Only one configuration has results, so there is nothing to compare it with yet.";
+            return $"Only one {noun} has results, so there is nothing to compare it with yet.";
         }
 
         var leader = ranked[0];
         if (!ranked.Any(s => s.HasInterval))
         {
-            return "Every configuration has a single passed run, so no confidence interval is available: "
+            return $"Every {noun} has a single passed run, so no confidence interval is available: "
                 + "differences between entries may be noise. More repeats would tell.";
         }
         if (!leader.HasInterval)
@@ -238,15 +331,16 @@ internal static class ReportModelBuilder
         var withoutInterval = ranked.Skip(1).Count(s => !s.HasInterval);
         var sentence = withinNoise switch
         {
-            0 => "No other configuration's 95 % confidence interval overlaps #1's: its lead is beyond the noise of the repeats.",
-            1 => $"1 of the {others} other configurations is statistically indistinguishable from #1 (its 95 % confidence interval overlaps #1's), so their order is not conclusive.",
-            _ => $"{withinNoise} of the {others} other configurations are statistically indistinguishable from #1 (their 95 % confidence intervals overlap #1's), so the order among them is not conclusive.",
+            0 => $"No other {noun}'s 95 % confidence interval overlaps #1's: its lead is beyond the noise of the repeats.",
+            _ when withinNoise == others && others > 1 => $"All {others} other {noun}s are statistically indistinguishable from #1 (their 95 % confidence intervals overlap #1's), so the order among them is not conclusive.",
+            1 => $"1 of the {others} other {noun}s is statistically indistinguishable from #1 (its 95 % confidence interval overlaps #1's), so their order is not conclusive.",
+            _ => $"{withinNoise} of the {others} other {noun}s are statistically indistinguishable from #1 (their 95 % confidence intervals overlap #1's), so the order among them is not conclusive.",
         };
         return withoutInterval switch
         {
             0 => sentence,
-            1 => sentence + " 1 configuration has a single passed run and no interval.",
-            _ => sentence + $" {withoutInterval} configurations have a single passed run and no interval.",
+            1 => sentence + $" 1 {noun} has a single passed run and no interval.",
+            _ => sentence + $" {withoutInterval} {noun}s have a single passed run and no interval.",
         };
     }
 

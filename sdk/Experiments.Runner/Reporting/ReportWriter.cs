@@ -4,7 +4,7 @@ using Experiments.Results;
 
 namespace Experiments.Running.Reporting;
 
-/// <summary>Writes the Markdown report and the CSV export of one experiment from what the store holds.</summary>
+/// <summary>Writes the Markdown report (and its plot images, next to it) and the CSV export of one experiment from what the store holds.</summary>
 internal static class ReportWriter
 {
     public static string WriteMarkdown(IResultStore store, ExperimentInfo experiment, ProjectSettings settings, string? device)
@@ -16,10 +16,35 @@ internal static class ReportWriter
             device ?? MostUsedDevice(trials) ?? "cpu",
             settings.Build.SourceRevision);
         var input = new ReportInput(experiment, trials, store.GetEpochMetrics(experiment.Name), environment);
+        input = input with { Plots = WritePlots(input, settings.ReportDirectory, Console.Error) };
         var markdown = MarkdownReport.Render(input, settings.ReportTemplate);
         var path = Path.Combine(settings.ReportDirectory, FileNames.Safe(experiment.Name) + ".md");
         WriteAtomically(path, markdown);
         return path;
+    }
+
+    /// <summary>
+    /// Renders each plot of the report into the report folder and returns those written, so the Markdown links only
+    /// images that exist. A plot that cannot be drawn (no native graphics library on this platform, a full disk) costs
+    /// its image, with a warning, never the report.
+    /// </summary>
+    internal static IReadOnlyList<ReportPlot> WritePlots(ReportInput input, string directory, TextWriter warnings)
+    {
+        var written = new List<ReportPlot>();
+        foreach (var plot in ReportPlots.Plan(input))
+        {
+            try
+            {
+                WriteAtomically(Path.Combine(directory, plot.FileName), ReportPlots.RenderScatterPng(input, plot));
+                written.Add(plot);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or DllNotFoundException
+                                                  or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
+            {
+                warnings.WriteLine($"warning: the plot {plot.FileName} was not written: {exception.GetBaseException().Message}");
+            }
+        }
+        return written;
     }
 
     public static string WriteCsv(IResultStore store, ExperimentInfo experiment, string path)
@@ -36,11 +61,14 @@ internal static class ReportWriter
 
     /// <summary>A report open in an editor or served by a web server never shows half a file.</summary>
     private static void WriteAtomically(string path, string content)
+        => WriteAtomically(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content));
+
+    private static void WriteAtomically(string path, byte[] content)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        File.WriteAllText(temporary, content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        File.WriteAllBytes(temporary, content);
         File.Move(temporary, path, overwrite: true);
     }
 

@@ -23,6 +23,9 @@ public sealed class ReportCommandTests : IDisposable
         var markdown = File.ReadAllText(reportPath);
         Assert.Contains("Fast", markdown);
         Assert.Contains("small/lr=0.01", markdown);
+        // The scatter plot is drawn in the experiment's process too (native graphics libraries load there) and linked.
+        Assert.True(File.Exists(Path.Combine(_workspace.ReportDirectory, "Fast-scatter.png")), report.ToString());
+        Assert.Contains("](Fast-scatter.png)", markdown);
         Assert.False(Directory.Exists(_workspace.MarkerDirectory), "report must not run trials");
 
         var csvPath = Path.Combine(_workspace.Directory, "fast.csv");

@@ -1,12 +1,14 @@
 using System.Security;
 using Experiments.Sdk.Tests.Infrastructure;
+using Experiments.Sdk.Tests.Templates;
 
 namespace Experiments.Sdk.Tests.EndToEnd;
 
 /// <summary>
-/// Packs Experiments.Sdk and the runtime packages once into a fresh feed in a temp folder (outside the repository),
-/// and lays out what a user's machine would have: a nuget.config with only that feed and the upstream source, and a
-/// packages folder of its own so the freshly packed version never meets a copy cached by an earlier run.
+/// Packs Experiments.Sdk, the runtime packages and the <c>dotnet new</c> templates once into a fresh feed in a temp folder
+/// (outside the repository), and lays out what a user's machine would have: a nuget.config with only that feed and the
+/// upstream source, and a packages folder of its own so the freshly packed version never meets a copy cached by an
+/// earlier run.
 /// </summary>
 public sealed class PackedSdkFixture : IDisposable
 {
@@ -80,6 +82,13 @@ public sealed class PackedSdkFixture : IDisposable
         return _folder.Combine(name);
     }
 
+    /// <summary>A new empty folder beside the user projects (under the feed's nuget.config), e.g. for <c>dotnet new</c>.</summary>
+    public string CreateFolder(string name)
+    {
+        EnsurePacked();
+        return Directory.CreateDirectory(_folder.Combine(name)).FullName;
+    }
+
     internal CommandResult DotNet(string workingDirectory, ITestOutputHelper log, params string[] arguments) =>
         DotNetCli.Run(workingDirectory, arguments, new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackagesDirectory }, TimeSpan.FromMinutes(4), log);
 
@@ -90,7 +99,7 @@ public sealed class PackedSdkFixture : IDisposable
         // One solution file listing the packed projects, so one `dotnet pack` (one restore, one build graph) does them all.
         var solution = _folder.Write("pack.slnx", $"""
             <Solution>
-            {string.Concat(RepoLayout.PackedProjects.Select(p => $"  <Project Path=\"{SecurityElement.Escape(p)}\" />\n"))}</Solution>
+            {string.Concat(RepoLayout.PackedProjects.Append(TemplateLayout.Project).Select(p => $"  <Project Path=\"{SecurityElement.Escape(p)}\" />\n"))}</Solution>
             """);
         // Built into the temp folder (--artifacts-path), not the repository's bin/obj that other builds may be using.
         // Run from the repository root so its global.json picks the SDK.

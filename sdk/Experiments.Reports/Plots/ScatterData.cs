@@ -1,0 +1,143 @@
+using Experiments.Reports.Model;
+using Experiments.Results;
+
+namespace Experiments.Reports.Plots;
+
+/// <summary>How the points of a scatter plot are coloured.</summary>
+internal enum ScatterGrouping
+{
+    /// <summary>One series per model family (known-set <c>family</c> metadata); the line joins each model's mean.</summary>
+    Family,
+
+    /// <summary>One series per value of the first string parameter; the line joins its configurations.</summary>
+    Parameter,
+
+    /// <summary>One series of configurations, no line.</summary>
+    None,
+}
+
+/// <summary>One point: a mean fit time (seconds) and a mean objective.</summary>
+internal sealed record ScatterPoint(double FitTime, double Objective, string Label);
+
+/// <summary>
+/// One colour of the plot: the points its line joins (sorted by fit time) and, when those are per-model means, the
+/// configurations behind them.
+/// </summary>
+/// <param name="Name">The family, parameter value or "configurations".</param>
+/// <param name="Key">Its place in the declaration (the catalog's family order, the parameter's value order), so the same
+/// family gets the same colour in every section.</param>
+/// <param name="Line">The points the series' line joins, fastest first.</param>
+/// <param name="Configurations">Configuration means drawn as small unjoined dots (when the line joins model means, or there is no line).</param>
+internal sealed record ScatterSeries(string Name, int Key, IReadOnlyList<ScatterPoint> Line, IReadOnlyList<ScatterPoint> Configurations);
+
+/// <summary>What the fit time vs objective plot of one section shows: raw values (nothing is escaped), in a stable order.</summary>
+internal sealed record ScatterData(
+    ScatterGrouping Grouping,
+    string? GroupedBy,
+    string Objective,
+    bool Minimize,
+    IReadOnlyList<ScatterSeries> Series,
+    ScatterPoint Best,
+    IReadOnlyList<ScatterPoint> ParetoFront)
+{
+    /// <summary>The plot of the passed trials of one section; null when no configuration has both the objective and a fit time.</summary>
+    public static ScatterData? Of(SweepContext context, IReadOnlyList<TrialRecord> passed)
+    {
+        var configurations = passed
+            .GroupBy(ReportModelBuilder.ConfigurationIdOf, StringComparer.Ordinal)
+            .Select((group, order) => (Stats: ConfigurationStats.Of(context, group.Key, order, group.ToArray()), First: group.First()))
+            .Where(c => c.Stats.Objective is not null && c.Stats.FitTime is not null)
+            .ToArray();
+        if (configurations.Length == 0)
+        {
+            return null;
+        }
+
+        double Quality(ConfigurationStats c) => context.Minimize ? c.Objective!.Mean : -c.Objective!.Mean;
+        static ScatterPoint PointOf(ConfigurationStats c) => new(c.FitTime!.Value, c.Objective!.Mean, c.Label);
+        var best = configurations.Select(c => c.Stats).OrderBy(Quality).ThenBy(c => c.Order).First();
+        var pareto = ReportModelBuilder.ParetoFront(context, configurations.Select(c => c.Stats).ToArray()).Select(PointOf).ToArray();
+
+        if (context.FamilyParameter is { } familyParameter)
+        {
+            var families = familyParameter.Values
+                .Select(v => familyParameter.MetadataOf(v).GetValueOrDefault(ReportModelBuilder.FamilyKey))
+                .OfType<string>()
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            var series = configurations
+                .GroupBy(c => c.Stats.Family ?? Formatting.ReadableFormat.Missing, StringComparer.Ordinal)
+                .Select(g => (Group: g, Key: KeyOf(families, g.Key)))
+                .OrderBy(x => x.Key)
+                .ThenBy(x => x.Group.Key, StringComparer.Ordinal)
+                .Select((x, i) => (Group: x.Group, Key: x.Key == int.MaxValue ? families.Count + i : x.Key))
+                .Select(x => new ScatterSeries(
+                    x.Group.Key,
+                    x.Key,
+                    ModelMeans(context, familyParameter, passed, x.Group.Select(c => c.Stats.Model).OfType<string>().ToHashSet(StringComparer.Ordinal)),
+                    x.Group.Select(c => PointOf(c.Stats)).OrderBy(p => p.FitTime).ToArray()))
+                .ToArray();
+            return new ScatterData(ScatterGrouping.Family, familyParameter.Name, context.Experiment.Objective, context.Minimize, series, PointOf(best), pareto);
+        }
+
+        if (FirstStringParameter(context) is { } parameter)
+        {
+            var series = configurations
+                .GroupBy(c => c.First.Parameter(parameter.Name) ?? Formatting.ReadableFormat.Missing, StringComparer.Ordinal)
+                .Select(g => (Group: g, Key: KeyOf(parameter.Values, g.Key)))
+                .OrderBy(x => x.Key)
+                .ThenBy(x => x.Group.Key, StringComparer.Ordinal)
+                .Select((x, i) => new ScatterSeries(
+                    x.Group.Key,
+                    x.Key == int.MaxValue ? parameter.Values.Count + i : x.Key,
+                    x.Group.Select(c => PointOf(c.Stats)).OrderBy(p => p.FitTime).ToArray(),
+                    []))
+                .ToArray();
+            return new ScatterData(ScatterGrouping.Parameter, parameter.Name, context.Experiment.Objective, context.Minimize, series, PointOf(best), pareto);
+        }
+
+        return new ScatterData(
+            ScatterGrouping.None,
+            null,
+            context.Experiment.Objective,
+            context.Minimize,
+            [new ScatterSeries("configurations", 0, [], configurations.Select(c => PointOf(c.Stats)).OrderBy(p => p.FitTime).ToArray())],
+            PointOf(best),
+            pareto);
+    }
+
+    /// <summary>Each model's mean objective and fit time over all its passed runs (the transcript's pivot), fastest first.</summary>
+    private static ScatterPoint[] ModelMeans(SweepContext context, ParameterDefinition familyParameter, IReadOnlyList<TrialRecord> passed, HashSet<string> models)
+        => passed
+            .Where(t => t.Parameter(familyParameter.Name) is { } model && models.Contains(model))
+            .GroupBy(t => t.Parameter(familyParameter.Name)!, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var objectives = g.Select(context.ObjectiveOf).OfType<double>().ToArray();
+                var fitTimes = g.Select(SweepContext.FitTimeOf).OfType<double>().ToArray();
+                return objectives.Length > 0 && fitTimes.Length > 0 ? new ScatterPoint(fitTimes.Average(), objectives.Average(), g.Key) : null;
+            })
+            .OfType<ScatterPoint>()
+            .OrderBy(p => p.FitTime)
+            .ThenBy(p => p.Label, StringComparer.Ordinal)
+            .ToArray();
+
+    /// <summary>The first string parameter other than the dataset: what tells the trials apart most plainly (a model name, say).</summary>
+    private static ParameterDefinition? FirstStringParameter(SweepContext context)
+        => context.Experiment.Parameters.FirstOrDefault(p =>
+            !ReferenceEquals(p, context.DatasetParameter)
+            && p.TypeName is "string" or "System.String" or "String");
+
+    /// <summary>Where <paramref name="value"/> is declared; <see cref="int.MaxValue"/> for a value only the store knows.</summary>
+    private static int KeyOf(IReadOnlyList<string> declared, string value)
+    {
+        for (var i = 0; i < declared.Count; i++)
+        {
+            if (string.Equals(declared[i], value, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return int.MaxValue;
+    }
+}
