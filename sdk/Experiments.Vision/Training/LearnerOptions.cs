@@ -1,0 +1,73 @@
+using Experiments.Vision.Transforms;
+using static TorchSharp.torch;
+
+namespace Experiments.Vision.Training;
+
+/// <summary>How precise the arithmetic of a fit is.</summary>
+public enum MixedPrecision
+{
+    /// <summary>
+    /// The fastest the device supports: on CUDA, TF32 tensor-core matrix products and convolutions (float32 storage,
+    /// 10-bit mantissa inputs); on the CPU plain float32.
+    /// </summary>
+    Auto,
+
+    /// <summary>Plain float32 everywhere.</summary>
+    Off,
+}
+
+/// <summary>Settings of a <see cref="Learner"/>. The defaults are fastai's <c>vision_learner</c> / <c>Learner</c>.</summary>
+public sealed record LearnerOptions
+{
+    /// <summary>Where the model and batches live (default: the CPU). The learner moves the model there.</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>
+    /// Whether the model's body holds pretrained weights. <see cref="Learner.FineTune"/> freezes the body only for a
+    /// pretrained model; a model trained from scratch gets a plain <see cref="Learner.FitOneCycle(int, LearningRates, OneCycleSchedule?)"/>
+    /// (freezing a random body teaches nothing).
+    /// </summary>
+    public bool Pretrained { get; init; }
+
+    /// <summary>Batch augmentation of training batches, on the device, before normalisation (fastai's <c>batch_tfms</c>); none by default, as in the study.</summary>
+    public BatchAugmentation? Augmentation { get; init; }
+
+    /// <summary>Normalisation applied to every batch after augmentation (fastai adds the weights' statistics when pretrained); none by default.</summary>
+    public Normalization? Normalization { get; init; }
+
+    /// <summary>
+    /// fastai's <c>GradientAccumulation(n_acc)</c>: the optimizer steps once every <c>n_acc</c> training <em>samples</em>
+    /// (not batches), with each batch's loss gradient scaled by <c>batch size / n_acc</c>. Null or 0: a step every batch.
+    /// </summary>
+    public int? AccumulationSamples { get; init; }
+
+    /// <summary>Optimizer settings (fastai's Adam: decoupled weight decay 0.01, β₂ 0.99, eps 1e-5, none on norms and biases).</summary>
+    public AdamWOptions Optimizer { get; init; } = AdamWOptions.Default;
+
+    /// <summary>Mixed precision where the device supports it (see <see cref="MixedPrecision"/>).</summary>
+    public MixedPrecision MixedPrecision { get; init; } = MixedPrecision.Auto;
+
+    /// <summary>
+    /// Seeds TorchSharp's generators (<c>torch.manual_seed</c>: dropout, random init of anything created during the fit)
+    /// at the start of every fit. The loaders and the augmentation have seeds of their own. Null: not seeded.
+    /// </summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Where per-epoch metrics and progress go (<see cref="TrialContext.ReportEpoch"/>, <see cref="TrialContext.ReportProgress"/>).</summary>
+    public TrialContext? Context { get; init; }
+
+    /// <summary>Hooks into the training loop.</summary>
+    public IReadOnlyList<LearnerCallback> Callbacks { get; init; } = [];
+
+    /// <summary>Stops training (with <see cref="OperationCanceledException"/>) between batches; default: the context's token.</summary>
+    public CancellationToken? Cancellation { get; init; }
+
+    /// <summary>Stop with <see cref="NonFiniteLossException"/> as soon as a training loss is NaN or infinite (default true).</summary>
+    public bool StopOnNonFiniteLoss { get; init; } = true;
+
+    /// <summary>
+    /// Measure the peak memory of each fit alone: on Linux the process's peak resident set is reset at the start of a fit
+    /// (<c>/proc/self/clear_refs</c>, value 5). False: the peak since the process started. Default true.
+    /// </summary>
+    public bool ResetPeakMemory { get; init; } = true;
+}
