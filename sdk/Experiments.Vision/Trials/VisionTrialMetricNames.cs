@@ -1,0 +1,27 @@
+namespace Experiments.Vision.Trials;
+
+/// <summary>
+/// Final metrics a <see cref="VisionTrial"/> reports beyond <see cref="MetricNames"/> (error_rate, valid_loss,
+/// train_loss, fit_time, peak_memory) and the learner's <see cref="Training.TrainingMetricNames"/> (frozen_epochs,
+/// train_images_per_second, accuracy_multi).
+/// </summary>
+public static class VisionTrialMetricNames
+{
+    /// <summary>Error rate of the validation set with test-time augmentation (fastai's <c>tta()</c>); only when <see cref="VisionTrialSettings.Tta"/>.</summary>
+    public const string TtaErrorRate = "tta_error_rate";
+
+    /// <summary>Seconds of the TTA passes (not part of <c>fit_time</c>); only when <see cref="VisionTrialSettings.Tta"/>.</summary>
+    public const string TtaTime = "tta_time";
+
+    /// <summary>Parameters of the model (body and head) at this data set's classes and channels.</summary>
+    public const string ParamCount = "param_count";
+
+    /// <summary>1 when the body started from pretrained weights (<c>fine_tune</c> ran), 0 when trained from scratch (one-cycle).</summary>
+    public const string Pretrained = "pretrained";
+
+    /// <summary>Training images after the split.</summary>
+    public const string TrainImages = "train_images";
+
+    /// <summary>Validation images after the split.</summary>
+    public const string ValidImages = "valid_images";
+}
