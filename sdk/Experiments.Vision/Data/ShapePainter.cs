@@ -11,12 +11,14 @@ internal static class ShapePainter
         var canvas = new float[size * size * 3];
         PaintBackground(random, canvas, size);
 
-        int lines = random.Next(3);
+        // Multi-label images get up to two thin distractor lines; single-label images are kept clean so that a small
+        // model learns them from scratch in a few epochs on a CPU (the demo's point is that models differ, not that all fail).
+        int lines = multiLabel ? random.Next(3) : 0;
         for (int i = 0; i < lines; i++)
         {
             var from = (X: random.NextDouble() * size, Y: random.NextDouble() * size);
             var to = (X: random.NextDouble() * size, Y: random.NextDouble() * size);
-            double halfWidth = 0.5 + (0.5 * random.NextDouble());
+            double halfWidth = 0.4 + (0.3 * random.NextDouble());
             Fill(canvas, size, RandomColour(random), (0, 0, size, size), (x, y) => DistanceToSegment(x, y, from, to) <= halfWidth);
         }
 
@@ -33,7 +35,7 @@ internal static class ShapePainter
             Fill(canvas, size, colour, bounds, shape.Contains);
         }
 
-        double noise = 0.04 + (0.08 * random.NextDouble());
+        double noise = 0.02 + (0.04 * random.NextDouble());
         var pixels = new byte[canvas.Length];
         for (int i = 0; i < canvas.Length; i++)
         {
@@ -45,8 +47,9 @@ internal static class ShapePainter
 
     private static void PaintBackground(Random random, float[] canvas, int size)
     {
+        // A gentle gradient: the second colour is the first moved by at most 0.25 per channel.
         var from = RandomColour(random);
-        var to = RandomColour(random);
+        var to = (R: Nudge(random, from.R), G: Nudge(random, from.G), B: Nudge(random, from.B));
         var (dx, dy) = UnitVector(random);
         for (int y = 0; y < size; y++)
         {
@@ -64,9 +67,9 @@ internal static class ShapePainter
     private static Shape DrawShape(Random random, int size, int kind, bool multiLabel, List<(double X, double Y, double Extent)> placed)
     {
         // Linear size as a fraction of the image, equal in area across kinds.
-        double fraction = multiLabel ? 0.20 + (0.14 * random.NextDouble()) : 0.28 + (0.27 * random.NextDouble());
+        double fraction = multiLabel ? 0.24 + (0.14 * random.NextDouble()) : 0.40 + (0.25 * random.NextDouble());
         double area = (fraction * size) * (fraction * size);
-        var (cos, sin) = UnitVector(random);
+        var (cos, sin) = Tilt(random);
         double extent = kind switch
         {
             0 => Math.Sqrt(area / Math.PI),                    // circle: radius
@@ -100,7 +103,7 @@ internal static class ShapePainter
         int p = ((py * size) + px) * 3;
         var background = (R: (double)canvas[p], G: (double)canvas[p + 1], B: (double)canvas[p + 2]);
         var colour = RandomColour(random);
-        for (int attempt = 0; attempt < 32 && ColourDistance(colour, background) < 0.45; attempt++)
+        for (int attempt = 0; attempt < 64 && ColourDistance(colour, background) < 0.6; attempt++)
         {
             colour = RandomColour(random);
         }
@@ -139,10 +142,20 @@ internal static class ShapePainter
         }
     }
 
+    private static double Nudge(Random random, double value) => Math.Clamp(value + (0.5 * random.NextDouble()) - 0.25, 0, 1);
+
     private static (double R, double G, double B) RandomColour(Random random) => (random.NextDouble(), random.NextDouble(), random.NextDouble());
 
     private static double ColourDistance((double R, double G, double B) a, (double R, double G, double B) b)
         => Math.Sqrt(((a.R - b.R) * (a.R - b.R)) + ((a.G - b.G) * (a.G - b.G)) + ((a.B - b.B) * (a.B - b.B)));
+
+    /// <summary>A rotation of at most about ±20° (cos, sin), without trigonometry: upright-ish shapes, as in photos.</summary>
+    private static (double Cos, double Sin) Tilt(Random random)
+    {
+        double t = 0.72 * (random.NextDouble() - 0.5);
+        double length = Math.Sqrt(1 + (t * t));
+        return (1 / length, t / length);
+    }
 
     /// <summary>A uniformly random direction without trigonometry (rejection sampling in the unit disc).</summary>
     private static (double X, double Y) UnitVector(Random random)

@@ -6,9 +6,11 @@ namespace Experiments.Vision.Data;
 /// distinct kinds, the labels are the kinds present (each present with probability ½, at least one).
 /// </summary>
 /// <remarks>
-/// Each image has a random colour gradient background, zero to two distractor lines, shapes of random colour (kept
-/// apart from the background's colour), area, position and rotation (squares and triangles), and per-pixel noise, so
-/// neither colour nor area nor position gives the class away. Sizes are equal in <em>area</em> across kinds.
+/// Each image has a gentle random colour gradient as background and shapes of random colour (kept well apart from the
+/// background's), area, position and a small tilt (±20°, squares and triangles), plus per-pixel noise, so neither colour
+/// nor area nor position gives the class away. Sizes are equal in <em>area</em> across kinds. Multi-label images add up
+/// to two thin distractor lines. The single-label set is meant to be learnable from scratch by a small model in a few
+/// CPU epochs (resnet18 / convnext_atto, 1,000 images at 32 px, 3 epochs: about 43 % error against 67 % chance).
 /// Item i depends only on (seed, part, i) and is drawn with integer-seeded <see cref="Random"/> and IEEE-exact
 /// arithmetic (no trigonometric functions), so the same seed gives the same bytes on every machine and thread.
 /// </remarks>

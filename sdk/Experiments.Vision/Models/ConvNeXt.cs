@@ -60,8 +60,17 @@ public sealed class ConvNeXt : ImageModel
 
     public override IReadOnlyList<string> ClassifierKeyPrefixes { get; } = ["head.fc."];
 
+    /// <summary>The smallest input side: the stem (4×4/4) and three 2×2/2 downsamplings have no padding (stride 32).</summary>
+    public const int MinInputSize = 32;
+
     public override Tensor ForwardBody(Tensor input)
     {
+        if (input.dim() != 4 || input.shape[2] < MinInputSize || input.shape[3] < MinInputSize)
+        {
+            throw new ArgumentException(
+                $"ConvNeXt takes (B, C, H, W) images with H and W of at least {MinInputSize} px (its downsampling has stride 32 without padding); got ({string.Join(", ", input.shape)}).",
+                nameof(input));
+        }
         using var scope = NewDisposeScope();
         return stages.call(stem.call(input)).MoveToOuterDisposeScope();
     }
@@ -142,7 +151,7 @@ public sealed class ConvNeXt : ImageModel
                 x = mlp.call(norm.call(x.permute(0, 2, 3, 1))).permute(0, 3, 1, 2);
             }
             x = x * gamma.reshape(1, -1, 1, 1);
-            return (x + input).MoveToOuterDisposeScope();
+            return Layers.Add(x, input).MoveToOuterDisposeScope();
         }
     }
 

@@ -119,6 +119,16 @@ public sealed class AdaptiveConcatPool2d : Module<Tensor, Tensor>
 
 internal static class Layers
 {
+    /// <summary>
+    /// The alpha of <c>a.add(b, alpha)</c>, created once. <c>a + b</c> (and <c>a.add(b)</c>) in TorchSharp 0.107 converts 1 to a
+    /// temporary <see cref="Scalar"/> that nothing keeps alive during the native call, so its finalizer can free it while
+    /// libtorch still reads it (a rare crash under GC pressure); a static one lives as long as the process.
+    /// </summary>
+    public static readonly Scalar One = 1.ToScalar();
+
+    /// <summary><c>a + b</c> without a temporary scalar (see <see cref="One"/>).</summary>
+    public static Tensor Add(Tensor a, Tensor b) => a.add(b, One);
+
     /// <summary>timm's symmetric padding for a convolution: <c>((stride - 1) + (kernel - 1)) / 2</c>.</summary>
     public static long SymmetricPadding(long kernelSize, long stride) => ((stride - 1) + (kernelSize - 1)) / 2;
 

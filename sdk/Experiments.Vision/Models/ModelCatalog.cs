@@ -11,7 +11,8 @@ namespace Experiments.Vision.Models;
 /// <param name="PatchSize">Patch side of a ViT, else null.</param>
 /// <param name="Reference">The implementation whose names and shapes the model follows: <c>timm</c> or <c>torchvision</c>.</param>
 /// <param name="Normalization">Input statistics of the reference weights: <c>imagenet</c> (ImageNet mean/std) or <c>half</c> (0.5/0.5).</param>
-public sealed record ModelInfo(string Name, string Family, long Parameters, int? InputSize, int? PatchSize, string Reference, string Normalization);
+/// <param name="MinInputSize">The smallest side the model takes, or null when any side works (ConvNeXt's unpadded stride-32 downsampling needs 32).</param>
+public sealed record ModelInfo(string Name, string Family, long Parameters, int? InputSize, int? PatchSize, string Reference, string Normalization, int? MinInputSize = null);
 
 /// <summary>
 /// The vision models an experiment can name. Each constant is a known value whose metadata the build-time analyzer
@@ -52,23 +53,23 @@ public static class ModelCatalog
     public const string ResNet50d = "resnet50d";
 
     /// <summary>timm <c>convnext_atto</c>: 3,695,520 parameters (timm model card convnext_atto.d2_in1k: 3.7 M).</summary>
-    [KnownValue("family=convnext", "params=3695520", "reference=timm", "normalization=imagenet")]
+    [KnownValue("family=convnext", "min_input_size=32", "params=3695520", "reference=timm", "normalization=imagenet")]
     public const string ConvNeXtAtto = "convnext_atto";
 
     /// <summary>timm <c>convnext_femto</c>: 5,217,784 parameters (timm model card convnext_femto.d1_in1k: 5.2 M).</summary>
-    [KnownValue("family=convnext", "params=5217784", "reference=timm", "normalization=imagenet")]
+    [KnownValue("family=convnext", "min_input_size=32", "params=5217784", "reference=timm", "normalization=imagenet")]
     public const string ConvNeXtFemto = "convnext_femto";
 
     /// <summary>timm <c>convnext_pico</c>: 9,045,672 parameters (timm model card convnext_pico.d1_in1k: 9.0 M).</summary>
-    [KnownValue("family=convnext", "params=9045672", "reference=timm", "normalization=imagenet")]
+    [KnownValue("family=convnext", "min_input_size=32", "params=9045672", "reference=timm", "normalization=imagenet")]
     public const string ConvNeXtPico = "convnext_pico";
 
     /// <summary>timm <c>convnext_nano</c>: 15,593,560 parameters (timm model card convnext_nano.d1h_in1k: 15.6 M).</summary>
-    [KnownValue("family=convnext", "params=15593560", "reference=timm", "normalization=imagenet")]
+    [KnownValue("family=convnext", "min_input_size=32", "params=15593560", "reference=timm", "normalization=imagenet")]
     public const string ConvNeXtNano = "convnext_nano";
 
     /// <summary>timm <c>convnext_tiny</c>: 28,589,128 parameters (torchvision docs ConvNeXt_Tiny_Weights; timm card 28.6 M).</summary>
-    [KnownValue("family=convnext", "params=28589128", "reference=timm", "normalization=imagenet")]
+    [KnownValue("family=convnext", "min_input_size=32", "params=28589128", "reference=timm", "normalization=imagenet")]
     public const string ConvNeXtTiny = "convnext_tiny";
 
     /// <summary>timm <c>vit_tiny_patch16_224</c>: 5,717,416 parameters (timm model card vit_tiny_patch16_224.augreg_in21k_ft_in1k: 5.7 M).</summary>
@@ -174,7 +175,8 @@ public static class ModelCatalog
                 Optional("input_size"),
                 Optional("patch_size"),
                 metadata["reference"],
-                metadata["normalization"]));
+                metadata["normalization"],
+                Optional("min_input_size")));
         }
         return infos;
     }

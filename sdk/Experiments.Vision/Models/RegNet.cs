@@ -161,7 +161,7 @@ public sealed class RegNet : ImageModel
             using var scope = NewDisposeScope();
             var x = conv3.call(se.call(conv2.call(conv1.call(input))));
             var shortcut = downsample is null ? input : downsample.call(input);
-            return functional.relu(x + shortcut).MoveToOuterDisposeScope();
+            return functional.relu(Layers.Add(x, shortcut)).MoveToOuterDisposeScope();
         }
     }
 

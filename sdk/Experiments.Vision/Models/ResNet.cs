@@ -187,7 +187,7 @@ public sealed class ResNet : ImageModel
             var x = functional.relu(bn1.call(conv1.call(input)));
             x = bn2.call(conv2.call(x));
             var shortcut = downsample is null ? input : downsample.call(input);
-            return functional.relu(x + shortcut);
+            return functional.relu(Layers.Add(x, shortcut));
         }
     }
 
@@ -225,7 +225,7 @@ public sealed class ResNet : ImageModel
             x = functional.relu(bn2.call(conv2.call(x)));
             x = bn3.call(conv3.call(x));
             var shortcut = downsample is null ? input : downsample.call(input);
-            return functional.relu(x + shortcut);
+            return functional.relu(Layers.Add(x, shortcut));
         }
     }
 }

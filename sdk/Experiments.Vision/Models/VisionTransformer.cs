@@ -91,7 +91,7 @@ public sealed class VisionTransformer : ImageModel
         }
         using var scope = NewDisposeScope();
         var x = patch_embed.call(input);
-        x = cat([cls_token.expand(x.shape[0], -1, -1), x], 1) + pos_embed;
+        x = Layers.Add(cat([cls_token.expand(x.shape[0], -1, -1), x], 1), pos_embed);
         x = norm.call(blocks.call(x));
         return x.MoveToOuterDisposeScope();
     }
@@ -161,8 +161,8 @@ public sealed class VisionTransformer : ImageModel
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var x = input + attn.call(norm1.call(input));
-            x = x + mlp.call(norm2.call(x));
+            var x = Layers.Add(input, attn.call(norm1.call(input)));
+            x = Layers.Add(x, mlp.call(norm2.call(x)));
             return x.MoveToOuterDisposeScope();
         }
     }

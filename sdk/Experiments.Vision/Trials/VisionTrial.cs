@@ -267,6 +267,12 @@ public static class VisionTrial
                 $"{info.Name} takes {size}×{size} inputs only; the trial asks for {height}×{width} (declare the size with [ConstrainedBy(\"input_size\")]).",
                 nameof(settings));
         }
+        if (info.MinInputSize is { } min && (height < min || width < min))
+        {
+            throw new ArgumentException(
+                $"{info.Name} takes inputs of at least {min}×{min} px; the trial asks for {height}×{width} (set Size, or Height and Width, to {min} or more).",
+                nameof(settings));
+        }
         return new Resize(height, width, settings.Resize, settings.PadMode);
     }
 

@@ -90,6 +90,18 @@ public sealed class ForwardBackwardTests
         Assert.Contains("(B, 3, 32, 32)", error.Message);
     }
 
+    [Fact]
+    public void A_convnext_refuses_a_side_below_32_with_a_clear_message_and_takes_32()
+    {
+        using var model = ModelCatalog.Create("convnext_atto", 10, inChannels: 1);
+        using var scope = NewDisposeScope();
+
+        var error = Assert.Throws<ArgumentException>(() => model.call(randn(2, 1, 28, 28)));
+        Assert.Contains("at least 32 px", error.Message);
+        Assert.Contains("(2, 1, 28, 28)", error.Message);
+        Assert.Equal(new long[] { 2, 10 }, model.call(randn(2, 1, 32, 40)).shape);
+    }
+
     public static TheoryData<string> Names => ModelFixtures.AllModelNames();
 
     /// <summary>

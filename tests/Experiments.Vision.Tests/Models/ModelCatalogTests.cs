@@ -87,6 +87,8 @@ public sealed class ModelCatalogTests
             }
         }
         Assert.Equal(224, ModelCatalog.Describe("vit_small_patch16_224").InputSize);
+        // ConvNeXt's unpadded stride-32 downsampling needs 32 px; the others take any side.
+        Assert.All(ModelCatalog.All, m => Assert.Equal(m.Family == "convnext" ? 32 : null, m.MinInputSize));
         Assert.Equal(32, ModelCatalog.Describe("vit_tiny_patch4_32").InputSize);
     }
 

@@ -195,6 +195,18 @@ public sealed class VisionTrialTests : IDisposable
     }
 
     [Fact]
+    public void A_size_below_a_models_minimum_is_refused_before_training()
+    {
+        var context = RecordingObserver.Context("shapes/convnext/crop#1", seed: 1, temp.Path, new RecordingObserver());
+
+        var error = Assert.Throws<ArgumentException>(() => VisionTrial.Run(context, Tiny() with { Architecture = ModelCatalog.ConvNeXtAtto }));
+
+        Assert.Contains("convnext_atto", error.Message);
+        Assert.Contains("at least 32×32", error.Message);
+        Assert.Contains("16×24", error.Message);
+    }
+
+    [Fact]
     public void Missing_pretrained_weights_name_the_file_looked_for()
     {
         var context = RecordingObserver.Context("shapes/x/crop#1", seed: 1, temp.Path, new RecordingObserver());
