@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Experiments.Reports.Formatting;
 using Experiments.Reports.Tests.Fixtures;
 using Experiments.Results;
 using static Experiments.Reports.Tests.Fixtures.SmallSweep;
@@ -30,6 +31,39 @@ public sealed partial class MarkdownReportTests
             Assert.True(columns == cells, $"Row with {cells} cells in a table of {columns}: {line}");
         }
         Assert.True(tables >= 10, $"Expected the report's tables, found {tables}.");
+    }
+
+    [Fact]
+    public void The_model_table_says_which_models_started_from_pretrained_weights_and_only_when_trials_report_it()
+    {
+        // resnet18 always pretrained, convnext_atto never, resnet34 on shapes only, resnet50 in the first repeat only;
+        // the other models report nothing.
+        static double? Pretrained(TrialRecord t) => t.Parameter("Arch") switch
+        {
+            "resnet18" => 1,
+            "convnext_atto" => 0,
+            "resnet34" => t.Parameter("Dataset") == "shapes" ? 1 : 0,
+            "resnet50" => t.Repeat == 1 ? 1 : 0,
+            _ => null,
+        };
+        var input = FamilySweep.Create();
+        var trials = input.Trials.Select(t => Pretrained(t) is { } flag
+            ? t with { Metrics = new Dictionary<string, double>(t.Metrics) { [MetricNames.Pretrained] = flag } }
+            : t).ToArray();
+
+        var report = MarkdownReport.Render(input with { Trials = trials });
+        var plain = MarkdownReport.Render(input);
+
+        Assert.Contains("| # | Family | Model | Weights | error_rate |", report);
+        Assert.Contains("| resnet | resnet18 | pretrained |", report);
+        Assert.Contains("| convnext | convnext_atto | scratch |", report);
+        // One section per data set: resnet34 is from scratch on fashion-mnist and pretrained on shapes.
+        var sections = report.Split("## Dataset: ");
+        Assert.Contains("| resnet | resnet34 | scratch |", sections.Single(x => x.StartsWith("fashion-mnist", StringComparison.Ordinal)));
+        Assert.Contains("| resnet | resnet34 | pretrained |", sections.Single(x => x.StartsWith("shapes", StringComparison.Ordinal)));
+        Assert.Contains("| resnet | resnet50 | mixed |", report);
+        Assert.Contains($"| vit | vit_small | {ReadableFormat.Missing} |", report);
+        Assert.DoesNotContain("Weights", plain);
     }
 
     [Fact]

@@ -78,7 +78,8 @@ public sealed record ModelEntry(
     double? Score,
     string ScoreText,
     bool WithinNoise,
-    string Note);
+    string Note,
+    string Weights);
 
 /// <summary>A plot image next to the report: its link target (relative, URL-escaped), alternative text and a caption (Markdown).</summary>
 public sealed record PlotImage(string Path, string Alt, string Caption);

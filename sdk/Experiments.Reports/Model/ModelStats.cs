@@ -13,7 +13,8 @@ internal sealed record ModelStats(
     SampleSummary? Objective,
     double? FitTime,
     double? PeakMemory,
-    SampleSummary? Score)
+    SampleSummary? Score,
+    string? Weights)
 {
     public static ModelStats Of(SweepContext context, string model, int order, IReadOnlyList<TrialRecord> runs)
     {
@@ -33,6 +34,20 @@ internal sealed record ModelStats(
                 ? SampleSummary.Of(runs
                     .Select(t => context.ObjectiveOf(t) is { } objective && SweepContext.FitTimeOf(t) is { } fit ? objective * (fit + scoreConstant) : (double?)null)
                     .OfType<double>())
-                : null);
+                : null,
+            WeightsOf(runs));
+    }
+
+    /// <summary>"pretrained", "scratch" or "mixed" from the runs' <c>pretrained</c> metric (1 or 0); null when no run reports it.</summary>
+    private static string? WeightsOf(IReadOnlyList<TrialRecord> runs)
+    {
+        var flags = runs.Select(t => ReportModelBuilder.MetricOf(t, MetricNames.Pretrained)).OfType<double>().Select(v => v != 0).Distinct().ToArray();
+        return flags switch
+        {
+            [] => null,
+            [true] => "pretrained",
+            [false] => "scratch",
+            _ => "mixed",
+        };
     }
 }

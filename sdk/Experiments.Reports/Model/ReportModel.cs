@@ -13,6 +13,7 @@ public sealed record ReportModel(
     bool MixedBuilds,
     bool HasFamily,
     bool HasMemory,
+    bool HasWeights,
     bool HasScore,
     string? ScoreFormula,
     bool PerDataset,

@@ -46,6 +46,7 @@ internal static class ReportModelBuilder
             MixedBuilds: builds.Length > 1,
             HasFamily: context.FamilyParameter is not null,
             HasMemory: passed.Any(t => MetricOf(t, MetricNames.PeakMemory) is not null),
+            HasWeights: passed.Any(t => MetricOf(t, MetricNames.Pretrained) is not null),
             HasScore: context.HasScore,
             ScoreFormula: context.HasScore
                 ? MarkdownText.Escape(experiment.Objective) + " × (fit time + " + experiment.ScoreConstant.ToString("R", CultureInfo.InvariantCulture) + " s)"
@@ -267,7 +268,8 @@ internal static class ReportModelBuilder
                     Score: m.Score?.Mean,
                     ScoreText: ReadableFormat.MeanAndSpread(m.Score?.Mean, m.Score?.StandardDeviation),
                     WithinNoise: withinNoise,
-                    Note: withinNoise ? WithinNoiseNote : NoteWithoutOverlap(summary, anyInterval));
+                    Note: withinNoise ? WithinNoiseNote : NoteWithoutOverlap(summary, anyInterval),
+                    Weights: m.Weights ?? ReadableFormat.Missing);
             })
             .ToArray();
         var uncertainty = UncertaintySentence(ranked.Select(RankedBy).OfType<SampleSummary>().ToArray(), "model");

@@ -17,7 +17,7 @@ public static class VisionTrialMetricNames
     public const string ParamCount = "param_count";
 
     /// <summary>1 when the body started from pretrained weights (<c>fine_tune</c> ran), 0 when trained from scratch (one-cycle).</summary>
-    public const string Pretrained = "pretrained";
+    public const string Pretrained = MetricNames.Pretrained;
 
     /// <summary>Training images after the split.</summary>
     public const string TrainImages = "train_images";

@@ -42,4 +42,6 @@ public static class MetricNames
     public const string FitTime = "fit_time";
     /// <summary>Peak memory in bytes (GPU allocator peak, else process peak working set).</summary>
     public const string PeakMemory = "peak_memory";
+    /// <summary>1 when the model started from pretrained weights, 0 when it was trained from scratch (the report says which, per model).</summary>
+    public const string Pretrained = "pretrained";
 }
