@@ -7,6 +7,9 @@ internal sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Argum
 {
     public const string WorkerCommand = "worker";
 
+    /// <summary>The OpenMP variable that says whether idle threads spin or sleep.</summary>
+    public const string OpenMpWaitPolicy = "OMP_WAIT_POLICY";
+
     /// <summary>
     /// An apphost (<c>./MyExperiments</c>) starts itself; under the muxer (<c>dotnet MyExperiments.dll</c>,
     /// <c>dotnet run</c>) the worker is <c>dotnet exec MyExperiments.dll worker</c>.
@@ -42,6 +45,13 @@ internal sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Argum
         foreach (var argument in Arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+        // OpenMP threads (libtorch's) spin while they wait by default. With several workers, or anything else on the
+        // machine, spinning threads steal the cores the others compute on: a CPU trial measured 76.6 s instead of
+        // 8.7 s next to one other busy process. Passive waiting costs little alone; the user's own setting wins.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OpenMpWaitPolicy)))
+        {
+            info.Environment[OpenMpWaitPolicy] = "PASSIVE";
         }
         return info;
     }

@@ -172,7 +172,8 @@ public static class VisionTrial
                 Metrics = metrics.ToDictionary(m => m.Name, m => m.Value, StringComparer.Ordinal),
                 Properties = PropertiesOf(context, settings, fit, split, weights),
             };
-            export = ModelExport.Save(model, directory, description, metadata, settings.ExportCollision);
+            var collision = settings.ExportCollision ?? (settings.ExportDirectory is null ? ExportCollision.Overwrite : ExportCollision.AddSuffix);
+            export = ModelExport.Save(model, directory, description, metadata, collision);
             context.ReportProgress(1, $"exported {export.Name} to {export.MetadataPath}");
         }
 

@@ -135,8 +135,12 @@ public sealed record VisionTrialSettings
     /// </summary>
     public string? ExportDescription { get; init; }
 
-    /// <summary>When an export of that name is already in the folder: add a suffix (default; nothing is overwritten), fail, or overwrite.</summary>
-    public ExportCollision ExportCollision { get; init; } = ExportCollision.AddSuffix;
+    /// <summary>
+    /// When an export of that name is already in the folder: add a suffix, fail, or overwrite. Null (default): overwrite
+    /// in the trial's own output folder (a rerun of the trial replaces its export, so a folder never holds a stale copy
+    /// next to the new one) and add a suffix in a shared <see cref="ExportDirectory"/> (nothing of another trial is lost).
+    /// </summary>
+    public ExportCollision? ExportCollision { get; init; }
 
     /// <summary>Mixed precision where the device supports it (TF32 on CUDA; the CPU stays float32).</summary>
     public MixedPrecision MixedPrecision { get; init; } = MixedPrecision.Auto;

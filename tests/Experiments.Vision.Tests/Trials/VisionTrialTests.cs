@@ -103,6 +103,25 @@ public sealed class VisionTrialTests : IDisposable
     }
 
     [Fact]
+    public void A_rerun_replaces_the_export_in_the_trials_own_folder_and_a_shared_folder_keeps_both()
+    {
+        string own = temp.Combine("own");
+        var context = RecordingObserver.Context($"shapes/{Architecture}/crop#1", seed: 7, own, new RecordingObserver());
+
+        var first = VisionTrial.Run(context, Tiny() with { Export = true }).Export!;
+        var second = VisionTrial.Run(context, Tiny() with { Export = true }).Export!;
+
+        Assert.Equal(first.MetadataPath, second.MetadataPath);
+        Assert.Single(Directory.GetFiles(own, "*.json"));
+
+        string shared = temp.Combine("shared");
+        var a = VisionTrial.Run(context, Tiny() with { Export = true, ExportDirectory = shared }).Export!;
+        var b = VisionTrial.Run(context, Tiny() with { Export = true, ExportDirectory = shared }).Export!;
+        Assert.NotEqual(a.MetadataPath, b.MetadataPath);
+        Assert.Equal(2, Directory.GetFiles(shared, "*.json").Length);
+    }
+
+    [Fact]
     public void Pretrained_weights_from_a_folder_run_fine_tune_with_a_frozen_epoch_and_normalisation()
     {
         // A "pretrained" checkpoint of the reference model (with its own 1000-class classifier, which is skipped).

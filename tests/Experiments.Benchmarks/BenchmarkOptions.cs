@@ -1,0 +1,140 @@
+using Experiments.Vision.Models;
+
+namespace Experiments.Benchmarks;
+
+/// <summary>The parts of a run (<c>--sections</c>).</summary>
+public static class SectionNames
+{
+    public const string Matmul = "matmul";
+    public const string Training = "training";
+    public const string Tuning = "tuning";
+    public const string Data = "data";
+    public const string Runner = "runner";
+    public const string Generator = "generator";
+
+    public static IReadOnlyList<string> All { get; } = [Matmul, Training, Tuning, Data, Runner, Generator];
+}
+
+/// <summary>Settings of one run: a profile (<c>--quick</c>, the default, or <c>--full</c>) with the command line's overrides.</summary>
+public sealed record BenchmarkOptions
+{
+    /// <summary>quick or full.</summary>
+    public required string Profile { get; init; }
+
+    public required IReadOnlyList<string> Sections { get; init; }
+
+    public required string OutputDirectory { get; init; }
+
+    // ---- training (section "training") ----
+
+    public required IReadOnlyList<string> Models { get; init; }
+
+    /// <summary>Input sizes for models that take any size; a ViT runs at its one size.</summary>
+    public required IReadOnlyList<int> Sizes { get; init; }
+
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Training steps per measured round; null: as many as fill <see cref="RoundSeconds"/> (at least <see cref="MinSteps"/>).</summary>
+    public int? Steps { get; init; }
+
+    /// <summary>Target length of one measured round when <see cref="Steps"/> is not given.</summary>
+    public double RoundSeconds { get; init; } = 1;
+
+    public int MinSteps { get; init; } = 2;
+
+    public int MaxSteps { get; init; } = 50;
+
+    /// <summary>Interleaved A/B rounds per configuration (each round: one bare-loop run and one pipeline epoch, order alternating).</summary>
+    public int Rounds { get; init; } = 3;
+
+    /// <summary>Untimed steps before the rounds (the pipeline gets one untimed epoch).</summary>
+    public int WarmupSteps { get; init; } = 1;
+
+    // ---- settings applied to the training section (and baselines of the tuning section) ----
+
+    public bool ChannelsLast { get; init; }
+
+    public bool Bf16 { get; init; }
+
+    /// <summary>torch.set_num_threads for the whole run (null: LibTorch's default).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>torch.set_num_interop_threads, set once at start (null: LibTorch's default).</summary>
+    public int? InteropThreads { get; init; }
+
+    // ---- tuning ----
+
+    public required IReadOnlyList<string> TuneModels { get; init; }
+
+    public int TuneSize { get; init; } = 32;
+
+    // ---- micro-benchmarks (BenchmarkDotNet) ----
+
+    public int MicroWarmupCount { get; init; } = 2;
+
+    public int MicroIterationCount { get; init; } = 5;
+
+    public double MicroIterationMilliseconds { get; init; } = 100;
+
+    public IReadOnlyList<int> MatmulSizes { get; init; } = [1024, 2048];
+
+    // ---- data pipeline ----
+
+    public int JpegCount { get; init; } = 192;
+
+    public int FashionMnistCount { get; init; } = 10_000;
+
+    // ---- runner / generator ----
+
+    /// <summary>No-op trials of the generated experiment; the per-trial cost is the slope between a run of <see cref="RunnerSmallTrials"/> and one of these.</summary>
+    public int RunnerTrials { get; init; } = 100;
+
+    public int RunnerSmallTrials { get; init; } = 10;
+
+    /// <summary>Runs of each runner measurement (the median is reported).</summary>
+    public int RunnerRepeats { get; init; } = 1;
+
+    public int GeneratorRepeats { get; init; } = 5;
+
+    public bool Runs(string section) => Sections.Contains(section, StringComparer.OrdinalIgnoreCase);
+
+    public static readonly IReadOnlyList<string> QuickModels =
+        [ModelCatalog.RegNetY002, ModelCatalog.ResNet18, ModelCatalog.ConvNeXtAtto, ModelCatalog.ViTTinyPatch4x32];
+
+    public static readonly IReadOnlyList<string> QuickTuneModels = [ModelCatalog.ResNet18];
+
+    public static readonly IReadOnlyList<string> FullTuneModels = [ModelCatalog.ResNet18, ModelCatalog.RegNetY002];
+
+    public static BenchmarkOptions Quick(string outputDirectory) => new()
+    {
+        Profile = "quick",
+        Sections = SectionNames.All,
+        OutputDirectory = outputDirectory,
+        Models = QuickModels,
+        Sizes = [32, 64],
+        RoundSeconds = 1,
+        TuneModels = QuickTuneModels,
+    };
+
+    public static BenchmarkOptions Full(string outputDirectory) => new()
+    {
+        Profile = "full",
+        Sections = SectionNames.All,
+        OutputDirectory = outputDirectory,
+        Models = [.. ModelCatalog.All.Select(m => m.Name)],
+        Sizes = [32, 64],
+        RoundSeconds = 5,
+        Rounds = 5,
+        WarmupSteps = 2,
+        TuneModels = FullTuneModels,
+        MicroWarmupCount = 3,
+        MicroIterationCount = 10,
+        MicroIterationMilliseconds = 250,
+        JpegCount = 960,
+        FashionMnistCount = 60_000,
+        RunnerTrials = 1000,
+        RunnerSmallTrials = 100,
+        RunnerRepeats = 3,
+        GeneratorRepeats = 15,
+    };
+}

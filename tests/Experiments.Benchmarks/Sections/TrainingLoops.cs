@@ -1,0 +1,384 @@
+using System.Diagnostics;
+using Experiments.Results;
+using Experiments.Store.Sqlite;
+using Experiments.Vision.Data;
+using Experiments.Vision.Models;
+using Experiments.Vision.Training;
+using Experiments.Vision.Transforms;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Experiments.Benchmarks.Sections;
+
+/// <summary>
+/// How a training loop is set up. The defaults are the plain fp32 loop; the tuning section compares variants of it.
+/// </summary>
+/// <param name="Name">Label in the tables.</param>
+/// <param name="ChannelsLast">Convolution weights and the input batch in channels-last (NHWC) memory order.</param>
+/// <param name="Bf16">Weights, activations and optimizer state in bfloat16 (pure bf16: TorchSharp 0.107 has no autocast).</param>
+/// <param name="Threads">torch.set_num_threads during this variant's rounds (null: the run's setting).</param>
+/// <param name="DecodeThreads">The loader's decoding threads (null: its default, one per core).</param>
+/// <param name="Augment">The pipeline's fastai batch augmentation (default on).</param>
+/// <param name="Store">The pipeline writes per-epoch metrics to SQLite (default on).</param>
+public sealed record LoopSettings(
+    string Name,
+    bool ChannelsLast = false,
+    bool Bf16 = false,
+    int? Threads = null,
+    int? DecodeThreads = null,
+    bool Augment = true,
+    bool Store = true)
+{
+    public static LoopSettings FromOptions(BenchmarkOptions options) =>
+        new(Describe(options.ChannelsLast, options.Bf16), options.ChannelsLast, options.Bf16);
+
+    public static string Describe(bool channelsLast, bool bf16) =>
+        (bf16 ? "bf16" : "fp32") + (channelsLast ? ", channels-last" : "");
+}
+
+/// <summary>One measured round of a loop: images/s and where the time of a batch went.</summary>
+/// <param name="Images">Training images processed.</param>
+/// <param name="Seconds">Time of the training batches (the pipeline: <see cref="FitResult.TrainSeconds"/>, loader waits included).</param>
+/// <param name="ComputeSeconds">Forward, loss and backward (the pipeline: with the batch's conversion, augmentation and normalisation).</param>
+/// <param name="StepSeconds">Optimizer step and zeroing of the gradients.</param>
+/// <param name="EpochExtraSeconds">The pipeline only: the rest of the epoch — validation, metrics, the store writes.</param>
+public sealed record RoundResult(int Images, double Seconds, double ComputeSeconds, double StepSeconds, double EpochExtraSeconds)
+{
+    public double ImagesPerSecond => Images / Seconds;
+
+    /// <summary>Everything else in the training batches: the loader wait, scope disposal, bookkeeping.</summary>
+    public double OtherSeconds => Seconds - ComputeSeconds - StepSeconds;
+}
+
+/// <summary>The data of the training measurements: Fashion-MNIST as 3-channel images (the full set where installed, else the test fixture).</summary>
+public static class TrainingData
+{
+    private static readonly Lazy<(FashionMnistDataset Train, FashionMnistDataset Test, string Source)> Sets = new(Open);
+
+    public static string Source => Sets.Value.Source;
+
+    public static FashionMnistDataset Train => Sets.Value.Train;
+
+    public static FashionMnistDataset Test => Sets.Value.Test;
+
+    /// <summary>The first <paramref name="count"/> training images, cycling when the set is smaller.</summary>
+    public static IImageDataset TrainSubset(int count) => new SubsetDataset(Train, Enumerable.Range(0, count).Select(i => i % Train.Count));
+
+    public static IImageDataset ValidSubset(int count) => new SubsetDataset(Test, Enumerable.Range(0, count).Select(i => i % Test.Count));
+
+    /// <summary>Pre-made tensors for a bare loop: <paramref name="count"/> images resized to <paramref name="size"/> (centre crop), ImageNet-normalised, and their labels.</summary>
+    public static (Tensor Images, Tensor Targets) Tensors(int count, int size)
+    {
+        var dataset = TrainSubset(count);
+        var loader = new ImageDataLoader(dataset, new DataLoaderOptions { BatchSize = count, ItemTransform = new Resize(size) });
+        var batch = loader.Batches().Single();
+        using var scope = NewDisposeScope();
+        var images = Normalization.ImageNet.Normalize(batch.ImagesToTensor());
+        var targets = batch.TargetsToTensor();
+        return (images.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope());
+    }
+
+    private static (FashionMnistDataset, FashionMnistDataset, string) Open()
+    {
+        string? folder = null;
+        string source = $"Fashion-MNIST ({FashionMnistDataset.DefaultFolder})";
+        if (!File.Exists(Path.Combine(FashionMnistDataset.DefaultFolder, "train-images-idx3-ubyte.gz"))
+            && !File.Exists(Path.Combine(FashionMnistDataset.DefaultFolder, "train-images-idx3-ubyte")))
+        {
+            folder = Path.Combine(RepositoryPaths.Root, "tests", "fixtures", "fashion-mnist-subset");
+            source = "the Fashion-MNIST test fixture (1,000 images; the Debian package dataset-fashion-mnist is not installed)";
+        }
+        return (FashionMnistDataset.Open(DatasetPart.Train, folder, channels: 3), FashionMnistDataset.Open(DatasetPart.Test, folder, channels: 3), source);
+    }
+}
+
+/// <summary>Memory layout and precision changes applied to a model and its inputs.</summary>
+public static class Layout
+{
+    /// <summary>An NCHW tensor with NHWC strides (PyTorch's <c>channels_last</c>; TorchSharp 0.107 has no memory-format argument).</summary>
+    public static Tensor ToChannelsLast(Tensor x) => x.dim() == 4 ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
+
+    public static void Apply(nn.Module model, LoopSettings settings)
+    {
+        if (settings.Bf16)
+        {
+            model.to(ScalarType.BFloat16);
+        }
+        if (settings.ChannelsLast)
+        {
+            using var _ = no_grad();
+            foreach (var parameter in model.parameters())
+            {
+                if (parameter.dim() == 4)
+                {
+                    using var converted = ToChannelsLast(parameter);
+                    parameter.set_(converted);
+                }
+            }
+        }
+    }
+
+    public static Tensor Input(Tensor x, LoopSettings settings)
+    {
+        if (settings.Bf16)
+        {
+            x = x.to_type(ScalarType.BFloat16);
+        }
+        return settings.ChannelsLast ? ToChannelsLast(x) : x;
+    }
+}
+
+/// <summary>
+/// Hands the Learner's float32 batches to a model in another layout or precision: the input is converted as
+/// <see cref="Layout.Input"/> does, the output goes back to float32 for the loss. Only used for the
+/// channels-last / bf16 variants (the plain pipeline gets the <see cref="VisionModel"/> itself).
+/// </summary>
+public sealed class InputAdapter : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> inner;
+    private readonly LoopSettings settings;
+
+    public InputAdapter(nn.Module<Tensor, Tensor> inner, LoopSettings settings) : base(nameof(InputAdapter))
+    {
+        this.inner = inner;
+        this.settings = settings;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var output = inner.call(Layout.Input(input, settings));
+        return (settings.Bf16 ? output.to_type(ScalarType.Float32) : output).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// The bare TorchSharp loop over pre-made tensors: per batch a slice of one big tensor, forward, cross-entropy,
+/// backward, AdamW step (TorchSharp's <c>optim.AdamW</c>, one group, fastai's β and ε), zero_grad, loss.item().
+/// </summary>
+public sealed class BareLoop : IDisposable
+{
+    private readonly nn.Module<Tensor, Tensor> model;
+    private readonly optim.Optimizer optimizer;
+    private readonly LoopSettings settings;
+    private readonly int batchSize;
+    private Tensor images;
+    private Tensor targets;
+
+    public BareLoop(string modelName, int size, int batchSize, LoopSettings settings)
+    {
+        random.manual_seed(1);
+        model = ModelCatalog.Create(modelName, numClasses: 10, inChannels: 3);
+        Layout.Apply(model, settings);
+        model.train();
+        optimizer = optim.AdamW(model.parameters(), lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-5, weight_decay: 0.01);
+        this.settings = settings;
+        this.batchSize = batchSize;
+        // Until UseData: random images (warm-up and the step-time probe).
+        using (var scope = NewDisposeScope())
+        {
+            images = Layout.Input(randn(batchSize, 3, size, size), settings).MoveToOuterDisposeScope();
+            targets = randint(0, 10, [batchSize]).MoveToOuterDisposeScope();
+        }
+        Size = size;
+    }
+
+    public int Size { get; }
+
+    public nn.Module<Tensor, Tensor> Model => model;
+
+    /// <summary>Switches to pre-made data (the loop owns and disposes it).</summary>
+    public void UseData(Tensor newImages, Tensor newTargets)
+    {
+        images.Dispose();
+        targets.Dispose();
+        targets = newTargets;
+        if (!settings.Bf16 && !settings.ChannelsLast)
+        {
+            images = newImages;
+            return;
+        }
+        using (var scope = NewDisposeScope())
+        {
+            images = Layout.Input(newImages, settings).MoveToOuterDisposeScope();
+        }
+        newImages.Dispose();
+    }
+
+    /// <summary><paramref name="steps"/> training steps over consecutive batches of the data (cycling).</summary>
+    public RoundResult Run(int steps)
+    {
+        int batches = (int)(images.shape[0] / batchSize);
+        long compute = 0, step = 0;
+        var clock = Stopwatch.StartNew();
+        for (int s = 0; s < steps; s++)
+        {
+            using var scope = NewDisposeScope();
+            long t0 = Stopwatch.GetTimestamp();
+            int b = s % batches;
+            var x = images.narrow(0, b * batchSize, batchSize);
+            var y = targets.narrow(0, b * batchSize, batchSize);
+            var output = model.call(x);
+            var loss = nn.functional.cross_entropy(settings.Bf16 ? output.to_type(ScalarType.Float32) : output, y);
+            loss.backward();
+            long t1 = Stopwatch.GetTimestamp();
+            optimizer.step();
+            optimizer.zero_grad();
+            long t2 = Stopwatch.GetTimestamp();
+            _ = loss.item<float>();
+            compute += t1 - t0;
+            step += t2 - t1;
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        return new RoundResult(steps * batchSize, seconds, compute / (double)Stopwatch.Frequency, step / (double)Stopwatch.Frequency, 0);
+    }
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        model.Dispose();
+        images.Dispose();
+        targets.Dispose();
+    }
+}
+
+/// <summary>
+/// The full pipeline: <see cref="ImageDataLoader"/> over the in-memory data set (item <see cref="Resize"/> on the decoding
+/// threads), the <see cref="Learner"/>'s step (bytes → float, fastai batch augmentation, ImageNet normalisation, forward,
+/// loss, backward, AdamW with body/head groups), validation of one batch and per-epoch metrics written to a SQLite store.
+/// One round is one <see cref="Learner.Fit"/> epoch.
+/// </summary>
+public sealed class PipelineLoop : IDisposable
+{
+    private readonly nn.Module<Tensor, Tensor> model;
+    private readonly Learner learner;
+    private readonly BatchTimer timer = new();
+    private readonly LoopSettings settings;
+
+    public PipelineLoop(string modelName, int size, int batchSize, int steps, LoopSettings settings, TrainingStore? store, string trialId)
+    {
+        random.manual_seed(1);
+        var vision = ModelCatalog.Create(modelName, numClasses: 10, inChannels: 3);
+        Layout.Apply(vision, settings);
+        model = settings.ChannelsLast || settings.Bf16 ? new InputAdapter(vision, settings) : vision;
+        this.settings = settings;
+        var train = new ImageDataLoader(TrainingData.TrainSubset(steps * batchSize), new DataLoaderOptions
+        {
+            BatchSize = batchSize,
+            Training = true,
+            Seed = 1,
+            ItemTransform = new Resize(size),
+            DecodeThreads = settings.DecodeThreads ?? Environment.ProcessorCount,
+        });
+        var valid = new ImageDataLoader(TrainingData.ValidSubset(batchSize), new DataLoaderOptions
+        {
+            BatchSize = batchSize,
+            Seed = 1,
+            ItemTransform = new Resize(size),
+            DecodeThreads = settings.DecodeThreads ?? Environment.ProcessorCount,
+        });
+        learner = new Learner(model, train, valid, new LearnerOptions
+        {
+            Augmentation = settings.Augment ? new BatchAugmentation(AugmentationOptions.Default, seed: 1) : null,
+            Normalization = Normalization.ImageNet,
+            Context = settings.Store && store is not null ? store.Context(trialId) : null,
+            Callbacks = [timer],
+        });
+    }
+
+    public RoundResult Run()
+    {
+        timer.Reset();
+        var fit = learner.Fit(1, 1e-3);
+        return new RoundResult((int)fit.TrainImages, fit.TrainSeconds, timer.ComputeSeconds, timer.StepSeconds, fit.FitTimeSeconds - fit.TrainSeconds);
+    }
+
+    public void Dispose()
+    {
+        learner.Dispose();
+        model.Dispose();
+    }
+
+    /// <summary>Times each batch between the Learner's hooks: BeforeBatch → BeforeStep (prepare, forward, loss, backward) → AfterStep (step, zero_grad).</summary>
+    private sealed class BatchTimer : LearnerCallback
+    {
+        private long batchStart, stepStart, compute, step;
+
+        public double ComputeSeconds => compute / (double)Stopwatch.Frequency;
+
+        public double StepSeconds => step / (double)Stopwatch.Frequency;
+
+        public void Reset() => compute = step = 0;
+
+        public override void BeforeBatch(Learner learner, TrainingBatchInfo batch) => batchStart = Stopwatch.GetTimestamp();
+
+        public override void BeforeStep(Learner learner)
+        {
+            stepStart = Stopwatch.GetTimestamp();
+            compute += stepStart - batchStart;
+        }
+
+        public override void AfterStep(Learner learner) => step += Stopwatch.GetTimestamp() - stepStart;
+    }
+}
+
+/// <summary>
+/// The results store the pipeline writes to: a SQLite file with one registered experiment whose trials are the measured
+/// configurations; each is claimed, and a trial's per-epoch metrics are written as the runner's host writes them.
+/// </summary>
+public sealed class TrainingStore : IDisposable
+{
+    private const string Experiment = "benchmark-training";
+    private readonly SqliteResultStore store;
+    private readonly string directory;
+    private readonly WorkerIdentity worker = WorkerIdentity.ForCurrentProcess();
+    private readonly DateTimeOffset start = DateTimeOffset.UtcNow;
+
+    public TrainingStore(IReadOnlyList<string> trialIds)
+    {
+        directory = Directory.CreateTempSubdirectory("experiments-bench-store-").FullName;
+        store = new SqliteResultStore(Path.Combine(directory, "results.db"));
+        var parameter = new ParameterDefinition("Config", "config", "string", true, trialIds);
+        store.Register(new ExperimentInfo(Experiment, 1, MetricNames.ErrorRate, Goal.Minimize, 0, trialIds.Count, 0, [parameter], []),
+            trialIds.Select((id, i) => new PlannedTrial(id + "#1", i, 1, [new("Config", id)])));
+    }
+
+    public TrialContext Context(string trialId)
+    {
+        string id = trialId + "#1";
+        int attempt = store.TryClaim(Experiment, id, worker, start, rerunPassed: true, TimeSpan.FromHours(1))
+            ?? throw new InvalidOperationException($"Could not claim {id} in the benchmark store.");
+        var trial = new Trial(Experiment, id, 0, 1, 1, []);
+        return new TrialContext(trial, "cpu", directory, new Observer(store, id, attempt), CancellationToken.None);
+    }
+
+    public void Dispose()
+    {
+        store.Dispose();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is harmless.
+        }
+    }
+
+    private sealed class Observer(SqliteResultStore store, string trialId, int attempt) : ITrialObserver
+    {
+        public void OnMetric(string name, double value, int? epoch)
+        {
+            if (epoch is int e)
+            {
+                store.RecordEpochMetric(Experiment, trialId, attempt, e, name, value);
+            }
+        }
+
+        public void OnProgress(double fraction, string? message)
+        {
+            // The runner's worker sends progress to its host as a JSON line; here it goes nowhere.
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using Experiments.Benchmarks.Reporting;
+using static TorchSharp.torch;
+
+namespace Experiments.Benchmarks.Sections;
+
+/// <summary>
+/// Issue 6 item 3: what helps on this CPU — channels-last memory format, torch's thread count, bf16 (where the CPU has
+/// it) in the bare loop, and the loader's decoding threads and the batch augmentation in the pipeline — each measured
+/// against its baseline in one run, rounds interleaved, for <see cref="BenchmarkOptions.TuneModels"/> at
+/// <see cref="BenchmarkOptions.TuneSize"/> px.
+/// </summary>
+public static class TuningSection
+{
+    public static void Run(RunContext context)
+    {
+        var options = context.Options;
+        int defaultThreads = get_num_threads();
+        var table = new ResultTable("tuning", $"Tuning, {options.TuneSize} px, batch {options.BatchSize}: variants against their baseline in one run",
+            "model", "loop", "variant", "img/s", "ratio", "ratio against", "spread");
+        bool first = true;
+        foreach (var model in options.TuneModels)
+        {
+            var config = ModelConfig.Expand([model], [options.TuneSize]).FirstOrDefault();
+            if (config is null)
+            {
+                table.Note($"{model}: does not take {options.TuneSize} px; skipped.");
+                continue;
+            }
+            RunReport.Progress($"tuning {config.Id}");
+            try
+            {
+                int steps = Measure(context, config, defaultThreads, table);
+                if (first)
+                {
+                    // Once (the first model): settings a process fixes at start, in child processes.
+                    RunReport.Progress($"tuning {config.Id}: process-level thread settings (child processes)");
+                    ProcessVariants.Measure(config, steps, options, table);
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                RunReport.Progress($"tuning {config.Id} failed: {e}");
+                table.Add(config.Model, "", "failed", e.GetType().Name + ": " + e.Message.ReplaceLineEndings(" "), "", "", "");
+            }
+            first = false;
+        }
+        table.Note($"Bare-loop variants are compared with the bare fp32 loop, pipeline variants with the plain pipeline (paired by round, median of the per-round ratios). "
+            + $"torch threads by default: {defaultThreads} ({Environment.ProcessorCount} logical cores); the pipeline's loader decodes on {Environment.ProcessorCount} threads by default.");
+        table.Note("channels-last: 4-d weights and the input batch in NHWC order (TorchSharp 0.107 has no memory_format argument: permute → contiguous → permute back). "
+            + "bf16: weights, activations and AdamW state in bfloat16 (no autocast in TorchSharp 0.107, so this is pure bf16 training — faster arithmetic, less precise updates).");
+        if (!context.Machine.HasBf16)
+        {
+            table.Note("bf16: not supported by this CPU (no avx512_bf16 / amx_bf16); not measured.");
+        }
+        table.Note("'bare, own process' rows (first model only): the bare fp32 loop in a child process per variant, one round per child, children alternating: "
+            + "OMP_WAIT_POLICY and torch.set_num_interop_threads can only be chosen before LibTorch starts. The inter-op pool serves inter-op parallelism "
+            + "(TorchScript fork/wait), which eager TorchSharp training does not use; OMP_WAIT_POLICY=PASSIVE makes idle OpenMP threads sleep instead of spin, "
+            + "which matters when the cores are shared (other processes, several workers).");
+        context.Report.Add(table);
+    }
+
+    private static int Measure(RunContext context, ModelConfig config, int defaultThreads, ResultTable table)
+    {
+        var options = context.Options;
+        var baseline = new LoopSettings("fp32");
+        var bareVariants = new List<(LoopSettings Settings, int? Threads)>
+        {
+            (baseline, null),
+            (baseline with { Name = "channels-last", ChannelsLast = true }, null),
+        };
+        if (context.Machine.HasBf16)
+        {
+            bareVariants.Add((baseline with { Name = "bf16", Bf16 = true }, null));
+            bareVariants.Add((baseline with { Name = "bf16 + channels-last", Bf16 = true, ChannelsLast = true }, null));
+        }
+        bareVariants.Add((baseline with { Name = "threads 1" }, 1));
+        if (defaultThreads != Environment.ProcessorCount)
+        {
+            bareVariants.Add((baseline with { Name = $"threads {Environment.ProcessorCount}" }, Environment.ProcessorCount));
+        }
+        var pipelineVariants = new List<LoopSettings>
+        {
+            baseline with { Name = "pipeline" },
+            baseline with { Name = "decode threads 1", DecodeThreads = 1 },
+            baseline with { Name = "no batch augmentation", Augment = false },
+            baseline with { Name = "no store (Context = null)", Store = false },
+        };
+
+        var disposables = new List<IDisposable>();
+        try
+        {
+            var bares = bareVariants.Select(v =>
+            {
+                var loop = new BareLoop(config.Model, config.Size, options.BatchSize, v.Settings);
+                disposables.Add(loop);
+                return (Loop: loop, v.Settings, v.Threads);
+            }).ToList();
+            // The same number of steps for every variant (chosen from the baseline), so that each round does the same work.
+            int steps = TrainingSection.ChooseSteps(bares[0].Loop, options);
+            foreach (var (loop, _, _) in bares)
+            {
+                loop.UseData(TrainingData.Tensors(steps * options.BatchSize, config.Size));
+            }
+            var store = new TrainingStore([.. pipelineVariants.Select(v => $"{config.Id}/{v.Name}")]);
+            disposables.Add(store);
+            var pipelines = pipelineVariants.Select(v =>
+            {
+                var loop = new PipelineLoop(config.Model, config.Size, options.BatchSize, steps, v, store, $"{config.Id}/{v.Name}");
+                disposables.Add(loop);
+                return (Loop: loop, Settings: v);
+            }).ToList();
+
+            var measured = bares.Select(b => new MeasuredLoop("bare " + b.Settings.Name, () => b.Loop.Run(steps), b.Threads))
+                .Concat(pipelines.Select(p => new MeasuredLoop(p.Settings.Name, p.Loop.Run)))
+                .ToList();
+            Interleaved.Run(measured, options.Rounds, line => RunReport.Progress($"  {config.Id}: {line}"));
+
+            var bareBaseline = measured[0];
+            var pipelineBaseline = measured[bares.Count];
+            for (int i = 0; i < measured.Count; i++)
+            {
+                bool isBare = i < bares.Count;
+                var loop = measured[i];
+                var against = isBare ? bareBaseline : pipelineBaseline;
+                bool isBaseline = ReferenceEquals(loop, against);
+                string variant = isBare ? bares[i].Settings.Name : pipelines[i - bares.Count].Settings.Name;
+                table.Add(config.Model, isBare ? "bare" : "pipeline", variant, loop.ImagesPerSecond.Median,
+                    isBaseline ? (isBare ? 1.0 : loop.RatioTo(bareBaseline)) : loop.RatioTo(against),
+                    isBaseline ? (isBare ? "(baseline)" : "bare fp32") : (isBare ? "bare fp32" : "pipeline"),
+                    TrainingSection.Percent(loop.ImagesPerSecond.RelativeSpread));
+            }
+            table.Note($"{config.Id}: {steps} steps × {options.Rounds} rounds per variant.");
+            return steps;
+        }
+        finally
+        {
+            foreach (var disposable in Enumerable.Reverse(disposables))
+            {
+                disposable.Dispose();
+            }
+        }
+    }
+}
