@@ -104,7 +104,7 @@ internal static class RunCommand
         var tally = new SweepTally();
         var options = new SweepOptions(request.Rerun, settings.Build, settings.ArtifactsDirectory, sweepStart, StaleAfter);
         var budget = new TrialBudget(request.MaxTrials);
-        var launch = WorkerLaunch.ForCurrentProcess(settings.EntryAssemblyPath);
+        var launch = WorkerLaunch.ForCurrentProcess(settings.EntryAssemblyPath).ForWorkers(request.Workers);
 
         await using (var pool = new WorkerPool(launch, identity, request.Workers, request.Devices))
         await using (var heartbeat = new HeartbeatLoop(store, HeartbeatInterval))

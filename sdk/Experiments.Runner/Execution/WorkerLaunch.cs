@@ -3,12 +3,25 @@ using System.Diagnostics;
 namespace Experiments.Running.Execution;
 
 /// <summary>How to start a worker: this same program again, with the hidden <c>worker</c> command.</summary>
-internal sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Arguments)
+/// <param name="FileName">The program to start.</param>
+/// <param name="Arguments">Its arguments, ending with the worker command.</param>
+/// <param name="ComputeThreads">
+/// Threads each worker's numeric libraries (OpenMP, MKL) may use, when the user sets none: the cores shared out among
+/// the workers, so that N workers do not start N × cores threads that fight over the cores. Null: their default.
+/// </param>
+internal sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Arguments, int? ComputeThreads = null)
 {
     public const string WorkerCommand = "worker";
 
     /// <summary>The OpenMP variable that says whether idle threads spin or sleep.</summary>
     public const string OpenMpWaitPolicy = "OMP_WAIT_POLICY";
+
+    /// <summary>The variables that size OpenMP's and MKL's thread pools (libtorch reads both at start).</summary>
+    public static readonly IReadOnlyList<string> ThreadCountVariables = ["OMP_NUM_THREADS", "MKL_NUM_THREADS"];
+
+    /// <summary>This launch for <paramref name="workers"/> workers sharing the machine's cores (one worker: the libraries' default).</summary>
+    public WorkerLaunch ForWorkers(int workers) =>
+        this with { ComputeThreads = workers > 1 ? Math.Max(1, Environment.ProcessorCount / workers) : null };
 
     /// <summary>
     /// An apphost (<c>./MyExperiments</c>) starts itself; under the muxer (<c>dotnet MyExperiments.dll</c>,
@@ -52,6 +65,13 @@ internal sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Argum
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OpenMpWaitPolicy)))
         {
             info.Environment[OpenMpWaitPolicy] = "PASSIVE";
+        }
+        if (ComputeThreads is { } threads && ThreadCountVariables.All(v => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
+        {
+            foreach (var variable in ThreadCountVariables)
+            {
+                info.Environment[variable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
         return info;
     }

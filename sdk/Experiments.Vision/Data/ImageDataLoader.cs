@@ -155,6 +155,24 @@ public sealed class ImageDataLoader
         }
     }
 
+    /// <summary>
+    /// <c>Parallel.For</c>, or a plain loop on this thread with one decode thread: forking and joining thread-pool work
+    /// twice per batch costs more than it saves for cheap in-memory items, and far more on a loaded machine.
+    /// </summary>
+    private static void ForEach(int count, ParallelOptions parallel, Action<int> body)
+    {
+        if (parallel.MaxDegreeOfParallelism == 1)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                parallel.CancellationToken.ThrowIfCancellationRequested();
+                body(i);
+            }
+            return;
+        }
+        Parallel.For(0, count, parallel, body);
+    }
+
     /// <summary>Decodes and transforms one batch in parallel and lays it out as NCHW; null when every item was skipped.</summary>
     private ImageBatch? Build(int[] indices, int epoch, int number, CancellationToken cancellationToken)
     {
@@ -165,7 +183,7 @@ public sealed class ImageDataLoader
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.DecodeThreads, CancellationToken = cancellationToken };
         try
         {
-            Parallel.For(0, indices.Length, parallel, k =>
+            ForEach(indices.Length, parallel, k =>
             {
                 int index = indices[k];
                 try
@@ -233,7 +251,7 @@ public sealed class ImageDataLoader
         int plane = height * width;
         int imageBytes = plane * channels;
         var pixels = GC.AllocateUninitializedArray<byte>(checked(images.Length * imageBytes));
-        Parallel.For(0, images.Length, new ParallelOptions { MaxDegreeOfParallelism = Options.DecodeThreads }, n =>
+        ForEach(images.Length, new ParallelOptions { MaxDegreeOfParallelism = Options.DecodeThreads }, n =>
         {
             var source = images[n].Pixels;
             var target = pixels.AsSpan(n * imageBytes, imageBytes);

@@ -18,4 +18,25 @@ public sealed class WorkerLaunchTests
         // Spinning OpenMP threads starve every other process on the cores; the user's own setting is kept.
         Assert.Equal(string.IsNullOrEmpty(own) ? "PASSIVE" : own, info.Environment[WorkerLaunch.OpenMpWaitPolicy]);
     }
+
+    [Fact]
+    public void Several_workers_share_the_cores_out_unless_the_user_sized_the_thread_pools()
+    {
+        var launch = new WorkerLaunch("/app/X", [WorkerLaunch.WorkerCommand]);
+        bool userSet = WorkerLaunch.ThreadCountVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
+
+        var one = launch.ForWorkers(1);
+        var many = launch.ForWorkers(Environment.ProcessorCount * 2);
+        var two = launch.ForWorkers(2);
+
+        Assert.Null(one.ComputeThreads);
+        Assert.Equal(1, many.ComputeThreads);
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount / 2), two.ComputeThreads);
+        if (!userSet)
+        {
+            var info = two.ToStartInfo();
+            Assert.All(WorkerLaunch.ThreadCountVariables, v => Assert.Equal(two.ComputeThreads.ToString(), info.Environment[v]));
+            Assert.DoesNotContain(one.ToStartInfo().Environment, e => e.Key == "OMP_NUM_THREADS" && e.Value == "1" && Environment.ProcessorCount > 1);
+        }
+    }
 }
