@@ -44,6 +44,10 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
             {
                 output.ReportDiagnostic(diagnostic.ToDiagnostic());
             }
+            if (result.Stubs is { } stubs)
+            {
+                output.AddSource($"{stubs.HintName}.Experiments.g.cs", ExperimentEmitter.EmitStubs(stubs));
+            }
         });
 
         var expanded = parsed
@@ -65,6 +69,12 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
                 // Namespace-qualified: two experiments may share a class name in different namespaces, and a hint
                 // name used twice makes AddSource throw.
                 output.AddSource($"{experiment.Model.HintName}.Experiments.g.cs", ExperimentEmitter.Emit(experiment));
+            }
+            else
+            {
+                // Only the property halves, so the build shows the EXP errors alone and not one CS9248 ("partial
+                // property must have an implementation part") per parameter next to them.
+                output.AddSource($"{experiment.Model.HintName}.Experiments.g.cs", ExperimentEmitter.EmitPropertiesOnly(experiment.Model));
             }
         });
 

@@ -12,9 +12,33 @@ public sealed class DiagnosticTests
 {
     private const string Run = Sources.Run;
 
-    /// <summary>A declaration with an error gets no generated code; the catalog leaves it out.</summary>
+    /// <summary>
+    /// A declaration with an error gets no matrix and no registration (at most its properties' implementation halves,
+    /// so that the compiler adds no CS9248 next to the EXP error); the catalog leaves it out.
+    /// </summary>
     private static void AssertNothingGeneratedFor(GeneratorResult result, string typeName)
-        => Assert.DoesNotContain(result.Sources.Keys, k => k.StartsWith(typeName + ".", StringComparison.Ordinal));
+    {
+        Assert.All(result.Sources.Where(s => s.Key.StartsWith(typeName + ".", StringComparison.Ordinal)), s =>
+        {
+            Assert.DoesNotContain("const int MatrixSize", s.Value);
+            Assert.DoesNotContain("ExperimentDefinition", s.Value);
+        });
+        Assert.DoesNotContain(result.Sources, s => s.Key.StartsWith("ExperimentCatalog", StringComparison.Ordinal) && s.Value.Contains($".{typeName}.Experiment", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_error_in_a_declaration_is_the_only_error_the_build_shows()
+    {
+        // Without the properties' implementation halves the compiler would add a CS9248 per partial property.
+        var result = GeneratorHarness.Run(Sources.Experiment("""
+                [Values(1, 2, 1)] public partial int X { get; }
+                [Values("a")] public partial string? Y { get; }
+            """));
+
+        Assert.Equal("EXP004", Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error).Id);
+        Assert.Empty(result.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
 
     [Fact]
     public void EXP001_type_not_partial()
@@ -455,7 +479,7 @@ public sealed class DiagnosticTests
     {
         var result = Verify(Sources.Usings + declaration);
         Assert.Equal($"Experiment 'Sweep' cannot be {why}: declare it as a top-level, non-generic class", result.Single("EXP017").GetMessage());
-        Assert.Empty(result.Sources);
+        AssertNothingGeneratedFor(result, "Sweep");
     }
 
     [Theory]

@@ -143,10 +143,15 @@ public sealed class RobustnessTests
             .ToList();
         Assert.True(generatedErrors.Count == 0, $"{name}: generated code has errors:\n" + string.Join("\n", generatedErrors));
 
-        // A type the generator reported an error for gets no code.
+        // A type the generator reported an error for gets no matrix and no registration — only its properties'
+        // implementation halves, so the compiler adds no CS9248 of its own next to the EXP errors.
         if (generatorErrors.Count > 0)
         {
-            Assert.DoesNotContain(result.Sources.Keys, k => k.StartsWith("Sweep.", StringComparison.Ordinal));
+            Assert.All(result.Sources.Where(s => s.Key.StartsWith("Sweep.", StringComparison.Ordinal)), s =>
+            {
+                Assert.DoesNotContain("const int MatrixSize", s.Value);
+                Assert.DoesNotContain("ExperimentDefinition", s.Value);
+            });
         }
     }
 

@@ -63,8 +63,20 @@ internal sealed record ExpandedExperiment(
     public bool Emit => Diagnostics.All(d => d.Descriptor.DefaultSeverity != Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
 }
 
-/// <summary>The parse result of one declaration: a model when it is valid enough to emit, and its diagnostics.</summary>
-internal sealed record ParseResult(ExperimentModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// The parse result of one declaration: a model when it is valid enough to emit, and its diagnostics; for a declaration
+/// with errors, the implementation halves of its get-only partial properties (see <see cref="PropertyStubs"/>).
+/// </summary>
+internal sealed record ParseResult(ExperimentModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, PropertyStubs? Stubs = null);
+
+/// <summary>
+/// <c>get => default!</c> halves of a declaration's partial properties, emitted when the declaration has errors so the
+/// build shows the EXP errors alone instead of one CS9248 per property next to them. Plain strings: equatable.
+/// </summary>
+internal sealed record PropertyStubs(string? Namespace, string TypeName, EquatableArray<string> Declarations)
+{
+    public string HintName => Namespace is null ? TypeName : $"{Namespace}.{TypeName}";
+}
 
 /// <summary>Project settings read from MSBuild (<c>build_property.*</c>).</summary>
 internal sealed record BuildOptions(int DefaultMaxTrials, bool GenerateEntryPoint);

@@ -19,8 +19,38 @@ internal static class ExperimentParser
         var diagnostics = new List<DiagnosticInfo>();
         var model = TryParse(context, diagnostics, cancellationToken);
         var hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
-        return new ParseResult(hasErrors ? null : model, diagnostics.ToEquatableArray());
+        return new ParseResult(hasErrors ? null : model, diagnostics.ToEquatableArray(), hasErrors ? StubsOf(context) : null);
     }
+
+    /// <summary>The get-only partial properties without an implementation, for a top-level, non-generic partial class.</summary>
+    private static PropertyStubs? StubsOf(GeneratorAttributeSyntaxContext context)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax syntax
+            || syntax.Identifier.IsMissing || type.Name.Length == 0
+            || type.ContainingType is not null || type.IsGenericType || type.IsStatic || type.IsFileLocal
+            || !syntax.Modifiers.Any(m => m.ValueText == "partial"))
+        {
+            return null;
+        }
+        var declarations = type.GetMembers().OfType<IPropertySymbol>()
+            .Where(p => p.IsPartialDefinition && p.PartialImplementationPart is null && p.SetMethod is null && !p.IsIndexer && !p.IsStatic)
+            .Select(p => $"{AccessibilityText(p.DeclaredAccessibility)}partial {p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}{(p.NullableAnnotation == NullableAnnotation.Annotated && p.Type.IsReferenceType ? "?" : "")} {p.Name} {{ get => default!; }}")
+            .ToList();
+        return declarations.Count == 0
+            ? null
+            : new PropertyStubs(type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(), type.Name, declarations.ToEquatableArray());
+    }
+
+    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Public => "public ",
+        Accessibility.Internal => "internal ",
+        Accessibility.Protected => "protected ",
+        Accessibility.ProtectedOrInternal => "protected internal ",
+        Accessibility.ProtectedAndInternal => "private protected ",
+        Accessibility.Private => "private ",
+        _ => "",
+    };
 
     private static ExperimentModel? TryParse(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
