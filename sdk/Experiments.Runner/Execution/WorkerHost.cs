@@ -38,6 +38,9 @@ internal sealed class WorkerHost
         return 0;
     }
 
+    /// <summary>How long a new trial waits for the previous one's task, which has already sent its result, to complete.</summary>
+    private static readonly TimeSpan FinishingGrace = TimeSpan.FromSeconds(5);
+
     private async Task ServeAsync(Stream input)
     {
         using var reader = new StreamReader(input, new UTF8Encoding(false));
@@ -57,6 +60,12 @@ internal sealed class WorkerHost
             switch (ProtocolJson.ParseHostMessage(line))
             {
                 case RunTrialMessage run:
+                    if (running is { IsCompleted: false })
+                    {
+                        // The host sends the next trial as soon as it has the previous result, which the trial's task
+                        // sends as its last step: give that task a moment to finish before calling the worker busy.
+                        await Task.WhenAny(running, Task.Delay(FinishingGrace)).ConfigureAwait(false);
+                    }
                     if (running is { IsCompleted: false })
                     {
                         _channel.Send(new ResultMessage(WorkerTrialStatus.Failed, new(), $"worker busy with '{runningTrialId}'", 0));

@@ -1,0 +1,44 @@
+using Experiments.Vision.Data;
+using Experiments.Vision.Models;
+using Experiments.Vision.Transforms;
+using Experiments.Vision.Trials;
+
+namespace FineTuneSweep;
+
+/// <summary>
+/// Which models fine-tune best? The transcript's study (00:08–00:29) at CPU scale: 14 models of five families
+/// (ResNet, ResNet-D, ConvNeXt, ViT, RegNetY; two to five sizes each) × two data sets of different character
+/// (Fashion-MNIST: 10 classes of grey 28 px clothes; <c>shapes-multi</c>: procedural multi-label images, standing in
+/// for the satellite data) × two learning rates × two resize methods × two pooling types, three repeats each:
+/// 672 trials, about two hours with two workers on two CPU cores (see README.md). Every model takes every setting,
+/// so the report's parameter effects compare balanced sets of trials — even for the ViTs, which take one input size
+/// (32 × 32, so squish and crop of a square image are the same) and need no pooling, so their crop and concat trials
+/// repeat their squish / average ones. <see cref="FineTuneQuick"/> is a slice of it that runs in about ten minutes.
+/// </summary>
+[Experiment(Repeats = 3, Objective = MetricNames.ErrorRate, Goal = Goal.Minimize,
+    ScoreConstant = FineTuneSettings.ScoreConstant)]
+public partial class FineTuneSweep
+{
+    [Values("fashion-mnist", "shapes-multi"), KnownIn(typeof(VisionDatasets))]
+    public partial string Dataset { get; }
+
+    [Values(
+        "resnet18", "resnet34", "resnet50",
+        "resnet26d", "resnet50d",
+        "convnext_atto", "convnext_femto", "convnext_pico", "convnext_nano", "convnext_tiny",
+        "vit_tiny_patch4_32", "vit_small_patch4_32",
+        "regnety_002", "regnety_004"), KnownIn(typeof(ModelCatalog))]
+    public partial string Arch { get; }
+
+    [Values(3e-3, 1e-2, Key = "lr")]
+    public partial double LearningRate { get; }
+
+    [Values(ResizeMethod.Squish, ResizeMethod.Crop)]
+    public partial ResizeMethod Resize { get; }
+
+    [Values(Pooling.Average, Pooling.Concat)]
+    public partial Pooling Pool { get; }
+
+    public Task<TrialResult> RunAsync(TrialContext context) =>
+        VisionTrial.RunAsync(context, FineTuneSettings.For(Dataset, Arch, LearningRate, Resize, Pool));
+}
