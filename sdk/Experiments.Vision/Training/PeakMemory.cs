@@ -12,7 +12,12 @@ internal static class PeakMemory
     public const string ProcessPeakSinceReset = "process_peak_working_set";
     public const string ProcessPeakSinceStart = "process_peak_working_set_since_start";
 
-    /// <summary>Resets the process's peak resident set to its current size (Linux ≥ 4.0; value 5 of <c>clear_refs</c> touches nothing else).</summary>
+    /// <summary>
+    /// Resets the process's peak resident set to its current size (Linux ≥ 4.0; value 5 of <c>clear_refs</c> touches
+    /// nothing else) — after giving back what earlier work in this process left behind (a full, compacting GC and
+    /// glibc's <c>malloc_trim</c>), so that in a worker reused across trials the peak is this fit's, not the sum of
+    /// what earlier trials left in the heaps.
+    /// </summary>
     public static bool TryReset()
     {
         if (!OperatingSystem.IsLinux())
@@ -21,6 +26,10 @@ internal static class PeakMemory
         }
         try
         {
+            System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            TrimNativeHeap();
             File.WriteAllText("/proc/self/clear_refs", "5");
             return true;
         }
@@ -39,4 +48,20 @@ internal static class PeakMemory
 
     public static string Describe(bool reset, bool cuda) =>
         (reset ? ProcessPeakSinceReset : ProcessPeakSinceStart) + (cuda ? " (host; CUDA allocator peak not exposed by TorchSharp 0.107)" : "");
+
+    /// <summary>glibc's <c>malloc_trim(0)</c>: returns free native heap pages (libtorch's CPU tensors) to the system; absent elsewhere.</summary>
+    private static void TrimNativeHeap()
+    {
+        try
+        {
+            _ = malloc_trim(0);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // musl or another libc: nothing to trim with.
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int malloc_trim(nuint pad);
 }
