@@ -5,7 +5,7 @@ namespace Experiments.Runner.Tests.Execution;
 public sealed class WorkerLaunchTests
 {
     [Fact]
-    public void Workers_start_the_same_program_with_the_worker_command_and_passive_openmp_threads()
+    public void Workers_start_the_same_program_with_the_worker_command_and_wait_passively_when_sharing_cores()
     {
         var launch = new WorkerLaunch("/usr/bin/dotnet", ["exec", "/app/X.dll", WorkerLaunch.WorkerCommand]);
         string? own = Environment.GetEnvironmentVariable(WorkerLaunch.OpenMpWaitPolicy);
@@ -15,8 +15,11 @@ public sealed class WorkerLaunchTests
         Assert.Equal("/usr/bin/dotnet", info.FileName);
         Assert.Equal(["exec", "/app/X.dll", "worker"], info.ArgumentList);
         Assert.True(info.RedirectStandardInput && info.RedirectStandardOutput && info.RedirectStandardError);
-        // Spinning OpenMP threads starve every other process on the cores; the user's own setting is kept.
-        Assert.Equal(string.IsNullOrEmpty(own) ? "PASSIVE" : own, info.Environment[WorkerLaunch.OpenMpWaitPolicy]);
+        // One worker keeps OpenMP's default (spinning is faster alone); several wait passively so they do not starve
+        // each other; the user's own setting is kept either way.
+        Assert.Equal(string.IsNullOrEmpty(own) ? null : own, info.Environment.TryGetValue(WorkerLaunch.OpenMpWaitPolicy, out var single) ? single : null);
+        var shared = launch.ForWorkers(2).ToStartInfo();
+        Assert.Equal(string.IsNullOrEmpty(own) ? "PASSIVE" : own, shared.Environment[WorkerLaunch.OpenMpWaitPolicy]);
     }
 
     [Fact]
