@@ -8,11 +8,12 @@ public static class SectionNames
     public const string Matmul = "matmul";
     public const string Training = "training";
     public const string Tuning = "tuning";
+    public const string Memory = "memory";
     public const string Data = "data";
     public const string Runner = "runner";
     public const string Generator = "generator";
 
-    public static IReadOnlyList<string> All { get; } = [Matmul, Training, Tuning, Data, Runner, Generator];
+    public static IReadOnlyList<string> All { get; } = [Matmul, Training, Tuning, Memory, Data, Runner, Generator];
 }
 
 /// <summary>Settings of one run: a profile (<c>--quick</c>, the default, or <c>--full</c>) with the command line's overrides.</summary>
@@ -40,7 +41,11 @@ public sealed record BenchmarkOptions
     /// <summary>Target length of one measured round when <see cref="Steps"/> is not given.</summary>
     public double RoundSeconds { get; init; } = 1;
 
-    public int MinSteps { get; init; } = 2;
+    /// <summary>
+    /// At least this many steps per round: a pipeline round is one epoch, and an epoch's first batch (after the previous
+    /// epoch's validation) is slower — a fixed cost per epoch that a round of two steps would blow up.
+    /// </summary>
+    public int MinSteps { get; init; } = 6;
 
     public int MaxSteps { get; init; } = 50;
 
@@ -67,6 +72,16 @@ public sealed record BenchmarkOptions
     public required IReadOnlyList<string> TuneModels { get; init; }
 
     public int TuneSize { get; init; } = 32;
+
+    // ---- memory ----
+
+    /// <summary>Models of the memory section (at 32 px).</summary>
+    public required IReadOnlyList<string> MemoryModels { get; init; }
+
+    public int MemoryEpochs { get; init; } = 20;
+
+    /// <summary>Training batches per epoch of the memory section.</summary>
+    public int MemoryBatches { get; init; } = 8;
 
     // ---- micro-benchmarks (BenchmarkDotNet) ----
 
@@ -113,7 +128,9 @@ public sealed record BenchmarkOptions
         Models = QuickModels,
         Sizes = [32, 64],
         RoundSeconds = 1,
+        Rounds = 5,
         TuneModels = QuickTuneModels,
+        MemoryModels = [ModelCatalog.RegNetY002],
     };
 
     public static BenchmarkOptions Full(string outputDirectory) => new()
@@ -125,8 +142,11 @@ public sealed record BenchmarkOptions
         Sizes = [32, 64],
         RoundSeconds = 5,
         Rounds = 5,
+        MinSteps = 8,
         WarmupSteps = 2,
         TuneModels = FullTuneModels,
+        MemoryModels = [ModelCatalog.RegNetY002, ModelCatalog.ResNet18],
+        MemoryBatches = 20,
         MicroWarmupCount = 3,
         MicroIterationCount = 10,
         MicroIterationMilliseconds = 250,

@@ -19,7 +19,7 @@ var sizes = new Option<string?>("--sizes") { Description = "Comma-separated inpu
 var batchSize = new Option<int?>("--batch-size", "-b") { Description = "Training batch size (default 64)." };
 var steps = new Option<int?>("--steps") { Description = "Training steps per measured round (default: as many as fill --round-seconds)." };
 var roundSeconds = new Option<double?>("--round-seconds") { Description = "Target length of a measured round when --steps is not given (quick 1, full 5)." };
-var rounds = new Option<int?>("--rounds", "-r") { Description = "Interleaved measured rounds per configuration (quick 3, full 5)." };
+var rounds = new Option<int?>("--rounds", "-r") { Description = "Interleaved measured rounds per configuration (quick 5, full 5)." };
 var warmup = new Option<int?>("--warmup-steps") { Description = "Untimed steps before the rounds (quick 1, full 2); the pipeline gets one untimed epoch." };
 var channelsLast = new Option<bool>("--channels-last") { Description = "Training section: convolution weights and inputs in channels-last (NHWC) memory order." };
 var bf16 = new Option<bool>("--bf16") { Description = "Training section: train in bfloat16 (weights, activations, optimizer state)." };
@@ -27,6 +27,8 @@ var threads = new Option<int?>("--threads") { Description = "torch.set_num_threa
 var interopThreads = new Option<int?>("--interop-threads") { Description = "torch.set_num_interop_threads, set once at start (default: LibTorch's choice)." };
 var tuneModels = new Option<string?>("--tune-models") { Description = "Comma-separated models of the tuning section (quick: resnet18; full: resnet18,regnety_002)." };
 var tuneSize = new Option<int?>("--tune-size") { Description = "Input size of the tuning section (default 32)." };
+var memoryModels = new Option<string?>("--memory-models") { Description = "Comma-separated models of the memory section, trained at 32 px (quick: regnety_002; full: regnety_002,resnet18)." };
+var memoryEpochs = new Option<int?>("--memory-epochs") { Description = "Epochs of the memory section's fit (default 20)." };
 var runnerTrials = new Option<int?>("--runner-trials") { Description = "No-op trials of the runner probe (quick 100, full 1000)." };
 var jpegs = new Option<int?>("--jpegs") { Description = "JPEG files written for the data-pipeline probe (quick 192, full 960)." };
 var childBare = new Option<string?>("--child-bare") { Description = "Internal: run the bare loop of model@size and print its rates (the tuning section's child processes).", Hidden = true };
@@ -38,7 +40,7 @@ var root = new RootCommand(
     + "Prints Markdown tables and writes results.md plus one CSV per table.")
 {
     quick, full, sections, models, sizes, batchSize, steps, roundSeconds, rounds, warmup, channelsLast, bf16, threads, interopThreads,
-    tuneModels, tuneSize, runnerTrials, jpegs, output, childBare,
+    tuneModels, tuneSize, memoryModels, memoryEpochs, runnerTrials, jpegs, output, childBare,
 };
 
 root.SetAction(result =>
@@ -70,6 +72,8 @@ root.SetAction(result =>
             InteropThreads = result.GetValue(interopThreads),
             TuneModels = List(result.GetValue(tuneModels)) is { } t ? Validate(t, [.. ModelCatalog.All.Select(i => i.Name)], "model") : options.TuneModels,
             TuneSize = result.GetValue(tuneSize) ?? options.TuneSize,
+            MemoryModels = List(result.GetValue(memoryModels)) is { } mm ? Validate(mm, [.. ModelCatalog.All.Select(i => i.Name)], "model") : options.MemoryModels,
+            MemoryEpochs = result.GetValue(memoryEpochs) ?? options.MemoryEpochs,
             RunnerTrials = result.GetValue(runnerTrials) ?? options.RunnerTrials,
             JpegCount = result.GetValue(jpegs) ?? options.JpegCount,
         };
@@ -79,9 +83,9 @@ root.SetAction(result =>
         Console.Error.WriteLine(e.Message);
         return 2;
     }
-    if (options.BatchSize < 2 || options.Rounds < 1 || options.Steps is < 1 || options.RunnerTrials < 2 || options.JpegCount < 1)
+    if (options.BatchSize < 2 || options.Rounds < 1 || options.Steps is < 1 || options.RunnerTrials < 2 || options.JpegCount < 1 || options.MemoryEpochs < 1)
     {
-        Console.Error.WriteLine("--batch-size must be at least 2, --rounds and --steps at least 1, --runner-trials at least 2, --jpegs at least 1.");
+        Console.Error.WriteLine("--batch-size must be at least 2, --rounds, --steps and --memory-epochs at least 1, --runner-trials at least 2, --jpegs at least 1.");
         return 2;
     }
     if (result.GetValue(childBare) is { } child)
@@ -131,6 +135,7 @@ static int Run(BenchmarkOptions options)
         (SectionNames.Matmul, MatmulSection.Run),
         (SectionNames.Training, TrainingSection.Run),
         (SectionNames.Tuning, TuningSection.Run),
+        (SectionNames.Memory, MemorySection.Run),
         (SectionNames.Data, DataPipelineSection.Run),
         (SectionNames.Runner, RunnerSection.Run),
         (SectionNames.Generator, GeneratorSection.Run),

@@ -8,15 +8,25 @@ namespace Experiments.Vision.Data;
 /// their labels. <see cref="ImagesToTensor"/> and <see cref="TargetsToTensor"/> make the tensors; bytes travel to the
 /// device and become floats there, as fastai's <c>IntToFloatTensor</c> does (a quarter of the transfer).
 /// </summary>
-public sealed class ImageBatch
+/// <remarks>
+/// Disposing a batch hands its pixel array back to the loader for a later batch (the <c>Learner</c> does, once
+/// the tensors are made), so a long fit allocates no new batch buffers; after that <see cref="Pixels"/> throws.
+/// A batch that is never disposed is simply collected.
+/// </remarks>
+public sealed class ImageBatch : IDisposable
 {
-    internal ImageBatch(int epoch, int number, int[] indices, int[][] labels, byte[] pixels, int channels, int height, int width, int classCount, bool multiLabel)
+    private readonly BatchBufferPool? pool;
+    private byte[]? pixels;
+
+    internal ImageBatch(int epoch, int number, int[] indices, int[][] labels, byte[] pixels, int channels, int height, int width, int classCount, bool multiLabel,
+        BatchBufferPool? pool = null)
     {
+        this.pool = pool;
+        this.pixels = pixels;
         Epoch = epoch;
         Number = number;
         Indices = indices;
         Labels = labels;
-        Pixels = pixels;
         Channels = channels;
         Height = height;
         Width = width;
@@ -40,7 +50,8 @@ public sealed class ImageBatch
     public int[][] Labels { get; }
 
     /// <summary>NCHW bytes: <c>Pixels[((n * Channels + c) * Height + y) * Width + x]</c>.</summary>
-    public byte[] Pixels { get; }
+    /// <exception cref="ObjectDisposedException">The batch was disposed (its array may hold another batch by now).</exception>
+    public byte[] Pixels => pixels ?? throw new ObjectDisposedException(nameof(ImageBatch), $"{this} was disposed; its pixels went back to the loader.");
 
     public int Channels { get; }
 
@@ -106,6 +117,15 @@ public sealed class ImageBatch
 
     /// <summary>Both tensors: <see cref="ImagesToTensor"/> and <see cref="TargetsToTensor"/>.</summary>
     public (Tensor Images, Tensor Targets) ToTensors(Device? device = null) => (ImagesToTensor(device), TargetsToTensor(device));
+
+    /// <summary>Hands the pixel array back to the loader that made this batch; <see cref="Pixels"/> throws afterwards.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref pixels, null) is { } buffer)
+        {
+            pool?.Return(buffer);
+        }
+    }
 
     public override string ToString() => $"batch {Number} of epoch {Epoch}: {Count}×{Channels}×{Height}×{Width}";
 }

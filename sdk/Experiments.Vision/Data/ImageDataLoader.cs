@@ -25,6 +25,7 @@ public sealed class ImageDataLoader
     private const long TransformStream = 2;
 
     private readonly ConcurrentDictionary<string, byte> skipped = new(StringComparer.Ordinal);
+    private readonly BatchBufferPool buffers;
 
     public ImageDataLoader(IImageDataset dataset, DataLoaderOptions? options = null)
     {
@@ -36,6 +37,8 @@ public sealed class ImageDataLoader
         Dataset = dataset;
         Options = options;
         Seed = options.Seed ?? Seeds.Fresh();
+        // Enough for the batches in flight: waiting in the channel, being built, held by the consumer.
+        buffers = new BatchBufferPool(options.PrefetchBatches + 2);
     }
 
     public IImageDataset Dataset { get; }
@@ -250,7 +253,7 @@ public sealed class ImageDataLoader
         int channels = first.Channels, height = first.Height, width = first.Width;
         int plane = height * width;
         int imageBytes = plane * channels;
-        var pixels = GC.AllocateUninitializedArray<byte>(checked(images.Length * imageBytes));
+        var pixels = buffers.Rent(checked(images.Length * imageBytes));
         ForEach(images.Length, new ParallelOptions { MaxDegreeOfParallelism = Options.DecodeThreads }, n =>
         {
             var source = images[n].Pixels;
@@ -270,7 +273,7 @@ public sealed class ImageDataLoader
                 }
             }
         });
-        return new ImageBatch(epoch, number, indices, labels, pixels, channels, height, width, Dataset.Classes.Count, Dataset.IsMultiLabel);
+        return new ImageBatch(epoch, number, indices, labels, pixels, channels, height, width, Dataset.Classes.Count, Dataset.IsMultiLabel, buffers);
     }
 
     /// <summary>One epoch's producer and channel; disposing stops the producer and waits for it.</summary>

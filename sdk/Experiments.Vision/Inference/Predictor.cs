@@ -59,6 +59,7 @@ public static class Predictor
             bool labelled = dataset is not ImageListDataset;
             foreach (var batch in loader.Batches(epoch, cancellationToken))
             {
+                using var done = batch; // its pixel buffer goes back to the loader
                 check?.Invoke(batch);
                 using var scope = NewDisposeScope();
                 var images = batch.ImagesToTensor(device);

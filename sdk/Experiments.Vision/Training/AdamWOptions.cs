@@ -23,6 +23,12 @@ public sealed record AdamWOptions
     /// <summary>Whether biases and normalisation parameters are decayed too (fastai's <c>wd_bn_bias</c>, false).</summary>
     public bool DecayNormAndBias { get; init; }
 
+    /// <summary>
+    /// Run each step as one SIMD pass per parameter when every parameter is a contiguous float32 CPU tensor (default
+    /// true; see <see cref="AdamWOptimizer"/>). False: always TorchSharp's <c>optim.AdamW</c>, e.g. to compare.
+    /// </summary>
+    public bool Fused { get; init; } = true;
+
     internal void Validate()
     {
         if (!(Momentum >= 0 && Momentum < 1) || !(SquareMomentum >= 0 && SquareMomentum < 1))

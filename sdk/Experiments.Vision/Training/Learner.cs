@@ -18,8 +18,8 @@ namespace Experiments.Vision.Training;
 /// <c>accuracy_multi(thresh=0.5, sigmoid=True)</c>, with <c>error_rate</c> = 1 − accuracy_multi as in the study.
 /// Validation loss and metrics are averaged over batches weighted by batch size.</para>
 /// <para><b>Batches.</b> Bytes → float [0, 1] on the device → <see cref="LearnerOptions.Augmentation"/> (training only)
-/// → <see cref="LearnerOptions.Normalization"/>. Every batch runs in its own <see cref="DisposeScope"/>, so memory stays
-/// flat from batch to batch.</para>
+/// → <see cref="LearnerOptions.Normalization"/>. Every batch runs in its own <see cref="DisposeScope"/> and is disposed
+/// after its step (its pixel buffer goes back to the loader), so memory stays flat from batch to batch.</para>
 /// <para><b>Gradient accumulation</b> (<see cref="LearnerOptions.AccumulationSamples"/>) follows fastai's
 /// <c>GradientAccumulation</c>: samples are counted, each batch's loss gradient is scaled by <c>bs / n_acc</c>, and the
 /// step and zeroing are skipped until <c>n_acc</c> samples were seen; the schedule still advances every batch. For a
@@ -163,6 +163,7 @@ public sealed class Learner : IDisposable
             long count = 0, correct = 0, elements = 0;
             foreach (var batch in Valid.Batches(0, cancellation))
             {
+                using var done = batch; // its pixel buffer goes back to the loader
                 using var scope = NewDisposeScope();
                 var (images, targets) = Prepare(batch, training: false);
                 var output = model.call(images);
@@ -297,6 +298,7 @@ public sealed class Learner : IDisposable
                 var batchClock = Stopwatch.StartNew();
                 foreach (var batch in Train.Batches(loaderEpoch, cancellation))
                 {
+                    using var done = batch; // its pixel buffer goes back to the loader
                     using var scope = NewDisposeScope();
                     int position = Math.Min(step, totalSteps - 1);
                     double momentum;
@@ -383,6 +385,11 @@ public sealed class Learner : IDisposable
                 loaderEpoch++;
 
                 var valid = Validate();
+                // Managed objects that outlived a batch (items in flight, tensor handles) reach the oldest generation,
+                // which the GC collects only when it sees memory pressure — and it does not see libtorch's native heap.
+                // One full collection per epoch keeps a long fit flat (measured: peak RSS ×1.03 over 50 epochs, ×1.36
+                // over 100 without) at a few milliseconds per epoch.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
                 double trainLoss = smoothCount > 0 ? smooth / (1 - Math.Pow(SmoothBeta, smoothCount)) : double.NaN;
                 var metrics = new EpochMetrics(history.Count + 1, phase.Name, trainLoss, lossCount > 0 ? lossSum / lossCount : double.NaN,
                     valid.Loss, valid.ErrorRate, valid.AccuracyMulti, epochClock.Elapsed.TotalSeconds);

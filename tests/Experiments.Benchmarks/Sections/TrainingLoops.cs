@@ -20,6 +20,7 @@ namespace Experiments.Benchmarks.Sections;
 /// <param name="DecodeThreads">The loader's decoding threads (null: its default, one per core).</param>
 /// <param name="Augment">The pipeline's fastai batch augmentation (default on).</param>
 /// <param name="Store">The pipeline writes per-epoch metrics to SQLite (default on).</param>
+/// <param name="FusedStep">The optimizer step of <see cref="AdamWOptimizer"/>: fused on the CPU where it can be (default), or TorchSharp's <c>optim.AdamW</c>.</param>
 public sealed record LoopSettings(
     string Name,
     bool ChannelsLast = false,
@@ -27,7 +28,8 @@ public sealed record LoopSettings(
     int? Threads = null,
     int? DecodeThreads = null,
     bool Augment = true,
-    bool Store = true)
+    bool Store = true,
+    bool FusedStep = true)
 {
     public static LoopSettings FromOptions(BenchmarkOptions options) =>
         new(Describe(options.ChannelsLast, options.Bf16), options.ChannelsLast, options.Bf16);
@@ -155,12 +157,14 @@ public sealed class InputAdapter : nn.Module<Tensor, Tensor>
 
 /// <summary>
 /// The bare TorchSharp loop over pre-made tensors: per batch a slice of one big tensor, forward, cross-entropy,
-/// backward, AdamW step (TorchSharp's <c>optim.AdamW</c>, one group, fastai's β and ε), zero_grad, loss.item().
+/// backward, AdamW step, zero_grad, loss.item(). The step is the pipeline's own (<see cref="AdamWOptimizer"/> with
+/// fastai's settings and groups), so that pipeline / bare measures the feeding alone; the tuning section compares it
+/// with TorchSharp's <c>optim.AdamW</c>.
 /// </summary>
 public sealed class BareLoop : IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> model;
-    private readonly optim.Optimizer optimizer;
+    private readonly AdamWOptimizer optimizer;
     private readonly LoopSettings settings;
     private readonly int batchSize;
     private Tensor images;
@@ -172,7 +176,11 @@ public sealed class BareLoop : IDisposable
         model = ModelCatalog.Create(modelName, numClasses: 10, inChannels: 3);
         Layout.Apply(model, settings);
         model.train();
-        optimizer = optim.AdamW(model.parameters(), lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-5, weight_decay: 0.01);
+        optimizer = new AdamWOptimizer(model, ParameterGroups.Of(model), new AdamWOptions { Fused = settings.FusedStep });
+        for (int g = 0; g < optimizer.GroupNames.Count; g++)
+        {
+            optimizer.SetLearningRate(g, 1e-3);
+        }
         this.settings = settings;
         this.batchSize = batchSize;
         // Until UseData: random images (warm-up and the step-time probe).
@@ -223,8 +231,8 @@ public sealed class BareLoop : IDisposable
             var loss = nn.functional.cross_entropy(settings.Bf16 ? output.to_type(ScalarType.Float32) : output, y);
             loss.backward();
             long t1 = Stopwatch.GetTimestamp();
-            optimizer.step();
-            optimizer.zero_grad();
+            optimizer.Step();
+            optimizer.ZeroGrad();
             long t2 = Stopwatch.GetTimestamp();
             _ = loss.item<float>();
             compute += t1 - t0;
@@ -284,6 +292,7 @@ public sealed class PipelineLoop : IDisposable
             Normalization = Normalization.ImageNet,
             Context = settings.Store && store is not null ? store.Context(trialId) : null,
             Callbacks = [timer],
+            Optimizer = new AdamWOptions { Fused = settings.FusedStep },
         });
     }
 

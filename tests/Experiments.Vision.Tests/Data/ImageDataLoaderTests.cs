@@ -27,6 +27,32 @@ public sealed class ImageDataLoaderTests
     }
 
     [Fact]
+    public void A_disposed_batch_gives_its_pixel_array_to_a_later_batch_and_refuses_to_be_read()
+    {
+        var loader = new ImageDataLoader(new CountingDataset(100), new DataLoaderOptions { BatchSize = 10, Seed = 3, DecodeThreads = 1, PrefetchBatches = 1 });
+        var arrays = new List<byte[]>();
+        var kept = new List<(ImageBatch Batch, byte[] Copy)>();
+        foreach (var batch in loader.Batches())
+        {
+            arrays.Add(batch.Pixels);
+            if (batch.Number == 0)
+            {
+                // Never disposed: its array stays its own.
+                kept.Add((batch, batch.Pixels.ToArray()));
+                continue;
+            }
+            batch.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => batch.Pixels);
+            batch.Dispose(); // twice is harmless
+        }
+
+        // Ten batches, at most three in flight (held, waiting, being built): disposed batches' arrays came back.
+        Assert.True(arrays.Distinct(ReferenceEqualityComparer.Instance).Count() < arrays.Count, "no pixel array was reused");
+        Assert.DoesNotContain(arrays.Skip(1), a => ReferenceEquals(a, arrays[0]));
+        Assert.Equal(kept[0].Copy, kept[0].Batch.Pixels);
+    }
+
+    [Fact]
     public void Training_shuffles_differently_each_epoch_reproducibly_and_drops_the_last_partial_batch()
     {
         var dataset = new CountingDataset(103);

@@ -11,6 +11,28 @@ public sealed class ResizeTests
     /// <summary>100 × 50: red left quarter, green middle half, blue right quarter.</summary>
     private static ImageData Bands() => Rgb(100, 50, (x, _) => x < 25 ? Red : x < 75 ? Green : Blue);
 
+    [Theory]
+    [InlineData(97, 61, 1, 50, 40, PadMode.Reflection)]   // shrinking: wide kernels
+    [InlineData(97, 61, 3, 130, 90, PadMode.Reflection)]  // enlarging
+    [InlineData(500, 375, 3, 224, 224, PadMode.Zeros)]    // a photo to a model's size, zero padding rows and columns
+    [InlineData(28, 28, 3, 32, 32, PadMode.Border)]
+    public void The_SIMD_vertical_pass_gives_exactly_the_element_by_element_result(int width, int height, int channels, int targetWidth, int targetHeight, PadMode padMode)
+    {
+        var random = new Random(width * height);
+        var pixels = new byte[width * height * channels];
+        random.NextBytes(pixels);
+        // A region larger than the image on one axis (padding) and offset on the other.
+        var region = new ResizeRegion(width / 7, -height / 5, width - (width / 7), height + (height / 3));
+        var simd = new byte[targetWidth * targetHeight * channels];
+        var scalar = new byte[simd.Length];
+
+        BilinearResampler.Resample(pixels, width, height, channels, region, padMode, simd, targetWidth, targetHeight);
+        BilinearResampler.Resample(pixels, width, height, channels, region, padMode, scalar, targetWidth, targetHeight, simd: false);
+
+        Assert.Equal(scalar, simd);
+        Assert.Contains(simd, b => b is > 0 and < 255); // a real image came out, not a cleared buffer
+    }
+
     [Fact]
     public void Squish_resizes_the_whole_image_and_keeps_the_corner_colours()
     {
