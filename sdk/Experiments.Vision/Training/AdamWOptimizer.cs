@@ -19,7 +19,7 @@ namespace Experiments.Vision.Training;
 /// <para>Parameters without a gradient (frozen ones) are skipped entirely, as fastai's optimizer skips them: no step and
 /// no weight decay. <see cref="ZeroGrad"/> zeroes gradients in place (TorchSharp's behaviour; PyTorch sets them to
 /// None) — the same update for every parameter that had a gradient.</para>
-/// <para><b>Fused on the CPU.</b> When every parameter is a contiguous float32 CPU tensor (and
+/// <para><b>Fused on the CPU.</b> When every parameter is a dense (contiguous or channels-last) float32 CPU tensor (and
 /// <see cref="AdamWOptions.Fused"/> is on, the default), the same update runs as one SIMD pass per parameter
 /// (<see cref="FusedAdamWStep"/>, 3–4.5× faster steps measured); otherwise TorchSharp's optimizer runs it.
 /// <see cref="IsFused"/> says which.</para>
@@ -107,7 +107,7 @@ public sealed class AdamWOptimizer : IDisposable
     /// <summary>Per logical group, the names of the parameters without weight decay (biases, norm parameters).</summary>
     public IReadOnlyList<IReadOnlyList<string>> UndecayedParameters { get; }
 
-    /// <summary>True when steps run as <see cref="FusedAdamWStep"/> (CPU float32), false when TorchSharp's <c>optim.AdamW</c> runs them.</summary>
+    /// <summary>True when steps run as <see cref="FusedAdamWStep"/> (CPU float32, dense), false when TorchSharp's <c>optim.AdamW</c> runs them.</summary>
     public bool IsFused => fused is not null;
 
     /// <summary>The current β₁ of every group.</summary>

@@ -24,7 +24,7 @@ public sealed record AdamWOptions
     public bool DecayNormAndBias { get; init; }
 
     /// <summary>
-    /// Run each step as one SIMD pass per parameter when every parameter is a contiguous float32 CPU tensor (default
+    /// Run each step as one SIMD pass per parameter when every parameter is a dense (contiguous or channels-last) float32 CPU tensor (default
     /// true; see <see cref="AdamWOptimizer"/>). False: always TorchSharp's <c>optim.AdamW</c>, e.g. to compare.
     /// </summary>
     public bool Fused { get; init; } = true;

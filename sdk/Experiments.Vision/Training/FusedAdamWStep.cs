@@ -19,8 +19,9 @@ namespace Experiments.Vision.Training;
 /// <c>m ← β₁m + (1 − β₁)g</c>; <c>v ← β₂v + (1 − β₂)g²</c>; <c>p ← p − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + eps)</c>
 /// with t counted per parameter and the current β₁ in the correction (results agree with <c>optim.AdamW</c> to rounding;
 /// a test compares them). The moments live in managed arrays, allocated at a parameter's first step.</para>
-/// <para><b>When.</b> Only for parameters that are contiguous float32 CPU tensors (the spans are their live memory);
-/// <see cref="AdamWOptimizer"/> uses TorchSharp's optimizer otherwise (GPU, bf16, channels-last weights).</para>
+/// <para><b>When.</b> Only for float32 CPU parameters whose elements fill one block of memory — contiguous, or
+/// channels-last (NHWC strides) — viewed as flat spans of their live memory, the gradient in the same layout;
+/// <see cref="AdamWOptimizer"/> uses TorchSharp's optimizer otherwise (GPU, bf16).</para>
 /// </remarks>
 internal sealed class FusedAdamWStep
 {
@@ -35,10 +36,30 @@ internal sealed class FusedAdamWStep
         entries = [.. parameters.Select(p => new Entry(p.Parameter, p.Group, p.Decay))];
     }
 
-    /// <summary>Whether every parameter can be updated in place through its memory: CPU, float32, contiguous, under 2 GiB.</summary>
+    /// <summary>Whether every parameter can be updated in place through its memory: CPU, float32, dense (contiguous or channels-last), under 2 GiB.</summary>
     public static bool Supports(IEnumerable<Parameter> parameters) =>
-        parameters.All(p => p.device_type == DeviceType.CPU && p.dtype == ScalarType.Float32 && p.is_contiguous()
+        parameters.All(p => p.device_type == DeviceType.CPU && p.dtype == ScalarType.Float32 && IsDense(p)
             && p.numel() <= int.MaxValue / sizeof(float));
+
+    /// <summary>Contiguous, or a 4-d tensor with channels-last strides: either way its elements fill one block of memory.</summary>
+    internal static bool IsDense(Tensor t)
+    {
+        if (t.is_contiguous())
+        {
+            return true;
+        }
+        if (t.dim() != 4)
+        {
+            return false;
+        }
+        long[] shape = t.shape, stride = t.stride();
+        long c = shape[1], h = shape[2], w = shape[3];
+        // NHWC order: C fastest, then W, then H, then N (sizes of 1 may carry any stride).
+        return (c == 1 || stride[1] == 1) && (w == 1 || stride[3] == c) && (h == 1 || stride[2] == w * c) && (shape[0] == 1 || stride[0] == h * w * c);
+    }
+
+    /// <summary>The tensor's block of memory as a flat, contiguous view (the same elements, in memory order).</summary>
+    private static Tensor Flat(Tensor t) => t.is_contiguous() ? t.view(-1) : t.as_strided([t.numel()], [1], t.storage_offset());
 
     /// <summary>One step for every parameter that has a gradient; the others (frozen) are neither stepped nor decayed.</summary>
     public void Step(IReadOnlyList<double> learningRates, double beta1, double beta2, double eps, double weightDecay)
@@ -53,9 +74,12 @@ internal sealed class FusedAdamWStep
             {
                 continue;
             }
-            if (!grad.is_contiguous())
+            if (!grad.stride().SequenceEqual(entry.Parameter.stride()))
             {
-                grad = grad.contiguous();
+                // Autograd gives a dense parameter's gradient its layout; should it not, copy it into that layout.
+                var aligned = empty_strided(entry.Parameter.shape, entry.Parameter.stride(), ScalarType.Float32);
+                aligned.copy_(grad);
+                grad = aligned;
             }
             int n = (int)entry.Parameter.numel();
             entry.M ??= new float[n];
@@ -72,7 +96,7 @@ internal sealed class FusedAdamWStep
                 SqrtCorrection2: (float)Math.Sqrt(1 - Math.Pow(beta2, entry.Steps)),
                 Eps: (float)eps);
             int index = work.Count;
-            work.Add(new Work(entry, grad, coefficients));
+            work.Add(new Work(entry, Flat(entry.Parameter), Flat(grad), coefficients));
             for (int start = 0; start < n; start += ChunkElements)
             {
                 chunks.Add((index, start, Math.Min(ChunkElements, n - start)));
@@ -107,7 +131,7 @@ internal sealed class FusedAdamWStep
 
     private static void Update(Work work, int start, int length)
     {
-        var p = MemoryMarshal.Cast<byte, float>(work.Entry.Parameter.bytes).Slice(start, length);
+        var p = MemoryMarshal.Cast<byte, float>(work.Parameter.bytes).Slice(start, length);
         var g = MemoryMarshal.Cast<byte, float>(work.Grad.bytes).Slice(start, length);
         Update(p, g, work.Entry.M.AsSpan(start, length), work.Entry.V.AsSpan(start, length), work.Coefficients);
     }
@@ -166,5 +190,6 @@ internal sealed class FusedAdamWStep
         public int Steps { get; set; }
     }
 
-    private sealed record Work(Entry Entry, Tensor Grad, Coefficients Coefficients);
+    /// <summary>One parameter's step: flat views of the parameter and of its gradient, and the scalars.</summary>
+    private sealed record Work(Entry Entry, Tensor Parameter, Tensor Grad, Coefficients Coefficients);
 }

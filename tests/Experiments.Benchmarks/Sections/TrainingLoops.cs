@@ -293,6 +293,9 @@ public sealed class PipelineLoop : IDisposable
             Context = settings.Store && store is not null ? store.Context(trialId) : null,
             Callbacks = [timer],
             Optimizer = new AdamWOptions { Fused = settings.FusedStep },
+            // A round is one Fit; resetting the peak-memory mark (a compacting GC and malloc_trim, once per fit in a trial)
+            // would make every round's first batch fault its memory back in. The memory section measures memory.
+            ResetPeakMemory = false,
         });
     }
 

@@ -47,7 +47,7 @@ public static class TuningSection
         table.Note($"Bare-loop variants are compared with the bare fp32 loop, pipeline variants with the plain pipeline (paired by round, median of the per-round ratios). "
             + $"torch threads by default: {defaultThreads} ({Environment.ProcessorCount} logical cores); the pipeline's loader decodes on {Environment.ProcessorCount} threads by default.");
         table.Note("fp32 baseline: the optimizer step fused on the CPU (AdamWOptimizer: one SIMD pass per parameter over its memory); 'TorchSharp optim.AdamW step' is the same update as TorchSharp's "
-            + "optimizer runs it, about ten tensor operations per parameter. channels-last and bf16 weights cannot take the fused step, so those variants run TorchSharp's. ");
+            + "optimizer runs it, about ten tensor operations per parameter. bf16 weights cannot take the fused step, so those variants run TorchSharp's (channels-last ones can). ");
         table.Note("channels-last: 4-d weights and the input batch in NHWC order (TorchSharp 0.107 has no memory_format argument: permute → contiguous → permute back). "
             + "bf16: weights, activations and AdamW state in bfloat16 (no autocast in TorchSharp 0.107, so this is pure bf16 training — faster arithmetic, less precise updates).");
         if (!context.Machine.HasBf16)

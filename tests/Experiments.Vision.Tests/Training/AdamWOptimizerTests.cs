@@ -102,13 +102,21 @@ public sealed class AdamWOptimizerTests
         // parallel chunks and whose sizes leave SIMD tails.
         Compare(() => TrainingFixtures.TinyVisionModel(3), randn(6, 3, 16, 16), 3);
         Compare(() => Sequential(Linear(301, 203), LayerNorm(203), ReLU(), Linear(203, 5)), randn(6, 301), 5);
+        // Convolution weights in channels-last order: updated through the same flat view of their memory.
+        Compare(() => TrainingFixtures.TinyVisionModel(3), randn(6, 3, 16, 16), 3, channelsLast: true);
 
-        static void Compare(Func<Module<Tensor, Tensor>> create, Tensor input, int classes)
+        static void Compare(Func<Module<Tensor, Tensor>> create, Tensor input, int classes, bool channelsLast = false)
         {
             random.manual_seed(7);
             using var fusedModel = create();
             using var referenceModel = create();
             referenceModel.load_state_dict(fusedModel.state_dict());
+            if (channelsLast)
+            {
+                ToChannelsLast(fusedModel);
+                ToChannelsLast(referenceModel);
+                Assert.Contains(fusedModel.parameters(), p => p.dim() == 4 && !p.is_contiguous());
+            }
             using var fused = new AdamWOptimizer(fusedModel, ParameterGroups.Of(fusedModel));
             using var reference = new AdamWOptimizer(referenceModel, ParameterGroups.Of(referenceModel), new AdamWOptions { Fused = false });
             Assert.True(fused.IsFused);
@@ -170,6 +178,17 @@ public sealed class AdamWOptimizerTests
         var groups = ParameterGroups.Of(model);
         Assert.Equal(["body", "head"], groups.Select(g => g.Name));
         Assert.Equal(model.parameters().Count(), groups.Sum(g => g.Parameters.Count));
+    }
+
+    /// <summary>4-d weights with NHWC strides (TorchSharp 0.107 has no memory_format: permute, copy, permute back).</summary>
+    private static void ToChannelsLast(Module model)
+    {
+        using var _ = no_grad();
+        foreach (var parameter in model.parameters().Where(p => p.dim() == 4))
+        {
+            using var converted = parameter.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+            parameter.set_(converted);
+        }
     }
 
     private static double[] Values(Tensor tensor)
