@@ -32,6 +32,14 @@ public sealed record DataLoaderOptions
     public int PrefetchBatches { get; init; } = 2;
 
     /// <summary>
+    /// Run the loader's own thread (the producer, which decodes alone with one decode thread) at the lowest scheduling
+    /// priority on Linux (default true), so that it takes the cores the training leaves rather than pushing one of
+    /// libtorch's threads off its core, which stalls the whole parallel operation it is in. Measured with
+    /// regnety_002 at 32 px on 2 cores: 1.06× the images/s of two decoding threads at normal priority.
+    /// </summary>
+    public bool LowPriority { get; init; } = true;
+
+    /// <summary>
     /// Leave out items whose file is unreadable or corrupt (<see cref="DataFileException"/>) and count them in
     /// <see cref="ImageDataLoader.Skipped"/>, instead of stopping with an error naming the file (default).
     /// A batch with skipped items is smaller.

@@ -131,6 +131,10 @@ public sealed class ImageDataLoader
     /// <summary>Runs on its own thread: builds the batches in order and blocks while the channel is full.</summary>
     private void Produce(int[] order, int epoch, ChannelWriter<ImageBatch> writer, CancellationToken cancellationToken)
     {
+        if (Options.LowPriority)
+        {
+            ThreadNice.TrySetCurrent(19);
+        }
         try
         {
             int size = Options.BatchSize;

@@ -18,7 +18,7 @@ namespace Experiments.Vision.Training;
 /// <c>accuracy_multi(thresh=0.5, sigmoid=True)</c>, with <c>error_rate</c> = 1 − accuracy_multi as in the study.
 /// Validation loss and metrics are averaged over batches weighted by batch size.</para>
 /// <para><b>Batches.</b> Bytes → float [0, 1] on the device → <see cref="LearnerOptions.Augmentation"/> (training only)
-/// → <see cref="LearnerOptions.Normalization"/>. Every batch runs in its own <see cref="DisposeScope"/> and is disposed
+/// → <see cref="LearnerOptions.Normalization"/> (→ channels-last order, <see cref="ChannelsLast"/>). Every batch runs in its own <see cref="DisposeScope"/> and is disposed
 /// after its step (its pixel buffer goes back to the loader), so memory stays flat from batch to batch.</para>
 /// <para><b>Gradient accumulation</b> (<see cref="LearnerOptions.AccumulationSamples"/>) follows fastai's
 /// <c>GradientAccumulation</c>: samples are counted, each batch's loss gradient is scaled by <c>bs / n_acc</c>, and the
@@ -67,6 +67,11 @@ public sealed class Learner : IDisposable
         {
             model.to(Device);
         }
+        ChannelsLast = options.ChannelsLast ?? Training.ChannelsLast.Preferred(model, Device);
+        if (ChannelsLast)
+        {
+            Training.ChannelsLast.Apply(model);
+        }
     }
 
     public nn.Module<Tensor, Tensor> Model => model;
@@ -78,6 +83,9 @@ public sealed class Learner : IDisposable
     public LearnerOptions Options => options;
 
     public Device Device { get; }
+
+    /// <summary>Whether weights and batches are in channels-last order (<see cref="LearnerOptions.ChannelsLast"/>).</summary>
+    public bool ChannelsLast { get; }
 
     /// <summary>True for multi-label data: BCE-with-logits loss and <c>accuracy_multi</c>.</summary>
     public bool IsMultiLabel => Train.Dataset.IsMultiLabel;
@@ -223,6 +231,10 @@ public sealed class Learner : IDisposable
         if (options.Normalization is { } normalization)
         {
             images = normalization.Normalize(images);
+        }
+        if (ChannelsLast)
+        {
+            images = Training.ChannelsLast.Input(images);
         }
         return (images, batch.TargetsToTensor(Device));
     }

@@ -44,6 +44,13 @@ public sealed record LearnerOptions
     /// <summary>Optimizer settings (fastai's Adam: decoupled weight decay 0.01, β₂ 0.99, eps 1e-5, none on norms and biases).</summary>
     public AdamWOptions Optimizer { get; init; } = AdamWOptions.Default;
 
+    /// <summary>
+    /// Convolution weights and input batches in channels-last (NHWC) memory order. Null (default): on the CPU, when the
+    /// catalog says the model trains faster so (<see cref="Models.ModelInfo.ChannelsLastOnCpu"/>: RegNetY); otherwise not.
+    /// The same numbers either way, another memory order; <see cref="Learner.ChannelsLast"/> says what a learner uses.
+    /// </summary>
+    public bool? ChannelsLast { get; init; }
+
     /// <summary>Mixed precision where the device supports it (see <see cref="MixedPrecision"/>).</summary>
     public MixedPrecision MixedPrecision { get; init; } = MixedPrecision.Auto;
 

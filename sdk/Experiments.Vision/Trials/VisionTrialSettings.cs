@@ -145,6 +145,6 @@ public sealed record VisionTrialSettings
     /// <summary>Mixed precision where the device supports it (TF32 on CUDA; the CPU stays float32).</summary>
     public MixedPrecision MixedPrecision { get; init; } = MixedPrecision.Auto;
 
-    /// <summary>Decoding threads of each loader; null: the processor count.</summary>
+    /// <summary>Decoding threads of each loader; null: 1 when training on the CPU (the step uses every core), else the processor count.</summary>
     public int? DecodeThreads { get; init; }
 }

@@ -61,11 +61,13 @@ public static class MemorySection
             Training = true,
             Seed = 1,
             ItemTransform = new Resize(config.Size),
+            DecodeThreads = 1,
         });
         var valid = new ImageDataLoader(TrainingData.ValidSubset(options.BatchSize), new DataLoaderOptions
         {
             BatchSize = options.BatchSize,
             ItemTransform = new Resize(config.Size),
+            DecodeThreads = 1,
         });
         var sampler = new EpochSampler();
         using var learner = new Learner(model, train, valid, new LearnerOptions

@@ -17,25 +17,27 @@ namespace Experiments.Benchmarks.Sections;
 /// <param name="ChannelsLast">Convolution weights and the input batch in channels-last (NHWC) memory order.</param>
 /// <param name="Bf16">Weights, activations and optimizer state in bfloat16 (pure bf16: TorchSharp 0.107 has no autocast).</param>
 /// <param name="Threads">torch.set_num_threads during this variant's rounds (null: the run's setting).</param>
-/// <param name="DecodeThreads">The loader's decoding threads (null: its default, one per core).</param>
+/// <param name="DecodeThreads">The training loader's decoding threads (null: 1, what a vision trial uses on the CPU).</param>
 /// <param name="Augment">The pipeline's fastai batch augmentation (default on).</param>
 /// <param name="Store">The pipeline writes per-epoch metrics to SQLite (default on).</param>
+/// <param name="LowPriority">The training loader's thread at the lowest scheduling priority (<see cref="DataLoaderOptions.LowPriority"/>, the default).</param>
 /// <param name="FusedStep">The optimizer step of <see cref="AdamWOptimizer"/>: fused on the CPU where it can be (default), or TorchSharp's <c>optim.AdamW</c>.</param>
 public sealed record LoopSettings(
     string Name,
-    bool ChannelsLast = false,
+    bool? ChannelsLast = null,
     bool Bf16 = false,
     int? Threads = null,
     int? DecodeThreads = null,
     bool Augment = true,
     bool Store = true,
-    bool FusedStep = true)
+    bool FusedStep = true,
+    bool LowPriority = true)
 {
     public static LoopSettings FromOptions(BenchmarkOptions options) =>
-        new(Describe(options.ChannelsLast, options.Bf16), options.ChannelsLast, options.Bf16);
+        new(Describe(options.ChannelsLast, options.Bf16), options.ChannelsLast ? true : null, options.Bf16);
 
     public static string Describe(bool channelsLast, bool bf16) =>
-        (bf16 ? "bf16" : "fp32") + (channelsLast ? ", channels-last" : "");
+        (bf16 ? "bf16" : "fp32") + (channelsLast ? ", channels-last" : ", each model's default layout (channels-last for RegNetY on the CPU)");
 }
 
 /// <summary>One measured round of a loop: images/s and where the time of a batch went.</summary>
@@ -97,61 +99,50 @@ public static class TrainingData
 /// <summary>Memory layout and precision changes applied to a model and its inputs.</summary>
 public static class Layout
 {
-    /// <summary>An NCHW tensor with NHWC strides (PyTorch's <c>channels_last</c>; TorchSharp 0.107 has no memory-format argument).</summary>
-    public static Tensor ToChannelsLast(Tensor x) => x.dim() == 4 ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
+    /// <summary>Whether a loop of <paramref name="model"/> runs channels-last: as asked, else as the Learner would choose (the catalog's preference on the CPU).</summary>
+    public static bool ChannelsLastFor(string model, LoopSettings settings) =>
+        settings.ChannelsLast ?? ModelCatalog.Describe(model).ChannelsLastOnCpu;
 
-    public static void Apply(nn.Module model, LoopSettings settings)
+    public static void Apply(nn.Module model, bool bf16, bool channelsLast)
     {
-        if (settings.Bf16)
+        if (bf16)
         {
             model.to(ScalarType.BFloat16);
         }
-        if (settings.ChannelsLast)
+        if (channelsLast)
         {
-            using var _ = no_grad();
-            foreach (var parameter in model.parameters())
-            {
-                if (parameter.dim() == 4)
-                {
-                    using var converted = ToChannelsLast(parameter);
-                    parameter.set_(converted);
-                }
-            }
+            Vision.Training.ChannelsLast.Apply(model);
         }
     }
 
-    public static Tensor Input(Tensor x, LoopSettings settings)
+    public static Tensor Input(Tensor x, bool bf16, bool channelsLast)
     {
-        if (settings.Bf16)
+        if (bf16)
         {
             x = x.to_type(ScalarType.BFloat16);
         }
-        return settings.ChannelsLast ? ToChannelsLast(x) : x;
+        return channelsLast ? Vision.Training.ChannelsLast.Input(x) : x;
     }
 }
 
 /// <summary>
-/// Hands the Learner's float32 batches to a model in another layout or precision: the input is converted as
-/// <see cref="Layout.Input"/> does, the output goes back to float32 for the loss. Only used for the
-/// channels-last / bf16 variants (the plain pipeline gets the <see cref="VisionModel"/> itself).
+/// Hands the Learner's float32 batches to a bf16 model and its output back as float32 for the loss. Only used for
+/// the bf16 variants (the Learner itself puts batches in channels-last order when asked).
 /// </summary>
 public sealed class InputAdapter : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> inner;
-    private readonly LoopSettings settings;
 
-    public InputAdapter(nn.Module<Tensor, Tensor> inner, LoopSettings settings) : base(nameof(InputAdapter))
+    public InputAdapter(nn.Module<Tensor, Tensor> inner) : base(nameof(InputAdapter))
     {
         this.inner = inner;
-        this.settings = settings;
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var output = inner.call(Layout.Input(input, settings));
-        return (settings.Bf16 ? output.to_type(ScalarType.Float32) : output).MoveToOuterDisposeScope();
+        return inner.call(input.to_type(ScalarType.BFloat16)).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 }
 
@@ -166,6 +157,7 @@ public sealed class BareLoop : IDisposable
     private readonly nn.Module<Tensor, Tensor> model;
     private readonly AdamWOptimizer optimizer;
     private readonly LoopSettings settings;
+    private readonly bool channelsLast;
     private readonly int batchSize;
     private Tensor images;
     private Tensor targets;
@@ -174,7 +166,8 @@ public sealed class BareLoop : IDisposable
     {
         random.manual_seed(1);
         model = ModelCatalog.Create(modelName, numClasses: 10, inChannels: 3);
-        Layout.Apply(model, settings);
+        channelsLast = Layout.ChannelsLastFor(modelName, settings);
+        Layout.Apply(model, settings.Bf16, channelsLast);
         model.train();
         optimizer = new AdamWOptimizer(model, ParameterGroups.Of(model), new AdamWOptions { Fused = settings.FusedStep });
         for (int g = 0; g < optimizer.GroupNames.Count; g++)
@@ -186,7 +179,7 @@ public sealed class BareLoop : IDisposable
         // Until UseData: random images (warm-up and the step-time probe).
         using (var scope = NewDisposeScope())
         {
-            images = Layout.Input(randn(batchSize, 3, size, size), settings).MoveToOuterDisposeScope();
+            images = Layout.Input(randn(batchSize, 3, size, size), settings.Bf16, channelsLast).MoveToOuterDisposeScope();
             targets = randint(0, 10, [batchSize]).MoveToOuterDisposeScope();
         }
         Size = size;
@@ -202,14 +195,14 @@ public sealed class BareLoop : IDisposable
         images.Dispose();
         targets.Dispose();
         targets = newTargets;
-        if (!settings.Bf16 && !settings.ChannelsLast)
+        if (!settings.Bf16 && !channelsLast)
         {
             images = newImages;
             return;
         }
         using (var scope = NewDisposeScope())
         {
-            images = Layout.Input(newImages, settings).MoveToOuterDisposeScope();
+            images = Layout.Input(newImages, settings.Bf16, channelsLast).MoveToOuterDisposeScope();
         }
         newImages.Dispose();
     }
@@ -268,8 +261,8 @@ public sealed class PipelineLoop : IDisposable
     {
         random.manual_seed(1);
         var vision = ModelCatalog.Create(modelName, numClasses: 10, inChannels: 3);
-        Layout.Apply(vision, settings);
-        model = settings.ChannelsLast || settings.Bf16 ? new InputAdapter(vision, settings) : vision;
+        Layout.Apply(vision, settings.Bf16, channelsLast: false);
+        model = settings.Bf16 ? new InputAdapter(vision) : vision;
         this.settings = settings;
         var train = new ImageDataLoader(TrainingData.TrainSubset(steps * batchSize), new DataLoaderOptions
         {
@@ -277,14 +270,15 @@ public sealed class PipelineLoop : IDisposable
             Training = true,
             Seed = 1,
             ItemTransform = new Resize(size),
-            DecodeThreads = settings.DecodeThreads ?? Environment.ProcessorCount,
+            DecodeThreads = settings.DecodeThreads ?? 1,
+            LowPriority = settings.LowPriority,
         });
         var valid = new ImageDataLoader(TrainingData.ValidSubset(batchSize), new DataLoaderOptions
         {
             BatchSize = batchSize,
             Seed = 1,
             ItemTransform = new Resize(size),
-            DecodeThreads = settings.DecodeThreads ?? Environment.ProcessorCount,
+            DecodeThreads = settings.DecodeThreads ?? 1,
         });
         learner = new Learner(model, train, valid, new LearnerOptions
         {
@@ -296,6 +290,8 @@ public sealed class PipelineLoop : IDisposable
             // A round is one Fit; resetting the peak-memory mark (a compacting GC and malloc_trim, once per fit in a trial)
             // would make every round's first batch fault its memory back in. The memory section measures memory.
             ResetPeakMemory = false,
+            // What the Learner chooses for the model itself; said explicitly for the bf16 adapter, which is not a VisionModel.
+            ChannelsLast = Layout.ChannelsLastFor(modelName, settings),
         });
     }
 

@@ -1,4 +1,5 @@
 using Experiments.Vision.Data;
+using Experiments.Vision.Models;
 using Experiments.Vision.Training;
 using Experiments.Vision.Transforms;
 using TorchSharp;
@@ -33,6 +34,36 @@ public sealed class LearnerTests
         Assert.Equal(loss, metrics.Loss, 1e-5);
         Assert.Equal(errors / 10, metrics.ErrorRate, 1e-12);
         Assert.Null(metrics.AccuracyMulti);
+    }
+
+    [Fact]
+    public void A_RegNetY_trains_channels_last_on_the_CPU_by_default_with_the_same_numbers()
+    {
+        random.manual_seed(23);
+        using var model = ModelCatalog.Create(ModelCatalog.RegNetY002, numClasses: 3);
+        using var reference = ModelCatalog.Create(ModelCatalog.RegNetY002, numClasses: 3);
+        reference.load_state_dict(model.state_dict());
+        var (train, valid) = TrainingFixtures.ShapesLoaders(64, 32, 16, validCount: 16);
+
+        using var learner = new Learner(model, train, valid);
+        using var plain = new Learner(reference, train, valid, new LearnerOptions { ChannelsLast = false });
+
+        Assert.True(learner.ChannelsLast);
+        Assert.False(plain.ChannelsLast);
+        Assert.Contains(model.parameters(), p => p.dim() == 4 && !p.is_contiguous());
+        Assert.All(reference.parameters(), p => Assert.True(p.is_contiguous()));
+        // Another memory order, the same function: validation agrees before training.
+        Assert.Equal(plain.Validate().Loss, learner.Validate().Loss, 1e-4);
+
+        var fit = learner.FitOneCycle(1, 1e-3);
+        Assert.True(double.IsFinite(fit.Epochs[0].ValidLoss));
+        Assert.True(learner.Optimizer!.IsFused); // the fused step takes channels-last weights
+        Assert.Contains(model.parameters(), p => p.dim() == 4 && !p.is_contiguous());
+
+        // Other catalog models stay in the usual order.
+        using var resnet = ModelCatalog.Create(ModelCatalog.ResNet18, numClasses: 3);
+        using var resnetLearner = new Learner(resnet, train, valid);
+        Assert.False(resnetLearner.ChannelsLast);
     }
 
     [Fact]
