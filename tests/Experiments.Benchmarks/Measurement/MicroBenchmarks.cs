@@ -26,7 +26,9 @@ public static class MicroBenchmarks
     /// The torch thread count of the run, for the benchmark classes' setup: BenchmarkDotNet runs in-process cases on a thread
     /// of its own, and OpenMP's thread count (which MKL and LibTorch's kernels read) is a per-thread setting.
     /// </summary>
-    public static int TorchThreads { get; private set; } = 1;
+    /// <remarks>0 until a BenchmarkDotNet run sets it: the setup then leaves the calling thread's count alone (the simple
+    /// harness runs on the main thread, whose count the training measurements use afterwards).</remarks>
+    public static int TorchThreads { get; private set; }
 
     public static IReadOnlyList<MicroResult> Run(BenchmarkOptions options, string name, params Type[] types)
     {

@@ -213,7 +213,10 @@ public class TransformBenchmarks
     public void Setup()
     {
         TorchRuntime.EnsureLoaded();
-        set_num_threads(MicroBenchmarks.TorchThreads);
+        if (MicroBenchmarks.TorchThreads > 0)
+        {
+            set_num_threads(MicroBenchmarks.TorchThreads);
+        }
         decoded = ImageDecoder.Decode(Jpeg, "benchmark.jpg");
         mnist = TrainingData.Train.Get(0).Image;
         batch = new ImageDataLoader(TrainingData.TrainSubset(BatchSize), new DataLoaderOptions { BatchSize = BatchSize, ItemTransform = new Resize(64) }).Batches().Single();

@@ -142,7 +142,10 @@ public class MatmulBenchmarks
     public void Setup()
     {
         TorchRuntime.EnsureLoaded();
-        set_num_threads(MicroBenchmarks.TorchThreads);
+        if (MicroBenchmarks.TorchThreads > 0)
+        {
+            set_num_threads(MicroBenchmarks.TorchThreads);
+        }
         using var scope = NewDisposeScope();
         if (Kind == Fp32Conv3)
         {
