@@ -119,16 +119,6 @@ internal sealed class FusedAdamWStep
         });
     }
 
-    /// <summary>Forgets the moments and step counts (a new optimizer state).</summary>
-    public void Reset()
-    {
-        foreach (var entry in entries)
-        {
-            entry.M = entry.V = null;
-            entry.Steps = 0;
-        }
-    }
-
     private static void Update(Work work, int start, int length)
     {
         var p = MemoryMarshal.Cast<byte, float>(work.Parameter.bytes).Slice(start, length);

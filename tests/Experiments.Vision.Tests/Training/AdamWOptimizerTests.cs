@@ -113,8 +113,8 @@ public sealed class AdamWOptimizerTests
             referenceModel.load_state_dict(fusedModel.state_dict());
             if (channelsLast)
             {
-                ToChannelsLast(fusedModel);
-                ToChannelsLast(referenceModel);
+                ChannelsLast.Apply(fusedModel);
+                ChannelsLast.Apply(referenceModel);
                 Assert.Contains(fusedModel.parameters(), p => p.dim() == 4 && !p.is_contiguous());
             }
             using var fused = new AdamWOptimizer(fusedModel, ParameterGroups.Of(fusedModel));
@@ -178,17 +178,6 @@ public sealed class AdamWOptimizerTests
         var groups = ParameterGroups.Of(model);
         Assert.Equal(["body", "head"], groups.Select(g => g.Name));
         Assert.Equal(model.parameters().Count(), groups.Sum(g => g.Parameters.Count));
-    }
-
-    /// <summary>4-d weights with NHWC strides (TorchSharp 0.107 has no memory_format: permute, copy, permute back).</summary>
-    private static void ToChannelsLast(Module model)
-    {
-        using var _ = no_grad();
-        foreach (var parameter in model.parameters().Where(p => p.dim() == 4))
-        {
-            using var converted = parameter.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-            parameter.set_(converted);
-        }
     }
 
     private static double[] Values(Tensor tensor)
