@@ -129,8 +129,10 @@ public static class ModelCatalog
 
     /// <summary>What the catalog says about <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">Not a catalog name (the message lists them).</exception>
-    public static ModelInfo Describe(string name) =>
-        All.FirstOrDefault(m => m.Name == name) ?? throw Unknown(name);
+    public static ModelInfo Describe(string name) => TryDescribe(name) ?? throw Unknown(name);
+
+    /// <summary>What the catalog says about <paramref name="name"/>, or null when it is not a catalog model.</summary>
+    public static ModelInfo? TryDescribe(string name) => All.FirstOrDefault(m => m.Name == name);
 
     /// <summary>
     /// Creates <paramref name="name"/> as fastai's <c>vision_learner</c> would: the reference model without its

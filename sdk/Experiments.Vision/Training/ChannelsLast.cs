@@ -13,8 +13,7 @@ public static class ChannelsLast
 {
     /// <summary>What <see cref="LearnerOptions.ChannelsLast"/> null means: the catalog's preference for a vision model on the CPU.</summary>
     public static bool Preferred(nn.Module model, Device device) =>
-        device.type == DeviceType.CPU && model is VisionModel vision
-        && ModelCatalog.All.FirstOrDefault(m => m.Name == vision.ModelName) is { ChannelsLastOnCpu: true };
+        device.type == DeviceType.CPU && model is VisionModel vision && ModelCatalog.TryDescribe(vision.ModelName) is { ChannelsLastOnCpu: true };
 
     /// <summary>Puts every 4-d parameter of <paramref name="model"/> in channels-last order, in place (same values).</summary>
     public static void Apply(nn.Module model)
