@@ -25,24 +25,14 @@ internal static class BilinearResampler
         ResizeRegion region, PadMode padMode,
         Span<byte> destination, int targetWidth, int targetHeight, bool simd = true)
     {
-        int[] columns = PadIndex.MapRange(region.Left, region.Width, width, padMode);
-        int[] rows = PadIndex.MapRange(region.Top, region.Height, height, padMode);
-        var horizontal = Kernel.Create(region.Width, targetWidth);
-        var vertical = Kernel.Create(region.Height, targetHeight);
+        var plan = Plan.For(new PlanKey(width, height, channels, region, padMode, targetWidth, targetHeight));
+        var rows = plan.Rows;
+        var horizontal = plan.Horizontal;
+        var vertical = plan.Vertical;
+        var offsets = plan.Offsets;
 
         int rowLength = targetWidth * channels;
         int half = 1 << (PrecisionBits - 1);
-
-        // Per output column and tap: the offset of the source pixel in a row, or -1 for zero padding.
-        var offsets = new int[targetWidth * horizontal.Stride];
-        for (int x = 0; x < targetWidth; x++)
-        {
-            for (int k = 0; k < horizontal.CountOf(x); k++)
-            {
-                int column = columns[horizontal.Start[x] + k];
-                offsets[(x * horizontal.Stride) + k] = column < 0 ? -1 : column * channels;
-            }
-        }
 
         byte[] intermediate = ArrayPool<byte>.Shared.Rent(region.Height * rowLength);
         int[] sums = ArrayPool<int>.Shared.Rent(rowLength);
@@ -173,6 +163,51 @@ internal static class BilinearResampler
     {
         int value = sum >> PrecisionBits;
         return value < 0 ? (byte)0 : value > 255 ? (byte)255 : (byte)value;
+    }
+
+    private readonly record struct PlanKey(int Width, int Height, int Channels, ResizeRegion Region, PadMode PadMode, int TargetWidth, int TargetHeight);
+
+    /// <summary>
+    /// What a resampling needs besides the pixels: the source rows, both kernels and the source offset of every column's
+    /// taps. It depends only on the sizes, the region and the padding, so each thread keeps its last one: a data set of
+    /// one image size (Fashion-MNIST, pre-resized folders) computes it once per thread instead of once per image.
+    /// </summary>
+    private sealed class Plan
+    {
+        [ThreadStatic]
+        private static Plan? last;
+
+        private Plan(PlanKey key)
+        {
+            Key = key;
+            int[] columns = PadIndex.MapRange(key.Region.Left, key.Region.Width, key.Width, key.PadMode);
+            Rows = PadIndex.MapRange(key.Region.Top, key.Region.Height, key.Height, key.PadMode);
+            Horizontal = Kernel.Create(key.Region.Width, key.TargetWidth);
+            Vertical = Kernel.Create(key.Region.Height, key.TargetHeight);
+
+            // Per output column and tap: the offset of the source pixel in a row, or -1 for zero padding.
+            Offsets = new int[key.TargetWidth * Horizontal.Stride];
+            for (int x = 0; x < key.TargetWidth; x++)
+            {
+                for (int k = 0; k < Horizontal.CountOf(x); k++)
+                {
+                    int column = columns[Horizontal.Start[x] + k];
+                    Offsets[(x * Horizontal.Stride) + k] = column < 0 ? -1 : column * key.Channels;
+                }
+            }
+        }
+
+        public PlanKey Key { get; }
+
+        public int[] Rows { get; }
+
+        public Kernel Horizontal { get; }
+
+        public Kernel Vertical { get; }
+
+        public int[] Offsets { get; }
+
+        public static Plan For(PlanKey key) => last is { } plan && plan.Key == key ? plan : last = new Plan(key);
     }
 
     /// <summary>Per output pixel: the first input pixel and the fixed-point weights of the pixels from there.</summary>

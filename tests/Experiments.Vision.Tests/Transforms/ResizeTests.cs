@@ -34,6 +34,49 @@ public sealed class ResizeTests
     }
 
     [Fact]
+    public void A_thread_reuses_its_last_resampling_plan_only_for_the_same_sizes_region_and_padding()
+    {
+        var random = new Random(5);
+        var pixels = new byte[40 * 30 * 3];
+        random.NextBytes(pixels);
+        var settings = new (int Channels, ResizeRegion Region, PadMode Pad, int Width, int Height)[]
+        {
+            (3, new ResizeRegion(0, 0, 40, 30), PadMode.Reflection, 24, 16),
+            (3, new ResizeRegion(0, 0, 40, 30), PadMode.Reflection, 24, 17),   // another target
+            (3, new ResizeRegion(2, -3, 36, 36), PadMode.Reflection, 24, 16),  // another region
+            (3, new ResizeRegion(2, -3, 36, 36), PadMode.Zeros, 24, 16),       // another padding
+            (1, new ResizeRegion(0, 0, 40, 30), PadMode.Reflection, 24, 16),   // another channel count (the first 1200 bytes as grey)
+        };
+        byte[] Run(int k)
+        {
+            var (channels, region, pad, width, height) = settings[k];
+            var output = new byte[width * height * channels];
+            BilinearResampler.Resample(pixels.AsSpan(0, 40 * 30 * channels), 40, 30, channels, region, pad, output, width, height);
+            return output;
+        }
+
+        // Each on a thread of its own (a fresh plan), then all interleaved twice on this thread: the same bytes every time.
+        var alone = Enumerable.Range(0, settings.Length).Select(k =>
+        {
+            byte[]? result = null;
+            var thread = new Thread(() => result = Run(k));
+            thread.Start();
+            thread.Join();
+            return result!;
+        }).ToArray();
+        for (int round = 0; round < 2; round++)
+        {
+            for (int k = settings.Length - 1; k >= 0; k--)
+            {
+                Assert.Equal(alone[k], Run(k));
+                Assert.Equal(alone[k], Run(k));
+            }
+        }
+        Assert.NotEqual(alone[0], alone[2]);
+        Assert.NotEqual(alone[2], alone[3]);
+    }
+
+    [Fact]
     public void Squish_resizes_the_whole_image_and_keeps_the_corner_colours()
     {
         // Quadrants: red top-left, green top-right, blue bottom-left, white bottom-right.
