@@ -46,6 +46,7 @@ public static class Predictor
         var dataset = loader.Dataset;
         bool multiLabel = dataset.IsMultiLabel;
         var device = options.Device ?? DeviceOf(model);
+        int? channels = (model as Models.VisionModel)?.Body.InChannels;
         bool wasTraining = model.training;
         model.eval();
         try
@@ -62,15 +63,7 @@ public static class Predictor
                 using var done = batch; // its pixel buffer goes back to the loader
                 check?.Invoke(batch);
                 using var scope = NewDisposeScope();
-                var images = batch.ImagesToTensor(device);
-                if (augmentation is not null)
-                {
-                    images = augmentation.Apply(images, training: true);
-                }
-                if (options.Normalization is { } normalization)
-                {
-                    images = normalization.Normalize(images);
-                }
+                var images = ModelInput.Prepare(batch, device, augmentation, options.Normalization, channels, channelsLast: false);
                 probabilities.Add(Activate(model.call(images), multiLabel).cpu().MoveToOuterDisposeScope());
                 indices.AddRange(batch.Indices);
 

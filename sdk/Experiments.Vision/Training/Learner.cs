@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Experiments.Vision.Data;
 using Experiments.Vision.Models;
+using Experiments.Vision.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,7 +19,8 @@ namespace Experiments.Vision.Training;
 /// <c>accuracy_multi(thresh=0.5, sigmoid=True)</c>, with <c>error_rate</c> = 1 − accuracy_multi as in the study.
 /// Validation loss and metrics are averaged over batches weighted by batch size.</para>
 /// <para><b>Batches.</b> Bytes → float [0, 1] on the device → <see cref="LearnerOptions.Augmentation"/> (training only)
-/// → <see cref="LearnerOptions.Normalization"/> (→ channels-last order, <see cref="ChannelsLast"/>). Every batch runs in its own <see cref="DisposeScope"/> and is disposed
+/// → <see cref="LearnerOptions.Normalization"/> → the model's channels (a grey batch becomes 3 channels for a 3-channel
+/// stem, at normalisation: the augmentation works on one) → channels-last order (<see cref="ChannelsLast"/>). Every batch runs in its own <see cref="DisposeScope"/> and is disposed
 /// after its step (its pixel buffer goes back to the loader), so memory stays flat from batch to batch.</para>
 /// <para><b>Gradient accumulation</b> (<see cref="LearnerOptions.AccumulationSamples"/>) follows fastai's
 /// <c>GradientAccumulation</c>: samples are counted, each batch's loss gradient is scaled by <c>bs / n_acc</c>, and the
@@ -221,23 +223,9 @@ public sealed class Learner : IDisposable
 
     private AdamWOptimizer EnsureOptimizer() => optimizer ??= new AdamWOptimizer(model, ParameterGroups, options.Optimizer);
 
-    private (Tensor Images, Tensor Targets) Prepare(ImageBatch batch, bool training)
-    {
-        var images = batch.ImagesToTensor(Device);
-        if (training && options.Augmentation is { } augmentation)
-        {
-            images = augmentation.Apply(images, training: true);
-        }
-        if (options.Normalization is { } normalization)
-        {
-            images = normalization.Normalize(images);
-        }
-        if (ChannelsLast)
-        {
-            images = Training.ChannelsLast.Input(images);
-        }
-        return (images, batch.TargetsToTensor(Device));
-    }
+    private (Tensor Images, Tensor Targets) Prepare(ImageBatch batch, bool training) =>
+        (ModelInput.Prepare(batch, Device, training ? options.Augmentation : null, options.Normalization, (model as VisionModel)?.Body.InChannels, ChannelsLast),
+         batch.TargetsToTensor(Device));
 
     private Tensor Loss(Tensor output, Tensor targets) =>
         IsMultiLabel

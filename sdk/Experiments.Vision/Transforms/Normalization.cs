@@ -120,7 +120,10 @@ public sealed class Normalization
         return new Normalization(mean, std);
     }
 
-    /// <summary><c>(x − mean) / std</c> per channel; a new tensor on the images' device and dtype.</summary>
+    /// <summary>
+    /// <c>(x − mean) / std</c> per channel; a new tensor on the images' device and dtype. A grey batch (1 channel) with
+    /// statistics for 3 channels comes out with 3: what normalising the grey images converted to RGB gives.
+    /// </summary>
     public Tensor Normalize(Tensor images) => Map(images, inverse: false);
 
     /// <summary><c>x · std + mean</c> per channel: undoes <see cref="Normalize"/> (for display, or to compare with the input).</summary>
@@ -139,7 +142,9 @@ public sealed class Normalization
         }
 
         long channels = images.shape[1];
-        if (_mean.Length != 1 && _mean.Length != channels)
+        // A grey batch with statistics for more channels broadcasts to them: the grey image converted to RGB, then normalised.
+        bool greyToColour = !inverse && channels == 1;
+        if (_mean.Length != 1 && _mean.Length != channels && !greyToColour)
         {
             throw new ArgumentException(
                 $"These statistics are for {_mean.Length} channels but the images have {channels}.", nameof(images));

@@ -120,7 +120,9 @@ public static class VisionTrial
 
         // The model's initialisation (and anything else drawn from torch's generator before the fit) comes from the trial's seed.
         random.manual_seed(seed);
-        using var model = ModelCatalog.Create(settings.Architecture, dataset.Classes.Count, dataset.Channels, new ModelOptions { Pooling = settings.Pooling });
+        // Pretrained stems take 3 channels; a grey batch is made 3 channels at normalisation.
+        int inChannels = pretrained ? 3 : dataset.Channels;
+        using var model = ModelCatalog.Create(settings.Architecture, dataset.Classes.Count, inChannels, new ModelOptions { Pooling = settings.Pooling });
         if (weights is not null)
         {
             ModelCheckpoint.LoadBody(model, weights);
@@ -224,21 +226,17 @@ public static class VisionTrial
         IImageDataset dataset;
         if (settings.Data is { } data)
         {
-            if (pretrained && data.Channels != 3)
+            if (pretrained && data.Channels is not (1 or 3))
             {
                 throw new ArgumentException(
-                    $"Pretrained weights take 3-channel images; the data has {data.Channels}. Open it with 3 channels.", nameof(settings));
+                    $"Pretrained weights take 3-channel (or grey) images; the data has {data.Channels} channels.", nameof(settings));
             }
             dataset = data;
         }
         else
         {
-            var options = settings.DatasetOptions ?? new VisionDatasetOptions();
-            if (pretrained)
-            {
-                options = options with { Channels = 3 };
-            }
-            dataset = VisionDatasets.Open(settings.Dataset, options);
+            // Grey data stays grey for pretrained weights too: it becomes 3 channels at normalisation (ModelInput).
+            dataset = VisionDatasets.Open(settings.Dataset, settings.DatasetOptions ?? new VisionDatasetOptions());
         }
         if (settings.MaxItems is { } max && max < dataset.Count)
         {

@@ -30,9 +30,8 @@ public static class DataPipelineSection
             "source", "item transform", "images", "decode threads", "images/s", "images/s per decode thread", "ms per image per thread", "scaling vs 1 thread");
         int cores = Environment.ProcessorCount;
         int epochs = options.Profile == "full" ? 3 : 2;
-        var fashion = new SubsetDataset(TrainingData.Train, Enumerable.Range(0, Math.Min(options.FashionMnistCount, TrainingData.Train.Count)));
-        var fashionGrey = FashionMnistDataset.Open(DatasetPart.Train, Path.GetDirectoryName(TrainingData.Train.ImagesFile), channels: 1);
-        var fashionGreySubset = new SubsetDataset(fashionGrey, fashion.Indices);
+        var fashion = new SubsetDataset(TrainingData.TrainRgb, Enumerable.Range(0, Math.Min(options.FashionMnistCount, TrainingData.Train.Count)));
+        var fashionGreySubset = new SubsetDataset(TrainingData.Train, fashion.Indices);
         var cases = new (string Source, string Transform, IImageDataset Dataset, IItemTransform? Item)[]
         {
             ($"JPEG {JpegWidth}×{JpegHeight} RGB", "Resize(224) crop", ImageFolderDataset.Open(jpegs.Path), new Resize(224)),
@@ -218,8 +217,8 @@ public class TransformBenchmarks
             set_num_threads(MicroBenchmarks.TorchThreads);
         }
         decoded = ImageDecoder.Decode(Jpeg, "benchmark.jpg");
-        mnist = TrainingData.Train.Get(0).Image;
-        batch = new ImageDataLoader(TrainingData.TrainSubset(BatchSize), new DataLoaderOptions { BatchSize = BatchSize, ItemTransform = new Resize(64) }).Batches().Single();
+        mnist = TrainingData.TrainRgb.Get(0).Image;
+        batch = new ImageDataLoader(new SubsetDataset(TrainingData.TrainRgb, Enumerable.Range(0, BatchSize)), new DataLoaderOptions { BatchSize = BatchSize, ItemTransform = new Resize(64) }).Batches().Single();
         images = batch.ImagesToTensor();
         augmentation = new BatchAugmentation(AugmentationOptions.Default, seed: 1);
     }

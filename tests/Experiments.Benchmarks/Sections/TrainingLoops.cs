@@ -54,23 +54,33 @@ public sealed record RoundResult(int Images, double Seconds, double ComputeSecon
     public double OtherSeconds => Seconds - ComputeSeconds - StepSeconds;
 }
 
-/// <summary>The data of the training measurements: Fashion-MNIST as 3-channel images (the full set where installed, else the test fixture).</summary>
+/// <summary>
+/// The data of the training measurements: Fashion-MNIST (the full set where installed, else the test fixture), grey as
+/// stored — the models take 3 channels, as with pretrained weights, and a grey batch becomes 3 channels at normalisation
+/// (<see cref="Normalization.Normalize"/>), the same numbers as the images converted to RGB when decoded.
+/// </summary>
 public static class TrainingData
 {
     private static readonly Lazy<(FashionMnistDataset Train, FashionMnistDataset Test, string Source)> Sets = new(Open);
+    private static readonly Lazy<FashionMnistDataset> Rgb = new(() =>
+        FashionMnistDataset.Open(DatasetPart.Train, Path.GetDirectoryName(Train.ImagesFile), channels: 3));
 
     public static string Source => Sets.Value.Source;
 
+    /// <summary>The training images, grey (1 channel).</summary>
     public static FashionMnistDataset Train => Sets.Value.Train;
 
     public static FashionMnistDataset Test => Sets.Value.Test;
+
+    /// <summary>The training images converted to 3 channels when decoded (the data probes of 3-channel images).</summary>
+    public static FashionMnistDataset TrainRgb => Rgb.Value;
 
     /// <summary>The first <paramref name="count"/> training images, cycling when the set is smaller.</summary>
     public static IImageDataset TrainSubset(int count) => new SubsetDataset(Train, Enumerable.Range(0, count).Select(i => i % Train.Count));
 
     public static IImageDataset ValidSubset(int count) => new SubsetDataset(Test, Enumerable.Range(0, count).Select(i => i % Test.Count));
 
-    /// <summary>Pre-made tensors for a bare loop: <paramref name="count"/> images resized to <paramref name="size"/> (centre crop), ImageNet-normalised, and their labels.</summary>
+    /// <summary>Pre-made tensors for a bare loop: <paramref name="count"/> images resized to <paramref name="size"/> (centre crop), ImageNet-normalised (3 channels), and their labels.</summary>
     public static (Tensor Images, Tensor Targets) Tensors(int count, int size)
     {
         var dataset = TrainSubset(count);
@@ -92,7 +102,7 @@ public static class TrainingData
             folder = Path.Combine(RepositoryPaths.Root, "tests", "fixtures", "fashion-mnist-subset");
             source = "the Fashion-MNIST test fixture (1,000 images; the Debian package dataset-fashion-mnist is not installed)";
         }
-        return (FashionMnistDataset.Open(DatasetPart.Train, folder, channels: 3), FashionMnistDataset.Open(DatasetPart.Test, folder, channels: 3), source);
+        return (FashionMnistDataset.Open(DatasetPart.Train, folder), FashionMnistDataset.Open(DatasetPart.Test, folder), source);
     }
 }
 

@@ -86,13 +86,29 @@ public sealed class NormalizationTests
     {
         using var scope = NewDisposeScope();
         var grey = rand(2, 1, 4, 4);
+        var twoChannels = rand(2, 2, 4, 4);
 
-        var error = Assert.Throws<ArgumentException>(() => Normalization.ImageNet.Normalize(grey));
+        var error = Assert.Throws<ArgumentException>(() => Normalization.ImageNet.Normalize(twoChannels));
         Assert.Contains("3 channels", error.Message, StringComparison.Ordinal);
+        // Only normalising broadcasts grey to the statistics' channels; the inverse needs them all.
+        Assert.Throws<ArgumentException>(() => Normalization.ImageNet.Denormalize(grey));
 
         var single = new Normalization([0.2860], [0.3530]);
         Assert.True(single.Denormalize(single.Normalize(grey)).allclose(grey, rtol: 0, atol: 1e-6));
         Assert.Throws<ArgumentException>(() => new Normalization([0.5, 0.5], [0.5]));
         Assert.Throws<ArgumentException>(() => new Normalization([0.5], [0]));
+    }
+
+    [Fact]
+    public void A_grey_batch_with_colour_statistics_is_normalised_as_its_RGB_copy()
+    {
+        using var scope = NewDisposeScope();
+        var grey = rand(2, 1, 4, 4, generator: new Generator(3));
+
+        var normalized = Normalization.ImageNet.Normalize(grey);
+
+        Assert.Equal([2L, 3, 4, 4], normalized.shape);
+        Assert.True(normalized.eq(Normalization.ImageNet.Normalize(grey.expand(-1, 3, -1, -1))).all().item<bool>());
+        Assert.True(Normalization.ImageNet.Denormalize(normalized).allclose(grey.expand(-1, 3, -1, -1), rtol: 0, atol: 1e-6));
     }
 }

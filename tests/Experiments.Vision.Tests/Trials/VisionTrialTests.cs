@@ -150,6 +150,34 @@ public sealed class VisionTrialTests : IDisposable
     }
 
     [Fact]
+    public void Pretrained_weights_take_grey_data_as_it_is_and_export_a_3_channel_model()
+    {
+        string weights = temp.Combine("weights-grey");
+        Directory.CreateDirectory(weights);
+        using (var reference = ModelCatalog.CreateReference(Architecture))
+        {
+            ModelCheckpoint.Save(reference, Path.Combine(weights, Architecture + ".safetensors"));
+        }
+        var context = RecordingObserver.Context($"shapes/{Architecture}/squish#3", seed: 3, temp.Combine("grey-output"), new RecordingObserver());
+        var settings = Tiny(ResizeMethod.Squish) with
+        {
+            Pretrained = weights,
+            DatasetOptions = new VisionDatasetOptions { Count = 60, ImageSize = 16, Channels = 1 },
+            Tta = true,
+            TtaPasses = 1,
+            Export = true,
+        };
+
+        var outcome = VisionTrial.Run(context, settings);
+
+        // The loader kept one channel; the model (and its export) takes three.
+        Assert.Equal(1, outcome.Split.Train.Channels);
+        Assert.True(double.IsFinite(outcome.Fit.Epochs[^1].ValidLoss));
+        using var exported = ModelExport.Load(outcome.Export!.MetadataPath);
+        Assert.Equal(3, exported.Manifest.InputChannels);
+    }
+
+    [Fact]
     public void Accumulation_splits_the_batch_and_steps_once_per_batch_size_images()
     {
         var context = RecordingObserver.Context($"shapes/{Architecture}/squish#1", seed: 5, temp.Path, new RecordingObserver());
