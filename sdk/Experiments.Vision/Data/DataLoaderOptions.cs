@@ -40,6 +40,15 @@ public sealed record DataLoaderOptions
     public bool LowPriority { get; init; } = true;
 
     /// <summary>
+    /// Bytes of item-transformed images the loader keeps for later epochs (default 256 MiB; 0 keeps none). Only items
+    /// whose transform leaves no random choice are kept (<see cref="IItemTransform.IsDeterministicFor"/>: validation
+    /// crops, squish, a crop whose region is the whole image), so a kept item is exactly what decoding and transforming
+    /// it again would give; later epochs copy it instead of decoding it. Items are kept in the order they are first
+    /// met until the budget is spent.
+    /// </summary>
+    public long CacheBytes { get; init; } = 256L << 20;
+
+    /// <summary>
     /// Leave out items whose file is unreadable or corrupt (<see cref="DataFileException"/>) and count them in
     /// <see cref="ImageDataLoader.Skipped"/>, instead of stopping with an error naming the file (default).
     /// A batch with skipped items is smaller.

@@ -15,4 +15,11 @@ public interface IItemTransform
     /// <param name="random">This item's own random source for this epoch.</param>
     /// <param name="training">True for a training loader (random crops), false for validation (centre crops).</param>
     ImageData Apply(ImageData image, Random random, bool training);
+
+    /// <summary>
+    /// Whether <see cref="Apply"/> leaves no random choice for an image of this size — a validation crop, a squish, a
+    /// crop whose region is the whole image — so that its result is the same in every epoch and the loader may keep
+    /// it (<see cref="DataLoaderOptions.CacheBytes"/>). False unless the transform says otherwise.
+    /// </summary>
+    bool IsDeterministicFor(int width, int height, bool training) => false;
 }

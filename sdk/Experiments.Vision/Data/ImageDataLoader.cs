@@ -16,6 +16,9 @@ namespace Experiments.Vision.Data;
 /// source each item transform gets, which is seeded from (seed, epoch, dataset index) — not from thread timing.
 /// Batches come out in order. An unreadable image stops the epoch with the <see cref="DataFileException"/> naming the
 /// file (at the batch that holds it), or is skipped and counted with <see cref="DataLoaderOptions.SkipUnreadable"/>.
+/// Items whose transform draws nothing (validation crops, squish, a crop whose region is the whole image) are kept after
+/// their first epoch, up to <see cref="DataLoaderOptions.CacheBytes"/>, and later epochs copy them instead of decoding
+/// and transforming them again (<see cref="Kept"/>).
 /// For TorchSharp training loops use <see cref="Batches"/> (synchronous: the loop, and its
 /// <c>DisposeScope</c>s, stay on one thread); <see cref="BatchesAsync"/> is the same stream for async code.
 /// </remarks>
@@ -26,6 +29,9 @@ public sealed class ImageDataLoader
 
     private readonly ConcurrentDictionary<string, byte> skipped = new(StringComparer.Ordinal);
     private readonly BatchBufferPool buffers;
+    private readonly KeptItem?[]? cache;
+    private long keptBytes;
+    private int keptCount;
 
     public ImageDataLoader(IImageDataset dataset, DataLoaderOptions? options = null)
     {
@@ -34,11 +40,13 @@ public sealed class ImageDataLoader
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options.BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DecodeThreads, 1, nameof(options.DecodeThreads));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.PrefetchBatches, 1, nameof(options.PrefetchBatches));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.CacheBytes, nameof(options.CacheBytes));
         Dataset = dataset;
         Options = options;
         Seed = options.Seed ?? Seeds.Fresh();
         // Enough for the batches in flight: waiting in the channel, being built, held by the consumer.
         buffers = new BatchBufferPool(options.PrefetchBatches + 2);
+        cache = options.CacheBytes > 0 && options.ItemTransform is not null ? new KeptItem?[dataset.Count] : null;
     }
 
     public IImageDataset Dataset { get; }
@@ -53,6 +61,9 @@ public sealed class ImageDataLoader
 
     /// <summary>Distinct items left out so far because their file was unreadable (with <see cref="DataLoaderOptions.SkipUnreadable"/>).</summary>
     public int SkippedCount => skipped.Count;
+
+    /// <summary>Items kept after their first epoch (<see cref="DataLoaderOptions.CacheBytes"/>), and their bytes.</summary>
+    public (int Items, long Bytes) Kept => (Volatile.Read(ref keptCount), Interlocked.Read(ref keptBytes));
 
     /// <summary>The files behind <see cref="SkippedCount"/>, as <see cref="IImageDataset.Describe"/> names them, in ordinal order.</summary>
     public IReadOnlyList<string> Skipped => [.. skipped.Keys.Order(StringComparer.Ordinal)];
@@ -193,6 +204,12 @@ public sealed class ImageDataLoader
             ForEach(indices.Length, parallel, k =>
             {
                 int index = indices[k];
+                if (cache is not null && Volatile.Read(ref cache[index]) is { } item)
+                {
+                    images[k] = item.Image;
+                    labels[k] = item.Labels;
+                    return;
+                }
                 try
                 {
                     var sample = Dataset.Get(index);
@@ -200,6 +217,10 @@ public sealed class ImageDataLoader
                     if (transform is not null)
                     {
                         image = transform.Apply(image, new Random(Seeds.Mix(Seed, TransformStream, epoch, index)), Options.Training);
+                        if (cache is not null && transform.IsDeterministicFor(sample.Image.Width, sample.Image.Height, Options.Training))
+                        {
+                            Keep(index, image, sample.Labels);
+                        }
                     }
                     images[k] = image;
                     labels[k] = sample.Labels;
@@ -238,6 +259,25 @@ public sealed class ImageDataLoader
             return null;
         }
         return Collate(epoch, number, [.. kept.Select(k => indices[k])], [.. kept.Select(k => images[k])], [.. kept.Select(k => labels[k])]);
+    }
+
+    /// <summary>Keeps a transformed item while the budget allows (the batch only copies its pixels, so it can be shared).</summary>
+    private void Keep(int index, ImageData image, int[] labels)
+    {
+        long size = image.Pixels.Length;
+        if (Interlocked.Add(ref keptBytes, size) > Options.CacheBytes)
+        {
+            Interlocked.Add(ref keptBytes, -size);
+            return;
+        }
+        if (Interlocked.CompareExchange(ref cache![index], new KeptItem(image, labels), null) is null)
+        {
+            Interlocked.Increment(ref keptCount);
+        }
+        else
+        {
+            Interlocked.Add(ref keptBytes, -size);
+        }
     }
 
     private ImageBatch Collate(int epoch, int number, int[] indices, ImageData[] images, int[][] labels)
@@ -279,6 +319,9 @@ public sealed class ImageDataLoader
         });
         return new ImageBatch(epoch, number, indices, labels, pixels, channels, height, width, Dataset.Classes.Count, Dataset.IsMultiLabel, buffers);
     }
+
+    /// <summary>An item's transformed image and labels, kept for later epochs.</summary>
+    private sealed record KeptItem(ImageData Image, int[] Labels);
 
     /// <summary>One epoch's producer and channel; disposing stops the producer and waits for it.</summary>
     private sealed class EpochRun(ChannelReader<ImageBatch> reader, Task producer, CancellationTokenSource stop) : IDisposable, IAsyncDisposable

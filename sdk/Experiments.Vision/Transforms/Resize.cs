@@ -90,6 +90,20 @@ public sealed class Resize : IItemTransform
     }
 
     /// <summary>
+    /// True in validation (centre crops), for squish, and for a crop or pad whose region is the whole image (the same
+    /// aspect ratio as the target): no position left to draw.
+    /// </summary>
+    public bool IsDeterministicFor(int width, int height, bool training)
+    {
+        if (!training || Method == ResizeMethod.Squish)
+        {
+            return true;
+        }
+        var region = GetRegion(width, height, 0.5, 0.5);
+        return region.Width == width && region.Height == height;
+    }
+
+    /// <summary>
     /// The region of a <paramref name="imageWidth"/> × <paramref name="imageHeight"/> image that is resampled to the target:
     /// the whole image for squish; otherwise placed at a random position (training) or centred (validation).
     /// </summary>

@@ -1,4 +1,5 @@
 using Experiments.Vision.Data;
+using Experiments.Vision.Transforms;
 
 namespace Experiments.Vision.Tests.Data;
 
@@ -222,6 +223,64 @@ public sealed class ImageDataLoaderTests
         var error = Assert.Throws<NotSupportedException>(() => loader.Batches().ToList());
 
         Assert.Equal("no such resize", error.Message);
+    }
+
+    [Fact]
+    public void Items_whose_transform_draws_nothing_are_decoded_once_and_repeat_exactly_in_later_epochs()
+    {
+        static ImageData Square(int index)
+        {
+            var pixels = new byte[6 * 6 * 3];
+            new Random(index).NextBytes(pixels);
+            return new ImageData(6, 6, 3, pixels);
+        }
+        var cached = new CountingDataset(40, Square);
+        var uncached = new CountingDataset(40, Square);
+        // A random crop of a square image to a square target has no position to draw.
+        DataLoaderOptions Options(long cacheBytes) => new() { BatchSize = 8, Training = true, Seed = 3, DecodeThreads = 2, ItemTransform = new Resize(4), CacheBytes = cacheBytes };
+        var withCache = new ImageDataLoader(cached, Options(1 << 20));
+        var withoutCache = new ImageDataLoader(uncached, Options(0));
+        static Dictionary<int, byte[]> Items(ImageDataLoader loader, int epoch) =>
+            loader.Batches(epoch).SelectMany(b => b.Indices.Select((index, n) => (index, b.Pixels.AsSpan(n * 48, 48).ToArray()))).ToDictionary(i => i.index, i => i.Item2);
+
+        var first = Items(withCache, 0);
+        Assert.Equal((40, 40L * 48), withCache.Kept);
+        var second = Items(withCache, 1);
+        var reference = Items(withoutCache, 1);
+
+        Assert.Equal(40, cached.Gets);              // the second epoch decoded nothing
+        Assert.Equal(40, uncached.Gets);
+        Assert.Equal((0, 0L), withoutCache.Kept);
+        Assert.All(reference, item => Assert.Equal(item.Value, second[item.Key]));
+        Assert.All(first, item => Assert.Equal(item.Value, second[item.Key]));
+    }
+
+    [Fact]
+    public void Random_crops_are_not_kept_and_the_budget_caps_what_is_kept()
+    {
+        static ImageData Wide(int index)
+        {
+            var pixels = new byte[8 * 6 * 3];
+            new Random(index).NextBytes(pixels);
+            return new ImageData(8, 6, 3, pixels);
+        }
+        var dataset = new CountingDataset(20, Wide);
+        var training = new ImageDataLoader(dataset, new DataLoaderOptions { BatchSize = 5, Training = true, Seed = 1, DecodeThreads = 1, ItemTransform = new Resize(4) });
+        foreach (var batch in training.Batches(0).Concat(training.Batches(1)))
+        {
+            batch.Dispose();
+        }
+        Assert.Equal((0, 0L), training.Kept);       // a crop position is drawn per epoch
+        Assert.Equal(40, dataset.Gets);
+
+        // Validation crops are centred: kept, up to the budget of 5 items of 4 × 4 × 3 bytes.
+        var validation = new ImageDataLoader(dataset, new DataLoaderOptions { BatchSize = 5, DecodeThreads = 1, ItemTransform = new Resize(4), CacheBytes = 5 * 48 });
+        foreach (var batch in validation.Batches(0).Concat(validation.Batches(1)))
+        {
+            batch.Dispose();
+        }
+        Assert.Equal((5, 5L * 48), validation.Kept);
+        Assert.Equal(40 + 20 + 15, dataset.Gets);
     }
 
     private static void AssertDecodedSettlesAt(CountingDataset dataset, int expected)

@@ -76,6 +76,24 @@ public sealed class ResizeTests
         Assert.NotEqual(alone[2], alone[3]);
     }
 
+    [Theory]
+    [InlineData(28, 28, ResizeMethod.Crop, true, true)]     // square to square: the region is the whole image
+    [InlineData(40, 30, ResizeMethod.Crop, true, false)]    // a crop position to draw
+    [InlineData(40, 30, ResizeMethod.Crop, false, true)]    // validation: centred
+    [InlineData(40, 30, ResizeMethod.Pad, true, false)]
+    [InlineData(40, 30, ResizeMethod.Squish, true, true)]
+    public void A_resize_is_deterministic_when_no_position_is_left_to_draw(int width, int height, ResizeMethod method, bool training, bool expected)
+    {
+        var resize = new Resize(32, method);
+
+        Assert.Equal(expected, resize.IsDeterministicFor(width, height, training));
+        if (expected)
+        {
+            var image = Rgb(width, height, (x, y) => [(byte)(x * 5), (byte)(y * 7), (byte)(x + y)]);
+            Assert.Equal(resize.Apply(image, new Random(1), training).Pixels, resize.Apply(image, new Random(2), training).Pixels);
+        }
+    }
+
     [Fact]
     public void Squish_resizes_the_whole_image_and_keeps_the_corner_colours()
     {
