@@ -128,7 +128,7 @@ public sealed record BenchmarkOptions
         Models = QuickModels,
         Sizes = [32, 64],
         RoundSeconds = 1,
-        Rounds = 5,
+        Rounds = 7,
         TuneModels = QuickTuneModels,
         MemoryModels = [ModelCatalog.RegNetY002],
     };

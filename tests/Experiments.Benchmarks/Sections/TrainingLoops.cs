@@ -22,6 +22,8 @@ namespace Experiments.Benchmarks.Sections;
 /// <param name="Store">The pipeline writes per-epoch metrics to SQLite (default on).</param>
 /// <param name="LowPriority">The training loader's thread at the lowest scheduling priority (<see cref="DataLoaderOptions.LowPriority"/>, the default).</param>
 /// <param name="FusedStep">The optimizer step of <see cref="AdamWOptimizer"/>: fused on the CPU where it can be (default), or TorchSharp's <c>optim.AdamW</c>.</param>
+/// <param name="RgbData">The pipeline reads Fashion-MNIST converted to 3 channels when decoded, instead of grey (made 3 channels at normalisation).</param>
+/// <param name="KeepItems">The training loader keeps resized items for later epochs (<see cref="DataLoaderOptions.CacheBytes"/>, the default).</param>
 public sealed record LoopSettings(
     string Name,
     bool? ChannelsLast = null,
@@ -31,7 +33,9 @@ public sealed record LoopSettings(
     bool Augment = true,
     bool Store = true,
     bool FusedStep = true,
-    bool LowPriority = true)
+    bool LowPriority = true,
+    bool RgbData = false,
+    bool KeepItems = true)
 {
     public static LoopSettings FromOptions(BenchmarkOptions options) =>
         new(Describe(options.ChannelsLast, options.Bf16), options.ChannelsLast ? true : null, options.Bf16);
@@ -64,6 +68,8 @@ public static class TrainingData
     private static readonly Lazy<(FashionMnistDataset Train, FashionMnistDataset Test, string Source)> Sets = new(Open);
     private static readonly Lazy<FashionMnistDataset> Rgb = new(() =>
         FashionMnistDataset.Open(DatasetPart.Train, Path.GetDirectoryName(Train.ImagesFile), channels: 3));
+    private static readonly Lazy<FashionMnistDataset> TestRgb = new(() =>
+        FashionMnistDataset.Open(DatasetPart.Test, Path.GetDirectoryName(Test.ImagesFile), channels: 3));
 
     public static string Source => Sets.Value.Source;
 
@@ -75,10 +81,12 @@ public static class TrainingData
     /// <summary>The training images converted to 3 channels when decoded (the data probes of 3-channel images).</summary>
     public static FashionMnistDataset TrainRgb => Rgb.Value;
 
-    /// <summary>The first <paramref name="count"/> training images, cycling when the set is smaller.</summary>
-    public static IImageDataset TrainSubset(int count) => new SubsetDataset(Train, Enumerable.Range(0, count).Select(i => i % Train.Count));
+    /// <summary>The first <paramref name="count"/> training images (grey, or converted to 3 channels), cycling when the set is smaller.</summary>
+    public static IImageDataset TrainSubset(int count, bool rgb = false) =>
+        new SubsetDataset(rgb ? TrainRgb : Train, Enumerable.Range(0, count).Select(i => i % Train.Count));
 
-    public static IImageDataset ValidSubset(int count) => new SubsetDataset(Test, Enumerable.Range(0, count).Select(i => i % Test.Count));
+    public static IImageDataset ValidSubset(int count, bool rgb = false) =>
+        new SubsetDataset(rgb ? TestRgb.Value : Test, Enumerable.Range(0, count).Select(i => i % Test.Count));
 
     /// <summary>Pre-made tensors for a bare loop: <paramref name="count"/> images resized to <paramref name="size"/> (centre crop), ImageNet-normalised (3 channels), and their labels.</summary>
     public static (Tensor Images, Tensor Targets) Tensors(int count, int size)
@@ -274,7 +282,7 @@ public sealed class PipelineLoop : IDisposable
         Layout.Apply(vision, settings.Bf16, channelsLast: false);
         model = settings.Bf16 ? new InputAdapter(vision) : vision;
         this.settings = settings;
-        var train = new ImageDataLoader(TrainingData.TrainSubset(steps * batchSize), new DataLoaderOptions
+        var train = new ImageDataLoader(TrainingData.TrainSubset(steps * batchSize, settings.RgbData), new DataLoaderOptions
         {
             BatchSize = batchSize,
             Training = true,
@@ -282,8 +290,9 @@ public sealed class PipelineLoop : IDisposable
             ItemTransform = new Resize(size),
             DecodeThreads = settings.DecodeThreads ?? 1,
             LowPriority = settings.LowPriority,
+            CacheBytes = settings.KeepItems ? new DataLoaderOptions().CacheBytes : 0,
         });
-        var valid = new ImageDataLoader(TrainingData.ValidSubset(batchSize), new DataLoaderOptions
+        var valid = new ImageDataLoader(TrainingData.ValidSubset(batchSize, settings.RgbData), new DataLoaderOptions
         {
             BatchSize = batchSize,
             Seed = 1,

@@ -86,7 +86,7 @@ public static class TrainingSection
         }
 
         table.Note($"bare: TorchSharp loop over pre-made, normalised tensors (forward, cross-entropy, backward, AdamW step, zero_grad, loss.item); the step is the pipeline's own (AdamWOptimizer: fastai's groups, fused on the CPU), so the ratio measures the feeding. "
-            + $"pipeline: ImageDataLoader over {TrainingData.Source} (grey; the 3-channel models get it as 3 channels from the normalisation) with item Resize (random crop) on one decoding thread at low priority (a vision trial's choice on the CPU), the Learner's step with fastai batch augmentation "
+            + $"pipeline: ImageDataLoader over {TrainingData.Source} (grey; the 3-channel models get it as 3 channels from the normalisation) with item Resize (random crop; square to square draws nothing, so the loader keeps the resized items after the untimed round, as in a trial's later epochs) on one decoding thread at low priority (a vision trial's choice on the CPU), the Learner's step with fastai batch augmentation "
             + "and ImageNet normalisation, then per epoch one validation batch and the metrics written to a SQLite store. pipeline img/s counts the training batches "
             + "(FitResult.TrainImagesPerSecond: loader waits included); 'epoch extra ms' is the rest of each epoch (validation, metrics, store).");
         table.Note($"Rounds interleaved (bare, pipeline, then pipeline, bare, …) after one untimed round of each; img/s are medians over the rounds; pipeline / bare is the median of the per-round ratios; "

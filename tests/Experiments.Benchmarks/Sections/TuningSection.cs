@@ -88,6 +88,8 @@ public static class TuningSection
             baseline with { Name = $"decode threads {Environment.ProcessorCount}", DecodeThreads = Environment.ProcessorCount },
             baseline with { Name = "loader at normal priority", LowPriority = false },
             baseline with { Name = "channels-last", ChannelsLast = true },
+            baseline with { Name = "3-channel data (grey converted to RGB when decoded)", RgbData = true },
+            baseline with { Name = "no kept items (CacheBytes = 0: every epoch decodes and resizes)", KeepItems = false },
             baseline with { Name = "no batch augmentation", Augment = false },
             baseline with { Name = "no store (Context = null)", Store = false },
         };
