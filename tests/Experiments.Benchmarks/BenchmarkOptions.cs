@@ -52,6 +52,13 @@ public sealed record BenchmarkOptions
     /// <summary>Interleaved A/B rounds per configuration (each round: one bare-loop run and one pipeline epoch, order alternating).</summary>
     public int Rounds { get; init; } = 3;
 
+    /// <summary>
+    /// Training section: seconds each loop of a configuration is measured for, at least. When <see cref="Rounds"/>
+    /// rounds would be shorter, rounds are added, up to three times <see cref="Rounds"/>: the fastest models, whose
+    /// per-round ratios are the noisiest, get more pairs. 0 keeps <see cref="Rounds"/>.
+    /// </summary>
+    public double MeasureSeconds { get; init; }
+
     /// <summary>Untimed steps before the rounds (the pipeline gets one untimed epoch).</summary>
     public int WarmupSteps { get; init; } = 1;
 
@@ -129,6 +136,7 @@ public sealed record BenchmarkOptions
         Sizes = [32, 64],
         RoundSeconds = 1,
         Rounds = 7,
+        MeasureSeconds = 20,
         TuneModels = QuickTuneModels,
         MemoryModels = [ModelCatalog.RegNetY002],
     };
@@ -142,6 +150,7 @@ public sealed record BenchmarkOptions
         Sizes = [32, 64],
         RoundSeconds = 5,
         Rounds = 5,
+        MeasureSeconds = 60,
         MinSteps = 8,
         WarmupSteps = 2,
         TuneModels = FullTuneModels,

@@ -19,7 +19,8 @@ var sizes = new Option<string?>("--sizes") { Description = "Comma-separated inpu
 var batchSize = new Option<int?>("--batch-size", "-b") { Description = "Training batch size (default 64)." };
 var steps = new Option<int?>("--steps") { Description = "Training steps per measured round (default: as many as fill --round-seconds)." };
 var roundSeconds = new Option<double?>("--round-seconds") { Description = "Target length of a measured round when --steps is not given (quick 1, full 5)." };
-var rounds = new Option<int?>("--rounds", "-r") { Description = "Interleaved measured rounds per configuration (quick 5, full 5)." };
+var rounds = new Option<int?>("--rounds", "-r") { Description = "Interleaved measured rounds per configuration (quick 7, full 5)." };
+var measureSeconds = new Option<double?>("--measure-seconds") { Description = "Training section: measure each loop at least this long, adding rounds up to 3 × --rounds (quick 20, full 60; 0: exactly --rounds)." };
 var warmup = new Option<int?>("--warmup-steps") { Description = "Untimed steps before the rounds (quick 1, full 2); the pipeline gets one untimed epoch." };
 var channelsLast = new Option<bool>("--channels-last") { Description = "Training section: convolution weights and inputs in channels-last (NHWC) memory order." };
 var bf16 = new Option<bool>("--bf16") { Description = "Training section: train in bfloat16 (weights, activations, optimizer state)." };
@@ -65,6 +66,7 @@ root.SetAction(result =>
             Steps = result.GetValue(steps) ?? options.Steps,
             RoundSeconds = result.GetValue(roundSeconds) ?? options.RoundSeconds,
             Rounds = result.GetValue(rounds) ?? options.Rounds,
+            MeasureSeconds = result.GetValue(measureSeconds) ?? options.MeasureSeconds,
             WarmupSteps = result.GetValue(warmup) ?? options.WarmupSteps,
             ChannelsLast = result.GetValue(channelsLast),
             Bf16 = result.GetValue(bf16),
@@ -83,7 +85,7 @@ root.SetAction(result =>
         Console.Error.WriteLine(e.Message);
         return 2;
     }
-    if (options.BatchSize < 2 || options.Rounds < 1 || options.Steps is < 1 || options.RunnerTrials < 2 || options.JpegCount < 1 || options.MemoryEpochs < 1)
+    if (options.BatchSize < 2 || options.Rounds < 1 || options.MeasureSeconds < 0 || options.Steps is < 1 || options.RunnerTrials < 2 || options.JpegCount < 1 || options.MemoryEpochs < 1)
     {
         Console.Error.WriteLine("--batch-size must be at least 2, --rounds, --steps and --memory-epochs at least 1, --runner-trials at least 2, --jpegs at least 1.");
         return 2;
@@ -127,7 +129,7 @@ static int Run(BenchmarkOptions options)
     report.Header($"- {machine.Torch}; torch threads {machine.TorchThreads}, inter-op threads {machine.TorchInteropThreads}; {machine.Runtime}; build {machine.Configuration}");
     report.Header($"- Load average at start: {MachineInfo.LoadAverage()}");
     report.Header($"- Training settings: {LoopSettings.Describe(options.ChannelsLast, options.Bf16)}, batch {options.BatchSize}, "
-        + $"{(options.Steps is int s ? $"{s} steps" : $"~{options.RoundSeconds:0.#} s")} per round, {options.Rounds} rounds, models {string.Join(", ", options.Models)} at {string.Join(", ", options.Sizes)} px");
+        + $"{(options.Steps is int s ? $"{s} steps" : $"~{options.RoundSeconds:0.#} s")} per round, {options.Rounds} rounds{(options.MeasureSeconds > 0 ? $" (more for fast models, to {options.MeasureSeconds:0.#} s a loop)" : "")}, models {string.Join(", ", options.Models)} at {string.Join(", ", options.Sizes)} px");
     report.Header($"- Results: {report.Directory}");
 
     var parts = new (string Name, Action<RunContext> Run)[]

@@ -57,7 +57,7 @@ public static class ProcessVariants
         var model = parts[0];
         int size = int.Parse(parts[1], CultureInfo.InvariantCulture);
         using var loop = new BareLoop(model, size, options.BatchSize, LoopSettings.FromOptions(options));
-        int steps = TrainingSection.ChooseSteps(loop, options);
+        int steps = TrainingSection.ChooseSteps(loop, options).Steps;
         loop.UseData(TrainingData.Tensors(steps * options.BatchSize, size));
         var rates = Enumerable.Range(0, options.Rounds).Select(_ => loop.Run(steps).ImagesPerSecond).ToList();
         Console.WriteLine(ResultPrefix + string.Join(' ', rates.Select(r => r.ToString("R", CultureInfo.InvariantCulture)))

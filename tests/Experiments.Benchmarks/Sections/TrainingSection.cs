@@ -60,12 +60,13 @@ public static class TrainingSection
             {
                 var flops = CountFlops(config);
                 var (bare, pipeline, steps) = MeasureSideBySide(config, settings, store, options, RunReport.Progress);
+                int rounds = bare.Rounds.Count;
                 double ratio = pipeline.RatioTo(bare);
                 var bareRate = bare.ImagesPerSecond;
                 var pipelineRate = pipeline.ImagesPerSecond;
                 double bareFlops = flops.Flops.Training * bareRate.Median / 1e9;
                 double pipelineFlops = flops.Flops.Training * pipelineRate.Median / 1e9;
-                table.Add(config.Model, config.Size, $"{steps} × {options.Rounds}", flops.Flops.Forward / 1e9, bareRate.Median, pipelineRate.Median, ratio,
+                table.Add(config.Model, config.Size, $"{steps} × {rounds}", flops.Flops.Forward / 1e9, bareRate.Median, pipelineRate.Median, ratio,
                     Percent(bareRate.RelativeSpread), Percent(pipelineRate.RelativeSpread), bareFlops,
                     Percent(bareFlops / matmul), Percent(pipelineFlops / matmul), Percent(bareFlops / conv),
                     Stats(pipeline, r => r.EpochExtraSeconds * 1000));
@@ -90,7 +91,10 @@ public static class TrainingSection
             + "and ImageNet normalisation, then per epoch one validation batch and the metrics written to a SQLite store. pipeline img/s counts the training batches "
             + "(FitResult.TrainImagesPerSecond: loader waits included); 'epoch extra ms' is the rest of each epoch (validation, metrics, store).");
         table.Note($"Rounds interleaved (bare, pipeline, then pipeline, bare, …) after one untimed round of each; img/s are medians over the rounds; pipeline / bare is the median of the per-round ratios; "
-            + "spread = (max − min) / median. Steps per round fill ~" + options.RoundSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s (at least " + options.MinSteps + ") unless --steps is given.");
+            + "spread = (max − min) / median. Steps per round fill ~" + options.RoundSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s (at least " + options.MinSteps + ") unless --steps is given"
+            + (options.MeasureSeconds > 0
+                ? $"; at least {options.Rounds} rounds, more (up to {3 * options.Rounds}) until each loop has run ~{options.MeasureSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} s: on this noisy kind of machine a fast model's per-round ratio varies most, and more pairs steady its median."
+                : "."));
         table.Note($"GFLOP/s = training FLOPs per image (3 × the forward count of the FLOPs table) × img/s; % of matmul is that over the "
             + (settings.Bf16 ? $"bf16 matmul rate {matmul:0.#} GFLOP/s (training in bf16)." : $"fp32 reference rate {matmul:0.#} GFLOP/s (the better of torch.matmul and the same product as a 1×1 convolution, see the matmul table).")
             + $" % of conv3x3 is bare GFLOP/s over the fp32 3×3-convolution rate {conv:0.#} GFLOP/s: the better ceiling for convolution-heavy models on this CPU.");
@@ -117,24 +121,33 @@ public static class TrainingSection
         ModelConfig config, LoopSettings settings, TrainingStore store, BenchmarkOptions options, Action<string> progress)
     {
         using var bare = new BareLoop(config.Model, config.Size, options.BatchSize, settings);
-        int steps = ChooseSteps(bare, options);
+        var (steps, stepSeconds) = ChooseSteps(bare, options);
+        int rounds = RoundsFor(steps * stepSeconds, options);
         bare.UseData(TrainingData.Tensors(steps * options.BatchSize, config.Size));
         using var pipeline = new PipelineLoop(config.Model, config.Size, options.BatchSize, steps, settings, store, config.Id);
         var loops = new[] { new MeasuredLoop("bare", () => bare.Run(steps)), new MeasuredLoop("pipeline", pipeline.Run) };
-        Interleaved.Run(loops, options.Rounds, line => progress($"  {config.Id}: {line}"));
+        Interleaved.Run(loops, rounds, line => progress($"  {config.Id}: {line}"));
         return (loops[0], loops[1], steps);
     }
 
-    /// <summary>Warms the loop up, times one step and returns the steps that fill a round (or --steps).</summary>
-    public static int ChooseSteps(BareLoop bare, BenchmarkOptions options)
+    /// <summary>Warms the loop up, times one step and returns the steps that fill a round (or --steps), with that step's time.</summary>
+    public static (int Steps, double StepSeconds) ChooseSteps(BareLoop bare, BenchmarkOptions options)
     {
         bare.Run(Math.Max(1, options.WarmupSteps));
-        if (options.Steps is int fixedSteps)
-        {
-            return fixedSteps;
-        }
         double step = bare.Run(1).Seconds;
-        return Math.Clamp((int)Math.Ceiling(options.RoundSeconds / step), options.MinSteps, options.MaxSteps);
+        int steps = options.Steps ?? Math.Clamp((int)Math.Ceiling(options.RoundSeconds / step), options.MinSteps, options.MaxSteps);
+        return (steps, step);
+    }
+
+    /// <summary><see cref="BenchmarkOptions.Rounds"/>, or more (up to three times) for a loop whose rounds would not fill <see cref="BenchmarkOptions.MeasureSeconds"/>.</summary>
+    public static int RoundsFor(double roundSeconds, BenchmarkOptions options)
+    {
+        if (options.MeasureSeconds <= 0 || roundSeconds <= 0)
+        {
+            return options.Rounds;
+        }
+        int wanted = (int)Math.Ceiling(options.MeasureSeconds / roundSeconds);
+        return Math.Clamp(wanted, options.Rounds, 3 * options.Rounds);
     }
 
     public static string Percent(double fraction) => double.IsFinite(fraction) ? $"{fraction * 100:0.#}%" : "n/a";

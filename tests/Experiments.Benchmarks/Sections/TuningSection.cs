@@ -104,7 +104,7 @@ public static class TuningSection
                 return (Loop: loop, v.Settings, v.Threads);
             }).ToList();
             // The same number of steps for every variant (chosen from the baseline), so that each round does the same work.
-            int steps = TrainingSection.ChooseSteps(bares[0].Loop, options);
+            int steps = TrainingSection.ChooseSteps(bares[0].Loop, options).Steps;
             foreach (var (loop, _, _) in bares)
             {
                 loop.UseData(TrainingData.Tensors(steps * options.BatchSize, config.Size));
