@@ -66,9 +66,9 @@ public sealed record RoundResult(int Images, double Seconds, double ComputeSecon
 public static class TrainingData
 {
     private static readonly Lazy<(FashionMnistDataset Train, FashionMnistDataset Test, string Source)> Sets = new(Open);
-    private static readonly Lazy<FashionMnistDataset> Rgb = new(() =>
+    private static readonly Lazy<FashionMnistDataset> TrainRgbSet = new(() =>
         FashionMnistDataset.Open(DatasetPart.Train, Path.GetDirectoryName(Train.ImagesFile), channels: 3));
-    private static readonly Lazy<FashionMnistDataset> TestRgb = new(() =>
+    private static readonly Lazy<FashionMnistDataset> TestRgbSet = new(() =>
         FashionMnistDataset.Open(DatasetPart.Test, Path.GetDirectoryName(Test.ImagesFile), channels: 3));
 
     public static string Source => Sets.Value.Source;
@@ -79,14 +79,14 @@ public static class TrainingData
     public static FashionMnistDataset Test => Sets.Value.Test;
 
     /// <summary>The training images converted to 3 channels when decoded (the data probes of 3-channel images).</summary>
-    public static FashionMnistDataset TrainRgb => Rgb.Value;
+    public static FashionMnistDataset TrainRgb => TrainRgbSet.Value;
 
     /// <summary>The first <paramref name="count"/> training images (grey, or converted to 3 channels), cycling when the set is smaller.</summary>
     public static IImageDataset TrainSubset(int count, bool rgb = false) =>
         new SubsetDataset(rgb ? TrainRgb : Train, Enumerable.Range(0, count).Select(i => i % Train.Count));
 
     public static IImageDataset ValidSubset(int count, bool rgb = false) =>
-        new SubsetDataset(rgb ? TestRgb.Value : Test, Enumerable.Range(0, count).Select(i => i % Test.Count));
+        new SubsetDataset(rgb ? TestRgbSet.Value : Test, Enumerable.Range(0, count).Select(i => i % Test.Count));
 
     /// <summary>Pre-made tensors for a bare loop: <paramref name="count"/> images resized to <paramref name="size"/> (centre crop), ImageNet-normalised (3 channels), and their labels.</summary>
     public static (Tensor Images, Tensor Targets) Tensors(int count, int size)
