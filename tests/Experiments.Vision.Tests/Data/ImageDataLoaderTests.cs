@@ -228,14 +228,8 @@ public sealed class ImageDataLoaderTests
     [Fact]
     public void Items_whose_transform_draws_nothing_are_decoded_once_and_repeat_exactly_in_later_epochs()
     {
-        static ImageData Square(int index)
-        {
-            var pixels = new byte[6 * 6 * 3];
-            new Random(index).NextBytes(pixels);
-            return new ImageData(6, 6, 3, pixels);
-        }
-        var cached = new CountingDataset(40, Square);
-        var uncached = new CountingDataset(40, Square);
+        var cached = new CountingDataset(40, index => Noise(6, 6, index));
+        var uncached = new CountingDataset(40, index => Noise(6, 6, index));
         // A random crop of a square image to a square target has no position to draw.
         DataLoaderOptions Options(long cacheBytes) => new() { BatchSize = 8, Training = true, Seed = 3, DecodeThreads = 2, ItemTransform = new Resize(4), CacheBytes = cacheBytes };
         var withCache = new ImageDataLoader(cached, Options(1 << 20));
@@ -258,13 +252,7 @@ public sealed class ImageDataLoaderTests
     [Fact]
     public void Random_crops_are_not_kept_and_the_budget_caps_what_is_kept()
     {
-        static ImageData Wide(int index)
-        {
-            var pixels = new byte[8 * 6 * 3];
-            new Random(index).NextBytes(pixels);
-            return new ImageData(8, 6, 3, pixels);
-        }
-        var dataset = new CountingDataset(20, Wide);
+        var dataset = new CountingDataset(20, index => Noise(8, 6, index));
         var training = new ImageDataLoader(dataset, new DataLoaderOptions { BatchSize = 5, Training = true, Seed = 1, DecodeThreads = 1, ItemTransform = new Resize(4) });
         foreach (var batch in training.Batches(0).Concat(training.Batches(1)))
         {
@@ -281,6 +269,14 @@ public sealed class ImageDataLoaderTests
         }
         Assert.Equal((5, 5L * 48), validation.Kept);
         Assert.Equal(40 + 20 + 15, dataset.Gets);
+    }
+
+    /// <summary>An RGB image of random bytes, the same for the same index.</summary>
+    private static ImageData Noise(int width, int height, int index)
+    {
+        var pixels = new byte[width * height * 3];
+        new Random(index).NextBytes(pixels);
+        return new ImageData(width, height, 3, pixels);
     }
 
     private static void AssertDecodedSettlesAt(CountingDataset dataset, int expected)

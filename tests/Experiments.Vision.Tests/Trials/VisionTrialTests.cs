@@ -121,16 +121,20 @@ public sealed class VisionTrialTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(shared, "*.json").Length);
     }
 
+    /// <summary>A folder with a "pretrained" checkpoint of the reference model (its own 1000-class classifier is skipped on loading).</summary>
+    private string PretrainedFolder(string name)
+    {
+        string weights = temp.Combine(name);
+        Directory.CreateDirectory(weights);
+        using var reference = ModelCatalog.CreateReference(Architecture);
+        ModelCheckpoint.Save(reference, Path.Combine(weights, Architecture + ".safetensors"));
+        return weights;
+    }
+
     [Fact]
     public void Pretrained_weights_from_a_folder_run_fine_tune_with_a_frozen_epoch_and_normalisation()
     {
-        // A "pretrained" checkpoint of the reference model (with its own 1000-class classifier, which is skipped).
-        string weights = temp.Combine("weights");
-        Directory.CreateDirectory(weights);
-        using (var reference = ModelCatalog.CreateReference(Architecture))
-        {
-            ModelCheckpoint.Save(reference, Path.Combine(weights, Architecture + ".safetensors"));
-        }
+        string weights = PretrainedFolder("weights");
         var observer = new RecordingObserver();
         var context = RecordingObserver.Context($"shapes/{Architecture}/squish#2", seed: 3, temp.Path, observer);
 
@@ -152,12 +156,7 @@ public sealed class VisionTrialTests : IDisposable
     [Fact]
     public void Pretrained_weights_take_grey_data_as_it_is_and_export_a_3_channel_model()
     {
-        string weights = temp.Combine("weights-grey");
-        Directory.CreateDirectory(weights);
-        using (var reference = ModelCatalog.CreateReference(Architecture))
-        {
-            ModelCheckpoint.Save(reference, Path.Combine(weights, Architecture + ".safetensors"));
-        }
+        string weights = PretrainedFolder("weights-grey");
         var context = RecordingObserver.Context($"shapes/{Architecture}/squish#3", seed: 3, temp.Combine("grey-output"), new RecordingObserver());
         var settings = Tiny(ResizeMethod.Squish) with
         {
