@@ -38,6 +38,7 @@ public sealed class Learner : IDisposable
 
     private readonly nn.Module<Tensor, Tensor> model;
     private readonly LearnerOptions options;
+    private readonly int? inputChannels; // the model's input channels when it is a VisionModel: a grey batch is made that many
     private readonly List<EpochMetrics> history = [];
     private AdamWOptimizer? optimizer;
     private int loaderEpoch;
@@ -69,6 +70,7 @@ public sealed class Learner : IDisposable
         {
             model.to(Device);
         }
+        inputChannels = (model as VisionModel)?.Body.InChannels;
         ChannelsLast = options.ChannelsLast ?? Training.ChannelsLast.Preferred(model, Device);
         if (ChannelsLast)
         {
@@ -224,7 +226,7 @@ public sealed class Learner : IDisposable
     private AdamWOptimizer EnsureOptimizer() => optimizer ??= new AdamWOptimizer(model, ParameterGroups, options.Optimizer);
 
     private (Tensor Images, Tensor Targets) Prepare(ImageBatch batch, bool training) =>
-        (ModelInput.Prepare(batch, Device, training ? options.Augmentation : null, options.Normalization, (model as VisionModel)?.Body.InChannels, ChannelsLast),
+        (ModelInput.Prepare(batch, Device, training ? options.Augmentation : null, options.Normalization, inputChannels, ChannelsLast),
          batch.TargetsToTensor(Device));
 
     private Tensor Loss(Tensor output, Tensor targets) =>
