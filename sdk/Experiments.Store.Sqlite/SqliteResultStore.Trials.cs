@@ -176,6 +176,35 @@ public sealed partial class SqliteResultStore
         });
     }
 
+    public bool Unclaim(string experiment, string trialId, int attempt, WorkerIdentity worker)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        ArgumentNullException.ThrowIfNull(trialId);
+        ArgumentNullException.ThrowIfNull(worker);
+        return Use(connection =>
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var key = new[] { ("@experiment", (object?)experiment), ("@trial_id", trialId), ("@attempt", attempt) };
+            // Compare-and-set like Complete; the attempt number goes back, so an unrun claim leaves no trace in the
+            // attempt count or history (its epoch metrics, if any were written, go with it).
+            var updated = connection.Execute(transaction, """
+                UPDATE trials
+                SET status = 'pending', attempt = attempt - 1, worker = NULL, started_at = NULL, heartbeat_at = NULL
+                WHERE experiment = @experiment AND trial_id = @trial_id AND attempt = @attempt AND worker = @worker
+                  AND status = 'running'
+                """, [.. key, ("@worker", worker.ToString())]);
+            if (updated == 0)
+            {
+                return false;
+            }
+            connection.Execute(transaction, """
+                DELETE FROM epoch_metrics WHERE experiment = @experiment AND trial_id = @trial_id AND attempt = @attempt
+                """, key);
+            transaction.Commit();
+            return true;
+        });
+    }
+
     public bool Complete(string experiment, string trialId, int attempt, WorkerIdentity worker, TrialOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(experiment);

@@ -37,6 +37,23 @@ public sealed class ClaimTests : StoreFixture
     }
 
     [Fact]
+    public void Unclaim_puts_an_unrun_attempt_back_to_pending_without_a_trace_and_only_for_its_owner()
+    {
+        var store = Setup(TrialStatus.Running);
+
+        Assert.False(store.Unclaim(Experiment, _id, 1, WorkerB));
+        Assert.False(store.Unclaim(Experiment, _id, 2, WorkerA));
+        Assert.True(store.Unclaim(Experiment, _id, 1, WorkerA));
+
+        var trial = Trial(store, _id);
+        Assert.Equal((TrialStatus.Pending, 0, null), (trial.Status, trial.Attempt, trial.Worker));
+        Assert.Equal(0, store.GetAttemptCounts(Experiment)[_id]);
+        Assert.False(store.Unclaim(Experiment, _id, 1, WorkerA));
+        // Claimable again, in the same sweep, as attempt 1.
+        Assert.Equal(1, store.TryClaim(Experiment, _id, WorkerB, Clock.Now, false, Stale));
+    }
+
+    [Fact]
     public void Interrupted_is_claimable_even_within_the_same_sweep()
     {
         var sweepStart = Clock.Now;

@@ -147,6 +147,11 @@ internal static class RunCommand
         {
             return shutdown.ExitCode;
         }
+        if (tally.NotReady.Count > 0)
+        {
+            // The environment, not a trial, is what needs fixing: the exit code of a usage or set-up error.
+            return CliException.ExitCode;
+        }
         return tally.Failed > 0 || tally.Errors.Count > 0 || reportErrors.Count > 0 ? 1 : 0;
     }
 
@@ -181,6 +186,11 @@ internal static class RunCommand
         if (shutdown.Signal is { } signal)
         {
             output.WriteLine($"Stopped by {signal}; {tally.Interrupted} interrupted trial(s) will run again on the next run.");
+        }
+        foreach (var (experiment, reason) in tally.NotReady)
+        {
+            output.WriteLine($"{experiment} stopped before running its trials; they stay pending and run when this is fixed:");
+            output.WriteLine(reason);
         }
         // The closing line alone on its line: CI and test tooling read it.
         output.WriteLine(tally.ClosingLine);

@@ -20,6 +20,9 @@ internal sealed class SweepRunner
     private readonly SweepOptions _options;
     private readonly SweepTally _tally;
 
+    // Set by the first trial of this experiment that could not start (missing data, weights): no slot claims again.
+    private string? _notReady;
+
     public SweepRunner(
         IResultStore store,
         WorkerPool pool,
@@ -55,12 +58,16 @@ internal sealed class SweepRunner
             await Task.WhenAll(slots.Select(slot => RunSlotAsync(slot, experiment, queue))).ConfigureAwait(false);
         }
         _tally.AddSkipped(queue.Skipped);
+        if (_notReady is { } reason)
+        {
+            _tally.AddNotReady(experiment.Name, reason);
+        }
         _view.SweepFinished(plan);
     }
 
     private async Task RunSlotAsync(WorkerSlot slot, ExperimentDefinition experiment, ClaimQueue queue)
     {
-        while (!_shutdown.IsStopping && queue.HasMore)
+        while (!_shutdown.IsStopping && _notReady is null && queue.HasMore)
         {
             WorkerProcess worker;
             try
@@ -78,7 +85,7 @@ internal sealed class SweepRunner
                 return;
             }
 
-            if (_shutdown.IsStopping || !queue.TryClaimNext(slot.Identity, out var trial, out var attempt))
+            if (_shutdown.IsStopping || _notReady is not null || !queue.TryClaimNext(slot.Identity, out var trial, out var attempt))
             {
                 return;
             }
@@ -103,6 +110,16 @@ internal sealed class SweepRunner
         {
             // We killed it to stop: the trial did nothing wrong and runs again next time.
             result = result with { End = TrialEnd.Interrupted, Error = "interrupted (worker stopped after the grace period)" };
+        }
+
+        if (result.End == TrialEnd.NotReady)
+        {
+            // Not the trial's fault: it stays pending, and the sweep of this experiment stops claiming.
+            Interlocked.CompareExchange(ref _notReady, result.Error ?? "a prerequisite of the trial is missing", null);
+            _store.Unclaim(experiment.Name, trial.Id, attempt, slot.Identity);
+            _heartbeat.Remove(experiment.Name, trial.Id, slot.Identity);
+            _view.TrialFinished(slot.Index, trial, result, experiment.Objective);
+            return;
         }
 
         try

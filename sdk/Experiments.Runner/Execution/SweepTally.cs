@@ -37,6 +37,17 @@ internal sealed class SweepTally
         }
     }
 
+    /// <summary>Experiments whose sweep stopped because a trial could not start, with the reason (how to fix it).</summary>
+    public List<(string Experiment, string Reason)> NotReady { get; } = new();
+
+    public void AddNotReady(string experiment, string reason)
+    {
+        lock (NotReady)
+        {
+            NotReady.Add((experiment, reason));
+        }
+    }
+
     public void AddSkipped(int count) => Interlocked.Add(ref _skipped, count);
 
     public void AddError(string error)

@@ -43,6 +43,11 @@ internal sealed class SynchronizedResultStore : IResultStore
         lock (_gate) { return _inner.Complete(experiment, trialId, attempt, worker, outcome); }
     }
 
+    public bool Unclaim(string experiment, string trialId, int attempt, WorkerIdentity worker)
+    {
+        lock (_gate) { return _inner.Unclaim(experiment, trialId, attempt, worker); }
+    }
+
     public int ReleaseAbandoned(Func<WorkerIdentity, bool> isAlive)
     {
         lock (_gate) { return _inner.ReleaseAbandoned(isAlive); }

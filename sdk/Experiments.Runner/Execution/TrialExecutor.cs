@@ -64,6 +64,11 @@ internal static class TrialExecutor
         {
             return new ResultMessage(WorkerTrialStatus.Interrupted, observer.FinalMetrics, "interrupted", elapsed);
         }
+        if (exception is MissingPrerequisiteException)
+        {
+            // An environment problem, not the trial's: its message says what is missing and how to get it.
+            return new ResultMessage(WorkerTrialStatus.NotReady, new(), exception.Message, elapsed);
+        }
 
         var reason = exception switch
         {

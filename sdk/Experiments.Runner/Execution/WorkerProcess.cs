@@ -203,6 +203,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             WorkerTrialStatus.Passed => TrialEnd.Passed,
             WorkerTrialStatus.Interrupted => TrialEnd.Interrupted,
+            WorkerTrialStatus.NotReady => TrialEnd.NotReady,
             _ => TrialEnd.Failed,
         };
         return new WorkerTrialResult(end, result.Metrics ?? new(), result.Error, result.Duration);

@@ -9,6 +9,12 @@ internal enum TrialEnd
 
     /// <summary>The worker process died during the trial; the trial failed and the worker must be replaced.</summary>
     Crashed,
+
+    /// <summary>
+    /// The trial could not start for want of something outside it (a data set, weights): it goes back to pending and
+    /// the experiment's sweep stops claiming. Not a failure of the trial.
+    /// </summary>
+    NotReady,
 }
 
 /// <summary>

@@ -82,7 +82,7 @@ internal sealed class LiveSweepView : ISweepView
             var colour = result.End switch
             {
                 TrialEnd.Passed => "green",
-                TrialEnd.Interrupted => "yellow",
+                TrialEnd.Interrupted or TrialEnd.NotReady => "yellow",
                 _ => "red",
             };
             _console.MarkupLine(

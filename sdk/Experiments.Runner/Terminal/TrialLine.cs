@@ -8,16 +8,23 @@ internal static class TrialLine
 {
     public const string PassMark = "✓";
     public const string FailMark = "✗";
+    public const string NotStartedMark = "○";
 
     /// <summary>Besides the objective and fit time, at most this many metrics, so a line stays a line.</summary>
     private const int MaxOtherMetrics = 3;
 
-    public static string Mark(TrialEnd end) => end == TrialEnd.Passed ? PassMark : FailMark;
+    public static string Mark(TrialEnd end) => end switch
+    {
+        TrialEnd.Passed => PassMark,
+        TrialEnd.NotReady => NotStartedMark,
+        _ => FailMark,
+    };
 
     public static string Details(WorkerTrialResult result, string objective) => result.End switch
     {
         TrialEnd.Passed => FormatMetrics(result.Metrics, objective, result.DurationSeconds),
         TrialEnd.Interrupted => "interrupted (runs again on the next run)",
+        TrialEnd.NotReady => "not started, stays pending: " + (result.Reason ?? "a prerequisite is missing"),
         _ => result.Reason ?? "failed",
     };
 

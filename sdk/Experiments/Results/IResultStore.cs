@@ -40,6 +40,13 @@ public interface IResultStore : IDisposable
     /// </summary>
     bool Complete(string experiment, string trialId, int attempt, WorkerIdentity worker, TrialOutcome outcome);
 
+    /// <summary>
+    /// Gives an attempt back unrun — the trial could not start for want of something outside it — so the trial is
+    /// pending again with the attempt count it had, as if never claimed. Ignored (returns false) when the trial is no
+    /// longer this worker's running attempt.
+    /// </summary>
+    bool Unclaim(string experiment, string trialId, int attempt, WorkerIdentity worker);
+
     /// <summary>Marks trials left running by workers that are no longer alive as interrupted; returns how many.</summary>
     int ReleaseAbandoned(Func<WorkerIdentity, bool> isAlive);
 

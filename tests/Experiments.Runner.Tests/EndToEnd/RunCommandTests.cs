@@ -63,6 +63,33 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_prerequisite_stops_the_sweep_once_and_leaves_every_trial_pending()
+    {
+        _workspace.Environment["FIXTURE_MISSING_DATA"] = "/nowhere/data";
+
+        var run = await _workspace.RunAsync("run", "--experiment", "Fast", "--workers", "2");
+
+        // An environment problem: exit code 2, nothing counted as failed, the fix printed once, no trial line claims a pass.
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal((0, 0, 0), run.Closing);
+        Assert.InRange(run.TrialLines.Count, 1, 2);
+        Assert.All(run.TrialLines, l => Assert.StartsWith("not started, stays pending: The data set is not in /nowhere/data.", l.Details));
+        Assert.Single(run.Lines, l => l == "Get it with: fetch-the-data --to /nowhere/data");
+        Assert.Contains("Fast stopped before running its trials; they stay pending", run.StandardOutput);
+        Assert.All(_workspace.Trials("Fast"), t => Assert.Equal(TrialStatus.Pending, t.Status));
+        using (var store = _workspace.OpenStore())
+        {
+            Assert.All(store.GetAttemptCounts("Fast").Values, count => Assert.Equal(0, count));
+        }
+
+        // Once the prerequisite is there, the same command runs everything.
+        _workspace.Environment.Remove("FIXTURE_MISSING_DATA");
+        var fixedRun = await _workspace.RunAsync("run", "--experiment", "Fast");
+        Assert.True(fixedRun.ExitCode == 0, fixedRun.ToString());
+        Assert.Equal((8, 0, 0), fixedRun.Closing);
+    }
+
+    [Fact]
     public async Task Max_trials_caps_one_invocation_and_the_next_goes_on()
     {
         var first = await _workspace.RunAsync("run", "--experiment", "Fast", "--max-trials", "3", "--workers", "2");

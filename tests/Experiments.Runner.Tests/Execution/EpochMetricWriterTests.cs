@@ -130,6 +130,8 @@ public class EpochMetricWriterTests
         public bool Complete(string experiment, string trialId, int attempt, WorkerIdentity worker, TrialOutcome outcome)
             => throw new NotSupportedException();
 
+        public bool Unclaim(string experiment, string trialId, int attempt, WorkerIdentity worker) => throw new NotSupportedException();
+
         public int ReleaseAbandoned(Func<WorkerIdentity, bool> isAlive) => throw new NotSupportedException();
 
         public IReadOnlyList<string> GetExperimentNames() => throw new NotSupportedException();

@@ -124,6 +124,6 @@ internal sealed partial record RunResult(int ExitCode, string StandardOutput, st
     [GeneratedRegex(@"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$")]
     private static partial Regex ClosingLine();
 
-    [GeneratedRegex(@"^  ([✓✗]) (\S+)  (.*)$")]
+    [GeneratedRegex(@"^  ([✓✗○]) (\S+)  (.*)$")]
     private static partial Regex TrialLinePattern();
 }

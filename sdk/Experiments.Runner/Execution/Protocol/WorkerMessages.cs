@@ -26,4 +26,7 @@ internal enum WorkerTrialStatus
     Passed,
     Failed,
     Interrupted,
+
+    /// <summary>The trial could not start: something outside it is missing (<see cref="MissingPrerequisiteException"/>).</summary>
+    NotReady,
 }
