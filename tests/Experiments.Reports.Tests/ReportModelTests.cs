@@ -86,6 +86,60 @@ public sealed class ReportModelTests
     }
 
     [Fact]
+    public void Configurations_not_better_than_the_baseline_beyond_noise_are_not_learnt_and_make_no_claims()
+    {
+        // Baseline 0.50. a and b beat it clearly; c's interval reaches above it; d is worse; e's single run is below it.
+        var model = ReportModel.Build(Input(Experiment(repeats: 3),
+            Passed("a", 1, 0.20, fitTime: 30, baseline: 0.5), Passed("a", 2, 0.21, fitTime: 30, baseline: 0.5), Passed("a", 3, 0.19, fitTime: 30, baseline: 0.5),
+            Passed("b", 1, 0.30, fitTime: 20, baseline: 0.5), Passed("b", 2, 0.31, fitTime: 20, baseline: 0.5), Passed("b", 3, 0.29, fitTime: 20, baseline: 0.5),
+            Passed("c", 1, 0.20, fitTime: 1, baseline: 0.5), Passed("c", 2, 0.70, fitTime: 1, baseline: 0.5), Passed("c", 3, 0.45, fitTime: 1, baseline: 0.5),
+            Passed("d", 1, 0.55, fitTime: 2, baseline: 0.5), Passed("d", 2, 0.56, fitTime: 2, baseline: 0.5), Passed("d", 3, 0.54, fitTime: 2, baseline: 0.5)));
+
+        var section = model.Sections.Single();
+        Assert.Equal("0.5000", section.BaselineText);
+        Assert.Equal(2, section.NotLearnt);
+        Assert.Equal(["a", "b", "c", "d"], section.Leaderboard.Select(e => e.Configuration));
+        Assert.Equal([true, true, false, false], section.Leaderboard.Select(e => e.Learnt));
+        Assert.Equal(ReportModelBuilder.NotLearntNote, section.Leaderboard[2].Note);
+        Assert.False(section.Leaderboard[2].WithinNoise);
+        Assert.StartsWith("2 of 4 configurations are not lower than the baseline", section.LearntSentence);
+        // Only learnt configurations are compared with #1 (c's wide interval overlaps a's but says nothing).
+        Assert.StartsWith("No other configuration's 95 % confidence interval overlaps #1's", section.Uncertainty);
+        // c and d are the fastest, yet neither is on the front nor on the shortlist.
+        Assert.Equal(["b", "a"], section.ParetoFront.Select(e => e.Configuration));
+        Assert.DoesNotContain(section.Shortlist, e => !e.Learnt);
+    }
+
+    [Fact]
+    public void When_nothing_beats_the_baseline_the_section_says_so_and_ranks_nothing_as_a_claim()
+    {
+        var model = ReportModel.Build(Input(Experiment(repeats: 2),
+            Passed("a", 1, 0.49, baseline: 0.497), Passed("a", 2, 0.50, baseline: 0.497),
+            Passed("b", 1, 0.52, baseline: 0.497), Passed("b", 2, 0.53, baseline: 0.497)));
+
+        var section = model.Sections.Single();
+        Assert.All(section.Leaderboard, e => Assert.False(e.Learnt));
+        Assert.Contains("nothing was learnt here", section.LearntSentence);
+        Assert.Empty(section.ParetoFront);
+        Assert.Empty(section.Shortlist);
+        Assert.Equal(string.Empty, section.Uncertainty);
+        Assert.DoesNotContain("beyond the noise of the repeats: its lead", MarkdownReport.Render(Input(Experiment(repeats: 2),
+            Passed("a", 1, 0.49, baseline: 0.497), Passed("a", 2, 0.50, baseline: 0.497))));
+    }
+
+    [Fact]
+    public void Without_a_baseline_metric_every_configuration_counts_as_learnt()
+    {
+        var model = ReportModel.Build(Input(Experiment(), Passed("a", 1, 0.9), Passed("b", 1, 0.95)));
+
+        var section = model.Sections.Single();
+        Assert.Equal(string.Empty, section.BaselineText);
+        Assert.Equal(0, section.NotLearnt);
+        Assert.All(section.Leaderboard, e => Assert.True(e.Learnt));
+        Assert.DoesNotContain("**Baseline:**", MarkdownReport.Render(Input(Experiment(), Passed("a", 1, 0.9))));
+    }
+
+    [Fact]
     public void A_clear_leader_is_said_to_be_beyond_the_noise()
     {
         var model = ReportModel.Build(Input(Experiment(),

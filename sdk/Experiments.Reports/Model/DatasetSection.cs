@@ -2,7 +2,9 @@ namespace Experiments.Reports.Model;
 
 /// <summary>
 /// The results of one dataset (or of the whole experiment when it has no dataset parameter): leaderboard, score
-/// table, families and models, Pareto front, scatter plot, parameter effects and the fast shortlist.
+/// table, families and models, Pareto front, scatter plot, parameter effects and the fast shortlist. When the trials
+/// report a baseline (<c>baseline_{objective}</c>), <see cref="BaselineText"/> is its value and entries that do not beat
+/// it beyond noise are marked not learnt (<see cref="LeaderboardEntry.Learnt"/>); empty when there is none.
 /// </summary>
 public sealed record DatasetSection(
     string? Dataset,
@@ -22,7 +24,10 @@ public sealed record DatasetSection(
     IReadOnlyList<LeaderboardEntry> Shortlist,
     bool ShortlistUsesMemory,
     string FitTimeMedianText,
-    string MemoryMedianText);
+    string MemoryMedianText,
+    string BaselineText,
+    int NotLearnt,
+    string LearntSentence);
 
 /// <summary>One configuration (parameter combination) summarised over its passed repeats.</summary>
 public sealed record LeaderboardEntry(
@@ -47,7 +52,8 @@ public sealed record LeaderboardEntry(
     bool WithinNoise,
     string Note,
     bool ScoreWithinNoise,
-    string ScoreNote);
+    string ScoreNote,
+    bool Learnt);
 
 /// <summary>A model family: its best configuration and how many configurations and runs it has.</summary>
 public sealed record FamilySummary(
@@ -79,7 +85,8 @@ public sealed record ModelEntry(
     string ScoreText,
     bool WithinNoise,
     string Note,
-    string Weights);
+    string Weights,
+    bool Learnt);
 
 /// <summary>A plot image next to the report: its link target (relative, URL-escaped), alternative text and a caption (Markdown).</summary>
 public sealed record PlotImage(string Path, string Alt, string Caption);

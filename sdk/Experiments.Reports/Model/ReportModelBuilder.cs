@@ -14,6 +14,7 @@ internal static class ReportModelBuilder
     public const string FamilyKey = "family";
     public const string WithinNoiseNote = "≈ within noise of #1";
     public const string NoIntervalNote = "1 run, no interval";
+    public const string NotLearntNote = "not learnt: not better than the baseline beyond noise";
 
     public static ReportModel Build(ReportInput input)
     {
@@ -157,7 +158,11 @@ internal static class ReportModelBuilder
             .ThenBy(c => c.Objective is { } o ? (context.Minimize ? o.Mean : -o.Mean) : 0)
             .ThenBy(c => c.Order)
             .ToArray();
-        var leader = ranked.FirstOrDefault()?.Objective;
+        // Only configurations that beat the trivial baseline take part in claims (noise, Pareto front, shortlist).
+        var baseline = Baseline.Of(context, passed);
+        bool Learnt(ConfigurationStats c) => baseline?.IsBeatenBy(c.Objective) ?? true;
+        var learnt = ranked.Where(Learnt).ToArray();
+        var leader = learnt.FirstOrDefault()?.Objective;
         var anyInterval = ranked.Any(c => c.Objective?.HasInterval == true);
 
         var byScore = ranked
@@ -165,7 +170,7 @@ internal static class ReportModelBuilder
             .OrderBy(c => c.Score!.Mean)
             .ThenBy(c => c.Order)
             .ToArray();
-        var scoreLeader = byScore.FirstOrDefault()?.Score;
+        var scoreLeader = byScore.FirstOrDefault(Learnt)?.Score;
         var anyScoreInterval = byScore.Any(c => c.Score!.HasInterval);
         var scoreRanks = byScore.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i + 1);
 
@@ -173,9 +178,10 @@ internal static class ReportModelBuilder
         for (var i = 0; i < ranked.Length; i++)
         {
             var c = ranked[i];
-            var withinNoise = i > 0 && c.Objective is { } objective && leader is not null && objective.Overlaps(leader);
+            var isLearnt = Learnt(c);
+            var withinNoise = isLearnt && c.Objective is { } objective && leader is not null && !ReferenceEquals(objective, leader) && objective.Overlaps(leader);
             var scoreRank = scoreRanks.GetValueOrDefault(c);
-            var scoreWithinNoise = scoreRank > 1 && c.Score is { } score && scoreLeader is not null && score.Overlaps(scoreLeader);
+            var scoreWithinNoise = isLearnt && c.Score is { } score && scoreLeader is not null && !ReferenceEquals(score, scoreLeader) && score.Overlaps(scoreLeader);
             entries[c] = new LeaderboardEntry(
                 Rank: i + 1,
                 ConfigurationId: MarkdownText.Escape(c.Id),
@@ -196,40 +202,78 @@ internal static class ReportModelBuilder
                 ScoreText: ReadableFormat.MeanAndSpread(c.Score?.Mean, c.Score?.StandardDeviation),
                 ScoreRank: scoreRank,
                 WithinNoise: withinNoise,
-                Note: withinNoise ? WithinNoiseNote : NoteWithoutOverlap(c.Objective, anyInterval),
+                Note: !isLearnt ? NotLearntNote : withinNoise ? WithinNoiseOf(RankOf(ranked, learnt.FirstOrDefault())) : NoteWithoutOverlap(c.Objective, anyInterval),
                 ScoreWithinNoise: scoreWithinNoise,
-                ScoreNote: scoreWithinNoise ? WithinNoiseNote : NoteWithoutOverlap(c.Score, anyScoreInterval));
+                ScoreNote: !isLearnt ? NotLearntNote : scoreWithinNoise ? WithinNoiseOf(RankOf(byScore, byScore.FirstOrDefault(Learnt))) : NoteWithoutOverlap(c.Score, anyScoreInterval),
+                Learnt: isLearnt);
         }
 
         var leaderboard = ranked.Select(c => entries[c]).ToArray();
-        var shortlist = Shortlist(ranked);
-        var models = context.FamilyParameter is null ? (Entries: [], Uncertainty: string.Empty) : Models(context, passed);
+        var shortlist = Shortlist(learnt);
+        var models = context.FamilyParameter is null ? (Entries: [], Uncertainty: string.Empty) : Models(context, passed, baseline);
         return new DatasetSection(
             Dataset: dataset is null ? null : MarkdownText.Escape(dataset),
             Heading: dataset is null ? "Results" : "Dataset: " + MarkdownText.Escape(dataset),
             Passed: passed.Count,
             Leaderboard: leaderboard,
-            Uncertainty: UncertaintySentence(ranked.Select(c => c.Objective).OfType<SampleSummary>().ToArray()),
+            Uncertainty: UncertaintySentence(learnt.Select(c => c.Objective).OfType<SampleSummary>().ToArray(), leaderRank: RankOf(ranked, learnt.FirstOrDefault())),
             ScoreTop: byScore.Take(ScoreTableSize).Select(c => entries[c]).ToArray(),
-            ScoreUncertainty: UncertaintySentence(byScore.Select(c => c.Score!).ToArray()),
+            ScoreUncertainty: UncertaintySentence(byScore.Where(Learnt).Select(c => c.Score!).ToArray(), leaderRank: RankOf(byScore, byScore.FirstOrDefault(Learnt))),
             Families: context.FamilyParameter is null ? [] : Families(leaderboard),
             Models: models.Entries.Take(ScoreTableSize).ToArray(),
             ModelCount: models.Entries.Count,
             ModelUncertainty: models.Uncertainty,
-            ParetoFront: ParetoFront(context, ranked).Select(c => entries[c]).ToArray(),
+            ParetoFront: ParetoFront(context, learnt).Select(c => entries[c]).ToArray(),
             ScatterPlot: plot is null ? null : Image(context, plot, passed),
             Effects: Effects(context, passed),
             Shortlist: shortlist.Entries.Select(c => entries[c]).ToArray(),
             ShortlistUsesMemory: shortlist.MemoryMedian is not null,
             FitTimeMedianText: ReadableFormat.Duration(shortlist.FitTimeMedian),
-            MemoryMedianText: ReadableFormat.Memory(shortlist.MemoryMedian));
+            MemoryMedianText: ReadableFormat.Memory(shortlist.MemoryMedian),
+            BaselineText: baseline is null ? string.Empty : BaselineText(baseline),
+            NotLearnt: ranked.Length - learnt.Length,
+            LearntSentence: baseline is null ? string.Empty : LearntSentence(context, ranked.Length, learnt.Length));
+    }
+
+    /// <summary>1-based place of <paramref name="entry"/> in <paramref name="ranked"/> (1 when absent).</summary>
+    private static int RankOf<T>(IReadOnlyList<T> ranked, T? entry) where T : class
+    {
+        for (var i = 0; i < ranked.Count; i++)
+        {
+            if (ReferenceEquals(ranked[i], entry))
+            {
+                return i + 1;
+            }
+        }
+        return 1;
+    }
+
+    /// <summary>The noise note against the best learnt entry, which is #1 unless better-ranked entries were not learnt.</summary>
+    private static string WithinNoiseOf(int leaderRank) => leaderRank == 1 ? WithinNoiseNote : $"≈ within noise of #{leaderRank}";
+
+    private static string BaselineText(Baseline baseline)
+        => ReadableFormat.Number(baseline.Value)
+           + (baseline.High - baseline.Low > 1e-12 * Math.Max(1, Math.Abs(baseline.Value))
+               ? $" (from {ReadableFormat.Number(baseline.Low)} to {ReadableFormat.Number(baseline.High)} over the trials)"
+               : string.Empty);
+
+    /// <summary>How many configurations beat the baseline, and what happens to those that do not.</summary>
+    private static string LearntSentence(SweepContext context, int configurations, int learnt)
+    {
+        var better = context.Minimize ? "lower" : "higher";
+        return (configurations - learnt, learnt) switch
+        {
+            (0, _) => $"Every configuration is {better} than the baseline beyond the noise of its repeats.",
+            (_, 0) => $"No configuration is {better} than the baseline beyond the noise of its repeats: nothing was learnt here, so this section makes no ranking claims (no noise comparison, Pareto front or shortlist).",
+            (var notLearnt, _) => $"{notLearnt} of {configurations} configurations are not {better} than the baseline beyond the noise of their repeats (*not learnt*): they are listed but take no part in the noise comparisons, the Pareto front or the shortlist.",
+        };
     }
 
     /// <summary>
     /// The transcript's pivot: each model over all its passed runs, ranked by score (by the objective when the goal
     /// has no score), models without the objective last.
     /// </summary>
-    private static (IReadOnlyList<ModelEntry> Entries, string Uncertainty) Models(SweepContext context, IReadOnlyList<TrialRecord> passed)
+    private static (IReadOnlyList<ModelEntry> Entries, string Uncertainty) Models(SweepContext context, IReadOnlyList<TrialRecord> passed, Baseline? baseline)
     {
         var models = passed
             .Where(t => context.ModelOf(t) is not null)
@@ -245,13 +289,17 @@ internal static class ReportModelBuilder
             .ThenBy(m => RankedBy(m) is { } r ? Key(r) : 0)
             .ThenBy(m => m.Order)
             .ToArray();
-        var leader = ranked.Length > 0 ? RankedBy(ranked[0]) : null;
+        bool Learnt(ModelStats m) => baseline?.IsBeatenBy(m.Objective) ?? true;
+        var leaderModel = ranked.FirstOrDefault(Learnt);
+        var leader = leaderModel is null ? null : RankedBy(leaderModel);
+        var leaderRank = RankOf(ranked, leaderModel);
         var anyInterval = ranked.Any(m => RankedBy(m)?.HasInterval == true);
         var entries = ranked
             .Select((m, i) =>
             {
                 var summary = RankedBy(m);
-                var withinNoise = i > 0 && summary is not null && leader is not null && summary.Overlaps(leader);
+                var isLearnt = Learnt(m);
+                var withinNoise = isLearnt && summary is not null && leader is not null && !ReferenceEquals(summary, leader) && summary.Overlaps(leader);
                 return new ModelEntry(
                     Rank: i + 1,
                     Family: MarkdownText.Escape(m.Family ?? ReadableFormat.Missing),
@@ -268,11 +316,12 @@ internal static class ReportModelBuilder
                     Score: m.Score?.Mean,
                     ScoreText: ReadableFormat.MeanAndSpread(m.Score?.Mean, m.Score?.StandardDeviation),
                     WithinNoise: withinNoise,
-                    Note: withinNoise ? WithinNoiseNote : NoteWithoutOverlap(summary, anyInterval),
-                    Weights: m.Weights ?? ReadableFormat.Missing);
+                    Note: !isLearnt ? NotLearntNote : withinNoise ? WithinNoiseOf(leaderRank) : NoteWithoutOverlap(summary, anyInterval),
+                    Weights: m.Weights ?? ReadableFormat.Missing,
+                    Learnt: isLearnt);
             })
             .ToArray();
-        var uncertainty = UncertaintySentence(ranked.Select(RankedBy).OfType<SampleSummary>().ToArray(), "model");
+        var uncertainty = UncertaintySentence(ranked.Where(Learnt).Select(RankedBy).OfType<SampleSummary>().ToArray(), "model", leaderRank);
         return (entries, uncertainty);
     }
 
@@ -294,7 +343,8 @@ internal static class ReportModelBuilder
             _ => "Each point is a configuration (mean over its repeats)",
         };
         var caption = $"Fit time (s) against {objective}. {marks}. The ring marks #1 of the leaderboard"
-            + (data.ParetoFront.Count > 1 ? "; the dashed line is the Pareto front." : ".");
+            + (data.ParetoFront.Count > 1 ? "; the dashed line is the Pareto front" : "")
+            + (data.Baseline is not null ? "; the dotted red line is the baseline." : ".");
         var path = string.Join('/', plot.FileName.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
         return new PlotImage(path, MarkdownText.Escape(plot.Title), caption);
     }
@@ -306,8 +356,9 @@ internal static class ReportModelBuilder
     /// Says how many entries cannot be told apart from the leader: overlapping 95 % intervals of the mean mean the
     /// repeats do not support the order between them.
     /// </summary>
-    internal static string UncertaintySentence(IReadOnlyList<SampleSummary> ranked, string noun = "configuration")
+    internal static string UncertaintySentence(IReadOnlyList<SampleSummary> ranked, string noun = "configuration", int leaderRank = 1)
     {
+        var first = $"#{leaderRank}";
         if (ranked.Count == 0)
         {
             return string.Empty;
@@ -325,7 +376,7 @@ internal static class ReportModelBuilder
         }
         if (!leader.HasInterval)
         {
-            return "#1 has a single passed run, so no confidence interval is available for it: compare it with care.";
+            return $"{first} has a single passed run, so no confidence interval is available for it: compare it with care.";
         }
 
         var others = ranked.Count - 1;
@@ -333,10 +384,11 @@ internal static class ReportModelBuilder
         var withoutInterval = ranked.Skip(1).Count(s => !s.HasInterval);
         var sentence = withinNoise switch
         {
-            0 => $"No other {noun}'s 95 % confidence interval overlaps #1's: its lead is beyond the noise of the repeats.",
-            _ when withinNoise == others && others > 1 => $"All {others} other {noun}s are statistically indistinguishable from #1 (their 95 % confidence intervals overlap #1's), so the order among them is not conclusive.",
-            1 => $"1 of the {others} other {noun}s is statistically indistinguishable from #1 (its 95 % confidence interval overlaps #1's), so their order is not conclusive.",
-            _ => $"{withinNoise} of the {others} other {noun}s are statistically indistinguishable from #1 (their 95 % confidence intervals overlap #1's), so the order among them is not conclusive.",
+            0 => $"No other {noun}'s 95 % confidence interval overlaps {first}'s: its lead is beyond the noise of the repeats.",
+            1 when others == 1 => $"The other {noun} is statistically indistinguishable from {first} (their 95 % confidence intervals overlap), so their order is not conclusive.",
+            _ when withinNoise == others && others > 1 => $"All {others} other {noun}s are statistically indistinguishable from {first} (their 95 % confidence intervals overlap {first}'s), so the order among them is not conclusive.",
+            1 => $"1 of the {others} other {noun}s is statistically indistinguishable from {first} (its 95 % confidence interval overlaps {first}'s), so their order is not conclusive.",
+            _ => $"{withinNoise} of the {others} other {noun}s are statistically indistinguishable from {first} (their 95 % confidence intervals overlap {first}'s), so the order among them is not conclusive.",
         };
         return withoutInterval switch
         {

@@ -40,6 +40,9 @@ internal sealed record ScatterData(
     ScatterPoint Best,
     IReadOnlyList<ScatterPoint> ParetoFront)
 {
+    /// <summary>The trivial baseline of the objective (a horizontal line), when the trials report one.</summary>
+    public double? Baseline { get; init; }
+
     /// <summary>The plot of the passed trials of one section; null when no configuration has both the objective and a fit time.</summary>
     public static ScatterData? Of(SweepContext context, IReadOnlyList<TrialRecord> passed)
     {
@@ -56,7 +59,10 @@ internal sealed record ScatterData(
         double Quality(ConfigurationStats c) => context.Minimize ? c.Objective!.Mean : -c.Objective!.Mean;
         static ScatterPoint PointOf(ConfigurationStats c) => new(c.FitTime!.Value, c.Objective!.Mean, c.Label);
         var best = configurations.Select(c => c.Stats).OrderBy(Quality).ThenBy(c => c.Order).First();
-        var pareto = ReportModelBuilder.ParetoFront(context, configurations.Select(c => c.Stats).ToArray()).Select(PointOf).ToArray();
+        // The front is drawn through learnt configurations only (those that beat the trivial baseline, where there is one).
+        var baseline = Model.Baseline.Of(context, passed);
+        var learnt = configurations.Select(c => c.Stats).Where(c => baseline?.IsBeatenBy(c.Objective) ?? true).ToArray();
+        var pareto = ReportModelBuilder.ParetoFront(context, learnt).Select(PointOf).ToArray();
 
         if (context.FamilyParameter is { } familyParameter)
         {
@@ -77,7 +83,7 @@ internal sealed record ScatterData(
                     ModelMeans(context, familyParameter, passed, x.Group.Select(c => c.Stats.Model).OfType<string>().ToHashSet(StringComparer.Ordinal)),
                     x.Group.Select(c => PointOf(c.Stats)).OrderBy(p => p.FitTime).ToArray()))
                 .ToArray();
-            return new ScatterData(ScatterGrouping.Family, familyParameter.Name, context.Experiment.Objective, context.Minimize, series, PointOf(best), pareto);
+            return new ScatterData(ScatterGrouping.Family, familyParameter.Name, context.Experiment.Objective, context.Minimize, series, PointOf(best), pareto) { Baseline = baseline?.Value };
         }
 
         if (FirstStringParameter(context) is { } parameter)
@@ -93,7 +99,7 @@ internal sealed record ScatterData(
                     x.Group.Select(c => PointOf(c.Stats)).OrderBy(p => p.FitTime).ToArray(),
                     []))
                 .ToArray();
-            return new ScatterData(ScatterGrouping.Parameter, parameter.Name, context.Experiment.Objective, context.Minimize, series, PointOf(best), pareto);
+            return new ScatterData(ScatterGrouping.Parameter, parameter.Name, context.Experiment.Objective, context.Minimize, series, PointOf(best), pareto) { Baseline = baseline?.Value };
         }
 
         return new ScatterData(
@@ -103,7 +109,7 @@ internal sealed record ScatterData(
             context.Minimize,
             [new ScatterSeries("configurations", 0, [], configurations.Select(c => PointOf(c.Stats)).OrderBy(p => p.FitTime).ToArray())],
             PointOf(best),
-            pareto);
+            pareto) { Baseline = baseline?.Value };
     }
 
     /// <summary>Each model's mean objective and fit time over all its passed runs (the transcript's pivot), fastest first.</summary>

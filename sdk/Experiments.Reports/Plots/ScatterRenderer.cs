@@ -97,6 +97,12 @@ internal static class ScatterRenderer
             front.LegendText = "Pareto front";
         }
 
+        if (data.Baseline is { } baselineValue)
+        {
+            var baseline = plot.Add.HorizontalLine(baselineValue, 1.5f, Colors.Red.WithOpacity(0.7), LinePattern.Dotted);
+            baseline.LegendText = "baseline (ignores the image)";
+        }
+
         var best = plot.Add.Marker(data.Best.FitTime, data.Best.Objective, MarkerShape.OpenCircle, 20, Colors.Black);
         best.MarkerStyle.LineWidth = 2;
         best.LegendText = Shorten("#1: " + data.Best.Label);

@@ -44,4 +44,15 @@ public static class MetricNames
     public const string PeakMemory = "peak_memory";
     /// <summary>1 when the model started from pretrained weights, 0 when it was trained from scratch (the report says which, per model).</summary>
     public const string Pretrained = "pretrained";
+
+    /// <summary>
+    /// Prefix of a metric's trivial baseline: <c>baseline_error_rate</c> is the error rate a predictor that ignores the
+    /// input scores on the trial's own validation data (the majority class; for multi-label data the best constant
+    /// per-label prediction). A trial that reports <c>baseline_{objective}</c> lets the report show the baseline above
+    /// the leaderboard and mark the configurations that are not better than it beyond noise as <em>not learnt</em>.
+    /// </summary>
+    public const string BaselinePrefix = "baseline_";
+
+    /// <summary>The baseline metric of <paramref name="metric"/>: <c>baseline_</c> + its name.</summary>
+    public static string BaselineOf(string metric) => BaselinePrefix + metric;
 }

@@ -26,9 +26,14 @@ public static class SmallSweep
         string objectiveName = "loss",
         string? build = "build-1",
         double? peakMemory = null,
-        IReadOnlyList<KeyValuePair<string, string>>? parameters = null)
+        IReadOnlyList<KeyValuePair<string, string>>? parameters = null,
+        double? baseline = null)
     {
         var metrics = new Dictionary<string, double> { [objectiveName] = objective, ["fit_time"] = fitTime };
+        if (baseline is { } value)
+        {
+            metrics["baseline_" + objectiveName] = value;
+        }
         if (peakMemory is { } memory)
         {
             metrics["peak_memory"] = memory;
