@@ -12,6 +12,19 @@ namespace Experiments.Vision.Data;
 /// <param name="Seed">The seed used, drawn at random when none was given.</param>
 public sealed record DatasetSplit(SubsetDataset Train, SubsetDataset Valid, int Seed)
 {
+    /// <summary>
+    /// A data set's own parts: every item of <paramref name="train"/> for training, every item of
+    /// <paramref name="valid"/> (e.g. Fashion-MNIST's official test images) for validation. Nothing is drawn, so
+    /// <see cref="Seed"/> is 0.
+    /// </summary>
+    public static DatasetSplit Parts(IImageDataset train, IImageDataset valid)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(valid);
+        return new DatasetSplit(
+            new SubsetDataset(train, Enumerable.Range(0, train.Count)), new SubsetDataset(valid, Enumerable.Range(0, valid.Count)), 0);
+    }
+
     /// <summary>Splits <paramref name="dataset"/> at random.</summary>
     /// <param name="dataset">The dataset to split.</param>
     /// <param name="validFraction">Share of items for validation, from 0 to below 1 (0.2 = 20 %).</param>

@@ -30,7 +30,9 @@ namespace Experiments.Vision.Trials;
 /// error_rate and progress through the context; then TTA and export when asked.</para>
 /// <para>Final metrics: error_rate, valid_loss, train_loss, fit_time (s), peak_memory (bytes), frozen_epochs,
 /// train_images_per_second (+ accuracy_multi for multi-label data), param_count, pretrained, train_images,
-/// valid_images, and with TTA tta_error_rate and tta_time.</para>
+/// valid_images, baseline_error_rate (what ignoring the images scores on the same validation images; the report marks
+/// configurations that do not beat it as not learnt), data_sample (1 for a packaged sample) where the data set can say,
+/// and with TTA tta_error_rate and tta_time.</para>
 /// <para>Randomness: <see cref="TrialContext.Seed"/> seeds the model's initialisation, dropout, the training order,
 /// random crops and the batch augmentation, so a trial is reproducible on the CPU and repeats differ by their seed
 /// only. The device is <see cref="TrialContext.Device"/> (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>).
@@ -51,7 +53,8 @@ public static class VisionTrial
         MetricNames.ErrorRate, MetricNames.ValidLoss, MetricNames.TrainLoss, MetricNames.FitTime, MetricNames.PeakMemory,
         TrainingMetricNames.FrozenEpochs, TrainingMetricNames.TrainImagesPerSecond, TrainingMetricNames.AccuracyMulti,
         VisionTrialMetricNames.TtaErrorRate, VisionTrialMetricNames.TtaTime, VisionTrialMetricNames.ParamCount,
-        VisionTrialMetricNames.Pretrained, VisionTrialMetricNames.TrainImages, VisionTrialMetricNames.ValidImages)]
+        VisionTrialMetricNames.Pretrained, VisionTrialMetricNames.TrainImages, VisionTrialMetricNames.ValidImages,
+        VisionTrialMetricNames.BaselineErrorRate, VisionTrialMetricNames.DataSample)]
     public static Task<TrialResult> RunAsync(TrialContext context, VisionTrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -80,13 +83,9 @@ public static class VisionTrial
         string? weights = settings.Pretrained is { } pretrainedPath ? ResolvePretrained(pretrainedPath, settings.Architecture) : null;
         bool pretrained = weights is not null;
 
-        var dataset = OpenData(settings, pretrained);
-        var split = DatasetSplit.Random(dataset, settings.ValidFraction, settings.SplitSeed);
-        if (split.Valid.Count == 0)
-        {
-            throw new ArgumentException(
-                $"The validation share {settings.ValidFraction.ToString(CultureInfo.InvariantCulture)} of {dataset.Count} items leaves no validation item.", nameof(settings));
-        }
+        var split = OpenData(settings, pretrained);
+        var dataset = split.Train.Source;
+        context.ReportProgress(0, $"data: {settings.Dataset}, {split.Train.Count:N0} training and {split.Valid.Count:N0} validation images ({DescribeSource(dataset)})");
         var resize = ResizeFor(settings, info, dataset);
 
         int seed = context.Seed;
@@ -149,7 +148,14 @@ public static class VisionTrial
             (VisionTrialMetricNames.Pretrained, pretrained ? 1 : 0),
             (VisionTrialMetricNames.TrainImages, split.Train.Count),
             (VisionTrialMetricNames.ValidImages, split.Valid.Count),
+            (VisionTrialMetricNames.BaselineErrorRate, dataset.IsMultiLabel
+                ? Baselines.MultiLabelConstantError(split.Train, split.Valid)
+                : Baselines.MajorityClassError(split.Train, split.Valid)),
         };
+        if (IsSample(dataset) is { } sample)
+        {
+            metrics.Add((VisionTrialMetricNames.DataSample, sample ? 1 : 0));
+        }
 
         double? ttaErrorRate = null;
         if (settings.Tta)
@@ -221,8 +227,26 @@ public static class VisionTrial
         throw new ArgumentException($"Unknown device '{name}': use cpu, cuda or cuda:N.", nameof(name));
     }
 
-    private static IImageDataset OpenData(VisionTrialSettings settings, bool pretrained)
+    /// <summary>The training and validation items: a seeded random split, or the data set's own training and test parts.</summary>
+    private static DatasetSplit OpenData(VisionTrialSettings settings, bool pretrained)
     {
+        if (settings.Validation == ValidationSource.TestPart)
+        {
+            if (settings.Data is not null)
+            {
+                throw new ArgumentException("Validation on the test part needs a named data set (Dataset), not Data: split Data yourself, or validate on a random split.", nameof(settings));
+            }
+            // Grey data stays grey for pretrained weights too: it becomes 3 channels at normalisation (ModelInput).
+            var options = settings.DatasetOptions ?? new VisionDatasetOptions();
+            var train = Limit(VisionDatasets.Open(settings.Dataset, options with { Part = DatasetPart.Train }), settings);
+            var test = VisionDatasets.Open(settings.Dataset, options with { Part = DatasetPart.Test });
+            if (test.Count == 0)
+            {
+                throw new ArgumentException($"Data set '{settings.Dataset}' has no test images to validate on.", nameof(settings));
+            }
+            return DatasetSplit.Parts(train, test);
+        }
+
         IImageDataset dataset;
         if (settings.Data is { } data)
         {
@@ -238,6 +262,18 @@ public static class VisionTrial
             // Grey data stays grey for pretrained weights too: it becomes 3 channels at normalisation (ModelInput).
             dataset = VisionDatasets.Open(settings.Dataset, settings.DatasetOptions ?? new VisionDatasetOptions());
         }
+        dataset = Limit(dataset, settings);
+        var split = DatasetSplit.Random(dataset, settings.ValidFraction, settings.SplitSeed);
+        if (split.Valid.Count == 0)
+        {
+            throw new ArgumentException(
+                $"The validation share {settings.ValidFraction.ToString(CultureInfo.InvariantCulture)} of {dataset.Count} items leaves no validation item.", nameof(settings));
+        }
+        return split;
+    }
+
+    private static IImageDataset Limit(IImageDataset dataset, VisionTrialSettings settings)
+    {
         if (settings.MaxItems is { } max && max < dataset.Count)
         {
             dataset = new SubsetDataset(dataset, Enumerable.Range(0, max));
@@ -248,6 +284,24 @@ public static class VisionTrial
         }
         return dataset;
     }
+
+    /// <summary>Where the images came from, for the trial's first progress line (the report reads the counts from metrics).</summary>
+    private static string DescribeSource(IImageDataset dataset) => Unwrap(dataset) switch
+    {
+        FashionMnistDataset fashion => fashion.Source,
+        FashionMosaicDataset mosaic => "mosaics of " + DescribeSource(mosaic.Source),
+        var other => other.GetType().Name,
+    };
+
+    /// <summary>Whether the images come from a packaged sample; null when the data set cannot say.</summary>
+    private static bool? IsSample(IImageDataset dataset) => Unwrap(dataset) switch
+    {
+        FashionMnistDataset fashion => fashion.IsSample,
+        FashionMosaicDataset mosaic => IsSample(mosaic.Source),
+        _ => null,
+    };
+
+    private static IImageDataset Unwrap(IImageDataset dataset) => dataset is SubsetDataset subset ? Unwrap(subset.Source) : dataset;
 
     private static Resize ResizeFor(VisionTrialSettings settings, ModelInfo info, IImageDataset dataset)
     {
@@ -310,10 +364,14 @@ public static class VisionTrial
             ["batch_size"] = settings.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["accumulation"] = settings.Accumulation.ToString(CultureInfo.InvariantCulture),
             ["schedule"] = fit.Schedule,
-            ["split_seed"] = split.Seed.ToString(CultureInfo.InvariantCulture),
-            ["valid_fraction"] = Number(settings.ValidFraction),
+            ["validation"] = settings.Validation == ValidationSource.TestPart ? "test part" : "random split",
             ["device"] = context.Device,
         };
+        if (settings.Validation == ValidationSource.Split)
+        {
+            properties["split_seed"] = split.Seed.ToString(CultureInfo.InvariantCulture);
+            properties["valid_fraction"] = Number(settings.ValidFraction);
+        }
         if (fit.Schedule == TrainingSchedules.FineTune)
         {
             properties["freeze_epochs"] = settings.FreezeEpochs.ToString(CultureInfo.InvariantCulture);
@@ -366,9 +424,9 @@ public static class VisionTrial
         {
             throw new ArgumentOutOfRangeException(nameof(s.TtaBeta), s.TtaBeta, "The TTA beta weighs the plain pass: from 0 to 1.");
         }
-        if (!Enum.IsDefined(s.Resize) || !Enum.IsDefined(s.PadMode) || !Enum.IsDefined(s.Pooling))
+        if (!Enum.IsDefined(s.Resize) || !Enum.IsDefined(s.PadMode) || !Enum.IsDefined(s.Pooling) || !Enum.IsDefined(s.Validation))
         {
-            throw new ArgumentException("Unknown resize method, pad mode or pooling.", nameof(s));
+            throw new ArgumentException("Unknown resize method, pad mode, pooling or validation source.", nameof(s));
         }
     }
 }

@@ -19,6 +19,16 @@ public static class VisionTrialMetricNames
     /// <summary>1 when the body started from pretrained weights (<c>fine_tune</c> ran), 0 when trained from scratch (one-cycle).</summary>
     public const string Pretrained = MetricNames.Pretrained;
 
+    /// <summary>
+    /// The error rate of a predictor that ignores the images, on the same validation images: the majority class of the
+    /// training images (single-label), or each label's majority presence in the training images (multi-label). The
+    /// report compares every configuration with it (<see cref="MetricNames.BaselineOf"/>).
+    /// </summary>
+    public const string BaselineErrorRate = "baseline_error_rate";
+
+    /// <summary>1 when the data is a packaged sample (e.g. Fashion-MNIST's 1,000 + 200 images), 0 when it is the full set.</summary>
+    public const string DataSample = "data_sample";
+
     /// <summary>Training images after the split.</summary>
     public const string TrainImages = "train_images";
 

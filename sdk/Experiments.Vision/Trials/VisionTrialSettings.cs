@@ -70,7 +70,15 @@ public sealed record VisionTrialSettings
     /// </summary>
     public int Accumulation { get; init; } = 1;
 
-    /// <summary>Share of the data held out for validation (fastai's <c>valid_pct</c>).</summary>
+    /// <summary>
+    /// Where the validation images come from: a random split of the training part (default) or the data set's own test
+    /// part. With <see cref="ValidationSource.TestPart"/>, <see cref="ValidFraction"/> and <see cref="SplitSeed"/> are not
+    /// used and <see cref="MaxItems"/> limits the training part only. Needs a named data set (<see cref="Dataset"/>), not
+    /// <see cref="Data"/>.
+    /// </summary>
+    public ValidationSource Validation { get; init; } = ValidationSource.Split;
+
+    /// <summary>Share of the data held out for validation (fastai's <c>valid_pct</c>) when <see cref="Validation"/> is a split.</summary>
     public double ValidFraction { get; init; } = 0.2;
 
     /// <summary>
@@ -80,7 +88,7 @@ public sealed record VisionTrialSettings
     /// </summary>
     public int? SplitSeed { get; init; } = 42;
 
-    /// <summary>Use only the first this many items of the data set (before the split); null: all.</summary>
+    /// <summary>Use only the first this many items of the data set (before the split; of the training part when validating on the test part); null: all.</summary>
     public int? MaxItems { get; init; }
 
     /// <summary>
