@@ -1,4 +1,6 @@
+using System.IO.Compression;
 using System.Reflection;
+using System.Security.Cryptography;
 using Experiments.Data;
 using Experiments.Vision.Data;
 using Experiments.Vision.Tests.Support;
@@ -130,6 +132,21 @@ public sealed class FashionMnistLocatorTests
 
         Assert.Contains(declared, a => a.SourceType == typeof(FashionMnistSource));
         Assert.Equal("fashion-mnist", ((IDatasetSource)Activator.CreateInstance(typeof(FashionMnistSource))!).Name);
+    }
+
+    [DebianFashionMnistFact]
+    public void The_download_digests_are_those_of_the_Debian_package()
+    {
+        foreach (var file in FashionMnistSource.DownloadFiles)
+        {
+            string path = Path.Combine(FashionMnistDataset.DefaultFolder, file.Name);
+            using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+            using var content = new MemoryStream();
+            gzip.CopyTo(content);
+
+            Assert.Equal(file.Length, content.Length);
+            Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(content.ToArray())));
+        }
     }
 
     private static FashionMnistLocator Locator(Dictionary<string, string> environment, string debian)
