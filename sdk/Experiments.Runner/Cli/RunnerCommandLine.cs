@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Experiments.Running.Data;
 
 namespace Experiments.Running.Cli;
 
@@ -16,6 +17,7 @@ internal static class RunnerCommandLine
             RunCommand.Create(experiments, settings),
             ReportCommand.Create(experiments, settings),
             ExportCommand.Create(experiments, settings),
+            DataCommand.Create(DatasetSourceDiscovery.FromEntryAssembly),
             WorkerCommand.Create(experiments),
         };
         return root;

@@ -43,6 +43,39 @@ public static class IdxFile
         }
     }
 
+    /// <summary>Reads an unsigned-byte IDX file of <paramref name="rank"/> dimensions from a stream (raw or gzip), e.g. an embedded resource.</summary>
+    /// <param name="stream">The file's bytes; read to the end, not disposed.</param>
+    /// <param name="name">What to call the file in errors (a path or a resource name).</param>
+    /// <param name="rank">The number of dimensions expected.</param>
+    /// <returns>The dimensions and the values in row-major order.</returns>
+    /// <exception cref="DataFileException">The stream is not such an IDX file, or its length does not match its header.</exception>
+    public static (int[] Shape, byte[] Values) ReadBytes(Stream stream, string name, int rank)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rank, 8);
+        try
+        {
+            // The gzip check reads two bytes and goes back: a stream that cannot seek is buffered first.
+            using var buffered = stream.CanSeek ? null : new MemoryStream();
+            if (buffered is not null)
+            {
+                stream.CopyTo(buffered);
+                buffered.Position = 0;
+            }
+            var seekable = buffered ?? stream;
+            long start = seekable.Position;
+            bool gzip = seekable.ReadByte() == 0x1F && seekable.ReadByte() == 0x8B;
+            seekable.Position = start;
+            using var gunzip = gzip ? new GZipStream(seekable, CompressionMode.Decompress, leaveOpen: true) : null;
+            return Read(gunzip ?? seekable, name, rank, gzip);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+        {
+            throw new DataFileException(name, $"not a valid IDX file: {ex.Message}", ex);
+        }
+    }
+
     private static (int[] Shape, byte[] Values) Read(Stream stream, string path, int rank, bool gzip)
     {
         string what = gzip ? "the decompressed file" : "the file";

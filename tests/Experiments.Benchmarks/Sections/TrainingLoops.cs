@@ -59,17 +59,15 @@ public sealed record RoundResult(int Images, double Seconds, double ComputeSecon
 }
 
 /// <summary>
-/// The data of the training measurements: Fashion-MNIST (the full set where installed, else the test fixture), grey as
+/// The data of the training measurements: Fashion-MNIST (the full set wherever FashionMnistDataset.Open finds it, else the sample shipped with Experiments.Vision), grey as
 /// stored — the models take 3 channels, as with pretrained weights, and a grey batch becomes 3 channels at normalisation
 /// (<see cref="Normalization.Normalize"/>), the same numbers as the images converted to RGB when decoded.
 /// </summary>
 public static class TrainingData
 {
     private static readonly Lazy<(FashionMnistDataset Train, FashionMnistDataset Test, string Source)> Sets = new(Open);
-    private static readonly Lazy<FashionMnistDataset> TrainRgbSet = new(() =>
-        FashionMnistDataset.Open(DatasetPart.Train, Path.GetDirectoryName(Train.ImagesFile), channels: 3));
-    private static readonly Lazy<FashionMnistDataset> TestRgbSet = new(() =>
-        FashionMnistDataset.Open(DatasetPart.Test, Path.GetDirectoryName(Test.ImagesFile), channels: 3));
+    private static readonly Lazy<FashionMnistDataset> TrainRgbSet = new(() => Reopen(Train, channels: 3));
+    private static readonly Lazy<FashionMnistDataset> TestRgbSet = new(() => Reopen(Test, channels: 3));
 
     public static string Source => Sets.Value.Source;
 
@@ -102,16 +100,21 @@ public static class TrainingData
 
     private static (FashionMnistDataset, FashionMnistDataset, string) Open()
     {
-        string? folder = null;
-        string source = $"Fashion-MNIST ({FashionMnistDataset.DefaultFolder})";
-        if (!File.Exists(Path.Combine(FashionMnistDataset.DefaultFolder, "train-images-idx3-ubyte.gz"))
-            && !File.Exists(Path.Combine(FashionMnistDataset.DefaultFolder, "train-images-idx3-ubyte")))
+        try
         {
-            folder = Path.Combine(RepositoryPaths.Root, "tests", "fixtures", "fashion-mnist-subset");
-            source = "the Fashion-MNIST test fixture (1,000 images; the Debian package dataset-fashion-mnist is not installed)";
+            var train = FashionMnistDataset.Open(DatasetPart.Train);
+            return (train, FashionMnistDataset.Open(DatasetPart.Test, train.Source), $"Fashion-MNIST ({train.Source})");
         }
-        return (FashionMnistDataset.Open(DatasetPart.Train, folder), FashionMnistDataset.Open(DatasetPart.Test, folder), source);
+        catch (DatasetNotFoundException)
+        {
+            return (FashionMnistDataset.OpenSample(DatasetPart.Train), FashionMnistDataset.OpenSample(DatasetPart.Test),
+                $"{FashionMnistDataset.SampleSource} (1,000 images; the full Fashion-MNIST was not found: `dotnet run -- data fetch fashion-mnist`)");
+        }
     }
+
+    /// <summary>The same data as <paramref name="set"/>, decoded to <paramref name="channels"/> channels.</summary>
+    private static FashionMnistDataset Reopen(FashionMnistDataset set, int channels) =>
+        set.IsSample ? FashionMnistDataset.OpenSample(set.Part, channels) : FashionMnistDataset.Open(set.Part, set.Source, channels);
 }
 
 /// <summary>Memory layout and precision changes applied to a model and its inputs.</summary>

@@ -7,25 +7,26 @@ namespace Experiments.Vision.Tests.Data;
 /// <summary>Where the data fixtures are, and small image files written on the fly.</summary>
 internal static class DataFixtures
 {
-    private static readonly Lazy<string> Subset = new(() =>
+    private static readonly Lazy<string> Sample = new(() =>
     {
-        // The tests run from bin/<configuration>/<tfm>/ of a clone: walk up to the repository's tests/fixtures.
+        // The tests run from bin/<configuration>/<tfm>/ of a clone: walk up to the repository's copy of the sample.
+        string relative = Path.Combine("sdk", "Experiments.Vision", "Data", "Samples", "fashion-mnist");
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
-            string candidate = Path.Combine(folder.FullName, "tests", "fixtures", "fashion-mnist-subset");
+            string candidate = Path.Combine(folder.FullName, relative);
             if (Directory.Exists(candidate))
             {
                 return candidate;
             }
         }
-        throw new DirectoryNotFoundException($"tests/fixtures/fashion-mnist-subset not found above {AppContext.BaseDirectory}");
+        throw new DirectoryNotFoundException($"{relative} not found above {AppContext.BaseDirectory}");
     });
 
-    /// <summary>The checked-in Fashion-MNIST subset (first 1,000 training and 200 test items).</summary>
-    public static string FashionMnistSubset => Subset.Value;
-
-    public const int SubsetTrainCount = 1000;
-    public const int SubsetTestCount = 200;
+    /// <summary>
+    /// The source folder of the sample embedded in Experiments.Vision (first 1,000 training and 200 test items), for
+    /// tests that need its files (copies to corrupt, a folder to open); the others use <see cref="FashionMnistDataset.OpenSample"/>.
+    /// </summary>
+    public static string FashionMnistSampleFolder => Sample.Value;
 
     /// <summary>True where Debian's dataset-fashion-mnist package is installed (CI installs it).</summary>
     public static bool DebianFashionMnistInstalled

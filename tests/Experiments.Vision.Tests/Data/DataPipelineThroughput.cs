@@ -44,7 +44,7 @@ public sealed class DataPipelineThroughput(ITestOutputHelper output)
     [MeasurementFact]
     public void Fashion_mnist_from_the_Debian_package()
     {
-        var train = FashionMnistDataset.Open(DatasetPart.Train, DataFixtures.DebianFashionMnistInstalled ? null : DataFixtures.FashionMnistSubset);
+        var train = DataFixtures.DebianFashionMnistInstalled ? FashionMnistDataset.Open(DatasetPart.Train, FashionMnistDataset.DefaultFolder) : FashionMnistDataset.OpenSample(DatasetPart.Train);
         Measure($"Fashion-MNIST ({train.Count:N0}) 28×28 grey, no item transform", train, null, epochs: 3);
         Measure($"Fashion-MNIST ({train.Count:N0}) → squish 64×64 RGB", train, ItemTransform.Compose(Squish(64), ItemTransform.From((i, _, _) => i.ToChannels(3))), epochs: 1);
     }

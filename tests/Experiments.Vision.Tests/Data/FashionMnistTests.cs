@@ -8,12 +8,12 @@ namespace Experiments.Vision.Tests.Data;
 public sealed class FashionMnistTests
 {
     [DebianFashionMnistFact]
-    public void The_Debian_package_and_the_checked_in_subset_give_the_same_images_and_labels()
+    public void The_Debian_package_and_the_packaged_sample_give_the_same_images_and_labels()
     {
-        foreach (var (part, count) in new[] { (DatasetPart.Train, DataFixtures.SubsetTrainCount), (DatasetPart.Test, DataFixtures.SubsetTestCount) })
+        foreach (var (part, count) in new[] { (DatasetPart.Train, FashionMnistDataset.SampleTrainCount), (DatasetPart.Test, FashionMnistDataset.SampleTestCount) })
         {
-            var debian = FashionMnistDataset.Open(part);
-            var subset = FashionMnistDataset.Open(part, DataFixtures.FashionMnistSubset);
+            var debian = FashionMnistDataset.Open(part, FashionMnistDataset.DefaultFolder);
+            var subset = FashionMnistDataset.OpenSample(part);
 
             Assert.Equal(part == DatasetPart.Train ? 60_000 : 10_000, debian.Count);
             Assert.Equal(count, subset.Count);
@@ -29,9 +29,9 @@ public sealed class FashionMnistTests
     }
 
     [Fact]
-    public void The_subset_has_the_ten_classes_and_plausible_images()
+    public void The_sample_has_the_ten_classes_and_plausible_images()
     {
-        var train = FashionMnistDataset.Open(DatasetPart.Train, DataFixtures.FashionMnistSubset);
+        var train = FashionMnistDataset.OpenSample(DatasetPart.Train);
 
         Assert.Equal(["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"], train.Classes);
         Assert.False(train.IsMultiLabel);
@@ -47,13 +47,13 @@ public sealed class FashionMnistTests
     public void Raw_and_gzipped_files_read_the_same()
     {
         using var temp = new TempDirectory();
-        foreach (var file in Directory.GetFiles(DataFixtures.FashionMnistSubset, "t10k-*.gz"))
+        foreach (var file in Directory.GetFiles(DataFixtures.FashionMnistSampleFolder, "t10k-*.gz"))
         {
             File.WriteAllBytes(temp.Combine(Path.GetFileNameWithoutExtension(file)), Gunzip(file));
         }
 
         var raw = FashionMnistDataset.Open(DatasetPart.Test, temp.Path);
-        var gzipped = FashionMnistDataset.Open(DatasetPart.Test, DataFixtures.FashionMnistSubset);
+        var gzipped = FashionMnistDataset.Open(DatasetPart.Test, DataFixtures.FashionMnistSampleFolder);
 
         Assert.EndsWith("t10k-images-idx3-ubyte", raw.ImagesFile);
         Assert.Equal(gzipped.Count, raw.Count);
@@ -157,22 +157,78 @@ public sealed class FashionMnistTests
     }
 
     [Fact]
-    public void A_missing_folder_says_which_file_and_how_to_get_it()
+    public void An_explicit_folder_without_the_data_says_where_it_looked_and_how_to_get_it()
     {
         using var temp = new TempDirectory();
 
-        var error = Assert.Throws<FileNotFoundException>(() => FashionMnistDataset.Open(DatasetPart.Train, temp.Path));
+        var error = Assert.Throws<DatasetNotFoundException>(() => FashionMnistDataset.Open(DatasetPart.Train, temp.Path));
 
-        Assert.Contains("train-images-idx3-ubyte", error.Message);
+        Assert.IsAssignableFrom<MissingPrerequisiteException>(error);
+        Assert.Equal([temp.Path], error.Searched);
         Assert.Contains(temp.Path, error.Message);
+        Assert.Contains($"data fetch fashion-mnist --to {temp.Path}", error.Message);
+    }
+
+    [Fact]
+    public void A_file_missing_from_a_folder_that_holds_the_others_is_named()
+    {
+        using var temp = new TempDirectory();
+        CopySubsetTestPart(temp.Path);
+        File.Delete(temp.Combine("t10k-labels-idx1-ubyte.gz"));
+
+        var error = Assert.Throws<FileNotFoundException>(() => FashionMnistDataset.Open(DatasetPart.Test, temp.Path));
+
+        Assert.Equal(temp.Combine("t10k-labels-idx1-ubyte.gz"), error.FileName);
+        Assert.Contains("t10k-labels-idx1-ubyte", error.Message);
+        Assert.Contains(temp.Path, error.Message);
+    }
+
+    [Fact]
+    public void The_embedded_sample_is_the_sample_folder_and_says_where_it_came_from()
+    {
+        foreach (var part in new[] { DatasetPart.Train, DatasetPart.Test })
+        {
+            var embedded = FashionMnistDataset.OpenSample(part);
+            var files = FashionMnistDataset.Open(part, DataFixtures.FashionMnistSampleFolder);
+
+            Assert.True(embedded.IsSample);
+            Assert.Equal(FashionMnistDataset.SampleSource, embedded.Source);
+            Assert.False(files.IsSample);
+            Assert.Equal(DataFixtures.FashionMnistSampleFolder, files.Source);
+            Assert.Equal(part == DatasetPart.Train ? FashionMnistDataset.SampleTrainCount : FashionMnistDataset.SampleTestCount, embedded.Count);
+            Assert.Equal(files.Count, embedded.Count);
+            Assert.All(Enumerable.Range(0, embedded.Count), i =>
+            {
+                Assert.Equal(files.GetLabels(i), embedded.GetLabels(i));
+                Assert.Equal(files.Get(i).Image.Pixels, embedded.Get(i).Image.Pixels);
+            });
+        }
+    }
+
+    [Fact]
+    public void An_idx_stream_reads_like_its_file_whether_or_not_it_can_seek()
+    {
+        string path = Path.Combine(DataFixtures.FashionMnistSampleFolder, "t10k-labels-idx1-ubyte.gz");
+        var fromFile = IdxFile.ReadBytes(path, rank: 1);
+
+        using var seekable = new MemoryStream(File.ReadAllBytes(path));
+        var fromStream = IdxFile.ReadBytes(seekable, "labels", rank: 1);
+        using var raw = new ForwardOnlyStream(Gunzip(path));
+        var fromRaw = IdxFile.ReadBytes(raw, "labels", rank: 1);
+
+        Assert.Equal(fromFile.Shape, fromStream.Shape);
+        Assert.Equal(fromFile.Values, fromStream.Values);
+        Assert.Equal(fromFile.Values, fromRaw.Values);
+        var error = Assert.Throws<DataFileException>(() => IdxFile.ReadBytes(new MemoryStream([0, 0, 8, 1, 0, 0, 0, 5, 1]), "short", rank: 1));
+        Assert.Equal("short", error.FilePath);
     }
 
     [Fact]
     public void Three_channels_replicate_the_grey_value()
     {
-        var grey = FashionMnistDataset.Open(DatasetPart.Test, DataFixtures.FashionMnistSubset);
+        var grey = FashionMnistDataset.OpenSample(DatasetPart.Test);
         var rgb = (FashionMnistDataset)VisionDatasets.Open(VisionDatasets.FashionMnist,
-            new VisionDatasetOptions { Part = DatasetPart.Test, Folder = DataFixtures.FashionMnistSubset, Channels = 3 });
+            new VisionDatasetOptions { Part = DatasetPart.Test, Folder = DataFixtures.FashionMnistSampleFolder, Channels = 3 });
 
         var g = grey.Get(3).Image;
         var c = rgb.Get(3).Image;
@@ -189,7 +245,7 @@ public sealed class FashionMnistTests
 
     private static void CopySubsetTestPart(string folder)
     {
-        foreach (var file in Directory.GetFiles(DataFixtures.FashionMnistSubset, "t10k-*.gz"))
+        foreach (var file in Directory.GetFiles(DataFixtures.FashionMnistSampleFolder, "t10k-*.gz"))
         {
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         }
@@ -201,6 +257,12 @@ public sealed class FashionMnistTests
         using var memory = new MemoryStream();
         gzip.CopyTo(memory);
         return memory.ToArray();
+    }
+
+    /// <summary>A stream that cannot seek, as a network or decompression stream.</summary>
+    private sealed class ForwardOnlyStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 
     private static byte[] Gzip(byte[] data)

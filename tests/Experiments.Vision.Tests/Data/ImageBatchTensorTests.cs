@@ -10,7 +10,7 @@ public sealed class ImageBatchTensorTests
     public void Images_become_float_NCHW_in_0_to_1_and_single_labels_int64_classes()
     {
         TorchRuntime.EnsureLoaded();
-        var dataset = FashionMnistDataset.Open(DatasetPart.Test, DataFixtures.FashionMnistSubset);
+        var dataset = FashionMnistDataset.OpenSample(DatasetPart.Test);
         var batch = new ImageDataLoader(dataset, new DataLoaderOptions { BatchSize = 16 }).Batches().First();
         using var scope = NewDisposeScope();
 

@@ -35,8 +35,8 @@ public sealed class RealTrainingTests(ITestOutputHelper output)
     public void Resnet18_reaches_under_35_percent_error_on_the_fashion_mnist_subset_in_three_epochs()
     {
         random.manual_seed(1);
-        var trainSet = FashionMnistDataset.Open(DatasetPart.Train, DataFixtures.FashionMnistSubset);
-        var testSet = FashionMnistDataset.Open(DatasetPart.Test, DataFixtures.FashionMnistSubset);
+        var trainSet = FashionMnistDataset.OpenSample(DatasetPart.Train);
+        var testSet = FashionMnistDataset.OpenSample(DatasetPart.Test);
         using var model = ModelCatalog.Create(ModelCatalog.ResNet18, 10, inChannels: 1);
         var train = new ImageDataLoader(trainSet, new DataLoaderOptions { BatchSize = 32, Training = true, Seed = 1 });
         var valid = new ImageDataLoader(testSet, new DataLoaderOptions { BatchSize = 100 });

@@ -18,7 +18,7 @@ public sealed class ModelInputTests
     public ModelInputTests() => TorchRuntime.EnsureLoaded();
 
     private static ImageDataLoader Loader(int channels, DatasetPart part, int count, bool training) =>
-        new(new SubsetDataset(FashionMnistDataset.Open(part, DataFixtures.FashionMnistSubset, channels), Enumerable.Range(0, count)),
+        new(new SubsetDataset(FashionMnistDataset.OpenSample(part, channels), Enumerable.Range(0, count)),
             new DataLoaderOptions { BatchSize = 16, Training = training, Seed = 4, DecodeThreads = 1 });
 
     [Theory]

@@ -1,0 +1,59 @@
+using Experiments.Data;
+using Spectre.Console;
+
+namespace Experiments.Running.Terminal;
+
+/// <summary>
+/// Shows a download: a Spectre.Console progress bar per file at a terminal; otherwise one line when each file
+/// starts and one when it has arrived, so a log stays short.
+/// </summary>
+internal static class DownloadProgressView
+{
+    public static Task<T> RunAsync<T>(Func<IProgress<DownloadProgress>, Task<T>> body)
+        => ConsoleMode.IsInteractive
+            ? AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+                .StartAsync(context => body(new LiveProgress(context)))
+            : body(new PlainProgress());
+
+    /// <summary>Called on the downloading thread (not through a synchronization context), so it updates under a lock.</summary>
+    private sealed class LiveProgress(ProgressContext context) : IProgress<DownloadProgress>
+    {
+        private readonly Dictionary<string, ProgressTask> tasks = new(StringComparer.Ordinal);
+
+        public void Report(DownloadProgress value)
+        {
+            lock (tasks)
+            {
+                if (!tasks.TryGetValue(value.File, out var task))
+                {
+                    task = context.AddTask(Markup.Escape(value.File), maxValue: value.Total ?? 1);
+                    task.IsIndeterminate = value.Total is null;
+                    tasks[value.File] = task;
+                }
+                task.Value = value.Total is null ? 0 : value.Bytes;
+            }
+        }
+    }
+
+    private sealed class PlainProgress : IProgress<DownloadProgress>
+    {
+        private readonly HashSet<string> started = new(StringComparer.Ordinal);
+        private readonly HashSet<string> finished = new(StringComparer.Ordinal);
+
+        public void Report(DownloadProgress value)
+        {
+            lock (started)
+            {
+                if (started.Add(value.File))
+                {
+                    Console.Out.WriteLine(value.Total is { } total ? $"  {value.File}: {total:N0} bytes …" : $"  {value.File} …");
+                }
+                if (value.Total is { } size && value.Bytes >= size && finished.Add(value.File))
+                {
+                    Console.Out.WriteLine($"  {value.File}: received");
+                }
+            }
+        }
+    }
+}
