@@ -4,7 +4,8 @@ using Experiments.Vision.Transforms;
 namespace ResizeTtaExample;
 
 /// <summary>
-/// A data set whose images are not square, built from Fashion-MNIST so that it needs no download: each garment,
+/// A data set whose images are not square, built from the Fashion-MNIST sample that ships with the library (so it needs
+/// nothing installed or downloaded): each garment,
 /// enlarged to <see cref="Side"/> × <see cref="Side"/> px, sits at a random place on a black canvas twice as wide as it
 /// is tall (<see cref="Side"/> × 2·<see cref="Side"/>, h × w) — like the paddy photos, which are wider than tall. Every
 /// <see cref="TallEvery"/>-th image is the other way round (2·<see cref="Side"/> × <see cref="Side"/>, the garment at a
@@ -14,7 +15,7 @@ namespace ResizeTtaExample;
 /// So the resize methods differ: to a square, <b>squish</b> halves the garment's width, <b>crop</b> keeps the middle
 /// square (the garment may be half outside it), <b>pad</b> shrinks the whole canvas into the square (the garment at half
 /// size); to the rectangle of the images' own aspect ratio (<see cref="InputSizes"/>) all three only scale the wide
-/// images and differ on the tall ones. Item <c>i</c> is Fashion-MNIST training image <c>i</c>; placements come from a
+/// images and differ on the tall ones. Item <c>i</c> is the sample's training image <c>i</c>; placements come from a
 /// fixed seed, so every trial and every run sees the same images. Thread-safe (the loader decodes on several threads).
 /// </remarks>
 public sealed class WideFashion : IImageDataset
@@ -25,8 +26,8 @@ public sealed class WideFashion : IImageDataset
     /// <summary>One image in this many is tall instead of wide (indices 7, 47, 87, …).</summary>
     public const int TallEvery = 40;
 
-    // Fashion-MNIST is read once per process (a worker runs many trials).
-    private static readonly Lazy<FashionMnistDataset> Source = new(() => FashionMnistDataset.Open(DatasetPart.Train));
+    // The sample is read once per process (a worker runs many trials).
+    private static readonly Lazy<FashionMnistDataset> Source = new(() => FashionMnistDataset.OpenSample(DatasetPart.Train));
 
     private static readonly Resize Enlarge = new(Side, Side, ResizeMethod.Squish);
 
@@ -40,8 +41,7 @@ public sealed class WideFashion : IImageDataset
         offsets = [.. Enumerable.Range(0, count).Select(_ => random.Next(0, Side + 1))];
     }
 
-    /// <summary>The first <paramref name="count"/> images (Fashion-MNIST's first <paramref name="count"/> training images on their canvases).</summary>
-    /// <exception cref="FileNotFoundException">Fashion-MNIST is not installed (Debian package <c>dataset-fashion-mnist</c>).</exception>
+    /// <summary>The first <paramref name="count"/> images (the sample's first <paramref name="count"/> of its 1,000 training images on their canvases).</summary>
     public static WideFashion Open(int count, int seed = 0)
     {
         var source = Source.Value;

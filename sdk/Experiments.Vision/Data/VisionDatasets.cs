@@ -11,7 +11,7 @@ namespace Experiments.Vision.Data;
 /// The <c>-sample</c> sets need nothing installed: they are made from the 1,000 training and 200 test images of
 /// Fashion-MNIST that ship inside this library. The full sets find Fashion-MNIST where <see cref="FashionMnistDataset.Open"/>
 /// looks (<c>$EXPERIMENTS_FASHION_MNIST</c>, <c>$EXPERIMENTS_DATA</c> or the user data folder, where <c>data fetch</c>
-/// puts it, then Debian's package) and otherwise throw <see cref="Sources.DatasetNotFoundException"/>, which the runner
+/// puts it, then Debian's package) and otherwise throw <see cref="DatasetNotFoundException"/>, which the runner
 /// treats as "stop before the first trial and say how to get it".
 /// </remarks>
 [KnownValues]
@@ -52,7 +52,7 @@ public static class VisionDatasets
 
     /// <summary>Opens the data set called <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">The name is not one of <see cref="Names"/>.</exception>
-    /// <exception cref="Sources.DatasetNotFoundException">A full Fashion-MNIST set is needed and not installed.</exception>
+    /// <exception cref="DatasetNotFoundException">A full Fashion-MNIST set is needed and not installed.</exception>
     public static IImageDataset Open(string name, VisionDatasetOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(name);

@@ -240,6 +240,10 @@ public static class VisionTrial
             var options = settings.DatasetOptions ?? new VisionDatasetOptions();
             var train = Limit(VisionDatasets.Open(settings.Dataset, options with { Part = DatasetPart.Train }), settings);
             var test = VisionDatasets.Open(settings.Dataset, options with { Part = DatasetPart.Test });
+            if (settings.MaxValidItems is { } maxValid && maxValid < test.Count)
+            {
+                test = new SubsetDataset(test, Enumerable.Range(0, maxValid));
+            }
             if (test.Count == 0)
             {
                 throw new ArgumentException($"Data set '{settings.Dataset}' has no test images to validate on.", nameof(settings));
@@ -414,6 +418,10 @@ public static class VisionTrial
         if (!(s.ValidFraction > 0 && s.ValidFraction < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(s.ValidFraction), s.ValidFraction, "The validation share is a fraction above 0 and below 1 (0.2 for 20 %).");
+        }
+        if (s.MaxValidItems is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(s.MaxValidItems), s.MaxValidItems, "Keep at least one validation item.");
         }
         if (s.MaxItems is < 2)
         {

@@ -91,6 +91,9 @@ public sealed record VisionTrialSettings
     /// <summary>Use only the first this many items of the data set (before the split; of the training part when validating on the test part); null: all.</summary>
     public int? MaxItems { get; init; }
 
+    /// <summary>Use only the first this many validation images of the test part (<see cref="ValidationSource.TestPart"/>); null: all.</summary>
+    public int? MaxValidItems { get; init; }
+
     /// <summary>
     /// How <see cref="Dataset"/> is opened (Fashion-MNIST folder, procedural image size and count, channels). With
     /// pretrained weights the channels are forced to 3.
