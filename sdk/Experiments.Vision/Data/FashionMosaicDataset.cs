@@ -4,8 +4,9 @@ namespace Experiments.Vision.Data;
 
 /// <summary>
 /// A multi-label data set made of real images: each canvas is black with <see cref="FashionMosaicOptions.MinItems"/>–
-/// <see cref="FashionMosaicOptions.MaxItems"/> items of a single-label source (Fashion-MNIST) pasted at random positions
-/// and sizes, blended by maximum; its labels are the distinct classes pasted. A learnable stand-in for the lesson's Planet
+/// <see cref="FashionMosaicOptions.MaxItems"/> items of a single-label source (Fashion-MNIST) pasted at random sizes, one
+/// per cell of a 2 × 2 grid at a random place in it (<see cref="MosaicLayout.Grid"/>, the default) or anywhere
+/// (<see cref="MosaicLayout.Scattered"/>), blended by maximum; its labels are the distinct classes pasted. A learnable stand-in for the lesson's Planet
 /// satellite set (the procedural <c>shapes-multi</c> is not learnt from scratch).
 /// </summary>
 /// <remarks>
@@ -15,9 +16,9 @@ namespace Experiments.Vision.Data;
 /// <para>Canvases are made on demand, not stored: canvas i depends only on (seed, i) and the source, drawn from its own
 /// integer-seeded <see cref="Random"/>, so the same seed gives the same bytes and labels whatever thread asks and in what
 /// order, and a large count costs no memory. Each item is squished to a square of its drawn size with Pillow's bilinear
-/// resampling (<see cref="Resize"/>) and made grey first if the source is RGB. Each item goes to the least covered of
-/// <see cref="PlacementCandidates"/> random positions; items may still overlap, and an item's label counts even where
-/// another covers part of it.</para>
+/// resampling (<see cref="Resize"/>) and made grey first if the source is RGB. Scattered, each item goes to the least
+/// covered of <see cref="PlacementCandidates"/> random positions; items may still overlap, and an item's label counts
+/// even where another covers part of it.</para>
 /// </remarks>
 public sealed class FashionMosaicDataset : IImageDataset
 {
@@ -72,6 +73,10 @@ public sealed class FashionMosaicDataset : IImageDataset
         var random = new Random(Seeds.Mix(Options.Seed, Stream, index));
         int size = Options.CanvasSize;
         var items = new MosaicItem[random.Next(Options.MinItems, Options.MaxItems + 1)];
+        if (Options.Layout == MosaicLayout.Grid)
+        {
+            return GridLayout(random, items);
+        }
         for (int k = 0; k < items.Length; k++)
         {
             int source = random.Next(Source.Count);
@@ -90,6 +95,27 @@ public sealed class FashionMosaicDataset : IImageDataset
                 }
             }
             items[k] = new MosaicItem(source, Source.GetLabels(source)[0], best.x, best.y, side);
+        }
+        return items;
+    }
+
+    /// <summary>One item per cell of the 2 × 2 grid: the cells in a random order (a Fisher–Yates shuffle), each item at a random place inside its cell.</summary>
+    private MosaicItem[] GridLayout(Random random, MosaicItem[] items)
+    {
+        int cell = Options.CanvasSize / 2;
+        Span<int> cells = [0, 1, 2, 3];
+        for (int i = cells.Length - 1; i > 0; i--)
+        {
+            int j = random.Next(i + 1);
+            (cells[i], cells[j]) = (cells[j], cells[i]);
+        }
+        for (int k = 0; k < items.Length; k++)
+        {
+            int source = random.Next(Source.Count);
+            int side = random.Next(Options.MinItemSize, Options.MaxItemSize + 1);
+            int x = (cells[k] % 2 * cell) + random.Next(cell - side + 1);
+            int y = (cells[k] / 2 * cell) + random.Next(cell - side + 1);
+            items[k] = new MosaicItem(source, Source.GetLabels(source)[0], x, y, side);
         }
         return items;
     }

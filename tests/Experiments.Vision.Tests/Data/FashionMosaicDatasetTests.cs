@@ -4,7 +4,7 @@ namespace Experiments.Vision.Tests.Data;
 
 public sealed class FashionMosaicDatasetTests
 {
-    private static readonly Lazy<FashionMnistDataset> Items = new(() => FashionMnistDataset.Open(DatasetPart.Train, DataFixtures.FashionMnistSubset));
+    private static readonly Lazy<FashionMnistDataset> Items = new(() => FashionMnistDataset.OpenSample(DatasetPart.Train));
 
     [Fact]
     public void The_same_seed_gives_the_same_images_and_labels_in_any_order_and_thread()
@@ -49,7 +49,7 @@ public sealed class FashionMosaicDatasetTests
     {
         // White squares of one class each: the canvas is lit exactly on the union of the layout's squares.
         var source = new HandMadeDataset(2, false, [[0], [1]], imageSize: 28);
-        var dataset = new FashionMosaicDataset(source, new FashionMosaicOptions { Count = 20, CanvasSize = 48, MinItems = 2, MaxItems = 3, MinItemSize = 10, MaxItemSize = 30 });
+        var dataset = new FashionMosaicDataset(source, new FashionMosaicOptions { Count = 20, Layout = MosaicLayout.Scattered, CanvasSize = 48, MinItems = 2, MaxItems = 3, MinItemSize = 10, MaxItemSize = 30 });
 
         for (int i = 0; i < dataset.Count; i++)
         {
@@ -124,13 +124,40 @@ public sealed class FashionMosaicDatasetTests
     {
         var options = new FashionMosaicOptions
         {
-            Count = count, CanvasSize = canvas, MinItems = minItems, MaxItems = maxItems, MinItemSize = minSize, MaxItemSize = maxSize, Channels = channels,
+            Layout = MosaicLayout.Scattered, Count = count, CanvasSize = canvas, MinItems = minItems, MaxItems = maxItems, MinItemSize = minSize, MaxItemSize = maxSize, Channels = channels,
         };
 
         var error = Assert.Throws<ArgumentException>(() => new FashionMosaicDataset(Items.Value, options));
 
         Assert.Equal(option, error.ParamName);
         Assert.Contains($"FashionMosaicOptions.{option}", error.Message);
+    }
+
+    [Fact]
+    public void A_grid_puts_one_item_in_each_of_distinct_cells_and_refuses_what_does_not_fit()
+    {
+        var dataset = new FashionMosaicDataset(Items.Value, new FashionMosaicOptions { Count = 200, MinItems = 1, MaxItems = 4, Seed = 9 });
+        int cell = dataset.Options.CanvasSize / 2;
+
+        var counts = new HashSet<int>();
+        for (int i = 0; i < dataset.Count; i++)
+        {
+            var layout = dataset.Layout(i);
+            counts.Add(layout.Count);
+            var cells = layout.Select(item => (item.X / cell, item.Y / cell)).ToArray();
+            Assert.Equal(cells.Length, cells.Distinct().Count());
+            Assert.All(layout, item =>
+            {
+                // Wholly inside its cell: items of a grid never overlap.
+                Assert.Equal(item.X / cell, (item.X + item.Size - 1) / cell);
+                Assert.Equal(item.Y / cell, (item.Y + item.Size - 1) / cell);
+                Assert.InRange(item.Size, 18, 20);
+            });
+        }
+        Assert.Equal([1, 2, 3, 4], counts.Order());
+
+        Assert.Equal("MaxItems", Assert.Throws<ArgumentException>(() => new FashionMosaicDataset(Items.Value, new FashionMosaicOptions { MaxItems = 5 })).ParamName);
+        Assert.Equal("MaxItemSize", Assert.Throws<ArgumentException>(() => new FashionMosaicDataset(Items.Value, new FashionMosaicOptions { MaxItemSize = 21 })).ParamName);
     }
 
     [Fact]
@@ -147,7 +174,7 @@ public sealed class FashionMosaicDatasetTests
 
         string text = dataset.Describe(2);
 
-        Assert.StartsWith("fashion-mosaic #2 (seed 5, 32 px) of fashion-mnist train #", text);
+        Assert.StartsWith("fashion-mosaic #2 (seed 5, 40 px) of fashion-mnist train #", text);
         Assert.Equal(dataset.Layout(2).Count, text.Split("fashion-mnist train #").Length - 1);
     }
 }

@@ -94,7 +94,7 @@ public sealed class ShapesDatasetTests
     {
         var error = Assert.Throws<ArgumentException>(() => VisionDatasets.Open("shape"));
 
-        Assert.Contains("fashion-mnist, shapes, shapes-multi", error.Message);
+        Assert.Contains("fashion-mnist, fashion-mnist-sample, fashion-mosaic, fashion-mosaic-sample, shapes, shapes-multi", error.Message);
     }
 
     private const ulong ExpectedChecksum = 1670401247534909179UL;
