@@ -10,7 +10,7 @@ namespace FineTuneSweep;
 /// (ResNet, ResNet-D, ConvNeXt, ViT, RegNetY; two to five sizes each) × two data sets of different character
 /// (Fashion-MNIST: 10 classes of grey 28 px clothes; <c>fashion-mosaic</c>: multi-label grids of 1–4 garments, standing
 /// in for the satellite data) × two learning rates × two resize methods × two pooling types, three repeats each:
-/// 672 trials on the full Fashion-MNIST (5,000 training images per trial; see README.md for the time). It needs the
+/// 672 trials on the full Fashion-MNIST (2,000 training images per trial; about half a day on two cores). It needs the
 /// full data set: without it, <c>run</c> stops before the first trial and says how to get it (<c>data fetch
 /// fashion-mnist</c>). Every model takes every setting,
 /// so the report's parameter effects compare balanced sets of trials — even for the ViTs, which take one input size

@@ -28,7 +28,10 @@ public static class TorchRuntime
                 LibTorchVersion: torch.__version__,
                 CudaAvailable: cuda,
                 CudaDeviceCount: cuda ? torch.cuda.device_count() : 0,
-                NativeBindingPath: NativeLibraries.FindLoaded("LibTorchSharp"));
+                NativeBindingPath: NativeLibraries.FindLoaded("LibTorchSharp"))
+            {
+                OneDnnDisabled = OneDnnGuard.Apply(),
+            };
         }
         catch (Exception ex) when (ex is TypeInitializationException or NotSupportedException or DllNotFoundException
                                        or EntryPointNotFoundException or BadImageFormatException or InvalidOperationException)

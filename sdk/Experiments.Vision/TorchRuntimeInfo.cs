@@ -13,11 +13,18 @@ public sealed record TorchRuntimeInfo(
     int CudaDeviceCount,
     string? NativeBindingPath)
 {
+    /// <summary>
+    /// Why LibTorch's oneDNN (MKL-DNN) kernels were switched off, or null when they are on: on a CPU that hides its cache
+    /// topology they crash (see the Native runtime section of the README; <c>EXPERIMENTS_ONEDNN=on|off</c> overrides).
+    /// </summary>
+    public string? OneDnnDisabled { get; init; }
+
     /// <summary>"cuda" when a CUDA device is usable, else "cpu".</summary>
     public string Backend => CudaAvailable ? "cuda" : "cpu";
 
     public override string ToString() =>
         $"TorchSharp {TorchSharpVersion}, LibTorch {LibTorchVersion}, backend {Backend}"
         + (CudaAvailable ? $" ({CudaDeviceCount} device(s))" : string.Empty)
-        + (NativeBindingPath is null ? string.Empty : $", binding {NativeBindingPath}");
+        + (NativeBindingPath is null ? string.Empty : $", binding {NativeBindingPath}")
+        + (OneDnnDisabled is null ? string.Empty : $", oneDNN off: {OneDnnDisabled}");
 }

@@ -379,8 +379,20 @@ public sealed class ReportModelTests
         var model = ReportModel.Build(Input(Experiment(),
             Passed("a", 1, 0.10), Passed("a", 2, 0.12),
             Passed("b", 1, 0.11), Passed("b", 2, 0.13),
+            Passed("c", 1, 0.105), Passed("c", 2, 0.125),
+            Passed("d", 1, 0.107), Passed("d", 2, 0.127)));
+
+        Assert.StartsWith("All 3 other configurations are statistically indistinguishable from #1", model.Sections.Single().Uncertainty);
+    }
+
+    [Fact]
+    public void When_both_other_entries_are_within_noise_the_sentence_says_both()
+    {
+        var model = ReportModel.Build(Input(Experiment(),
+            Passed("a", 1, 0.10), Passed("a", 2, 0.12),
+            Passed("b", 1, 0.11), Passed("b", 2, 0.13),
             Passed("c", 1, 0.105), Passed("c", 2, 0.125)));
 
-        Assert.StartsWith("All 2 other configurations are statistically indistinguishable from #1", model.Sections.Single().Uncertainty);
+        Assert.StartsWith("Both other configurations are statistically indistinguishable from #1", model.Sections.Single().Uncertainty);
     }
 }

@@ -344,7 +344,9 @@ internal static class ReportModelBuilder
         };
         var caption = $"Fit time (s) against {objective}. {marks}. The ring marks #1 of the leaderboard"
             + (data.ParetoFront.Count > 1 ? "; the dashed line is the Pareto front" : "")
-            + (data.Baseline is not null ? "; the dotted red line is the baseline." : ".");
+            + (data.Baseline is not { } baseline ? "."
+                : data.BaselineInView ? "; the dotted red line is the baseline."
+                : $"; the baseline ({ReadableFormat.Number(baseline)}) is far from every point and not drawn.");
         var path = string.Join('/', plot.FileName.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
         return new PlotImage(path, MarkdownText.Escape(plot.Title), caption);
     }
@@ -386,6 +388,7 @@ internal static class ReportModelBuilder
         {
             0 => $"No other {noun}'s 95 % confidence interval overlaps {first}'s: its lead is beyond the noise of the repeats.",
             1 when others == 1 => $"The other {noun} is statistically indistinguishable from {first} (their 95 % confidence intervals overlap), so their order is not conclusive.",
+            2 when others == 2 => $"Both other {noun}s are statistically indistinguishable from {first} (their 95 % confidence intervals overlap {first}'s), so the order among them is not conclusive.",
             _ when withinNoise == others && others > 1 => $"All {others} other {noun}s are statistically indistinguishable from {first} (their 95 % confidence intervals overlap {first}'s), so the order among them is not conclusive.",
             1 => $"1 of the {others} other {noun}s is statistically indistinguishable from {first} (its 95 % confidence interval overlaps {first}'s), so their order is not conclusive.",
             _ => $"{withinNoise} of the {others} other {noun}s are statistically indistinguishable from {first} (their 95 % confidence intervals overlap {first}'s), so the order among them is not conclusive.",

@@ -43,6 +43,25 @@ internal sealed record ScatterData(
     /// <summary>The trivial baseline of the objective (a horizontal line), when the trials report one.</summary>
     public double? Baseline { get; init; }
 
+    /// <summary>
+    /// Whether the baseline is close enough to the points to draw: within one span of their objective values. A far
+    /// baseline (0.90 chance error above points at 0.2–0.3) would squeeze every point into a corner of the plot.
+    /// </summary>
+    public bool BaselineInView
+    {
+        get
+        {
+            if (Baseline is not { } baseline)
+            {
+                return false;
+            }
+            var values = Series.SelectMany(s => s.Line.Concat(s.Configurations)).Select(p => p.Objective).Append(Best.Objective).ToArray();
+            var (low, high) = (values.Min(), values.Max());
+            var span = Math.Max(high - low, 0.05 * Math.Max(Math.Abs(high), Math.Abs(low)));
+            return baseline >= low - span && baseline <= high + span;
+        }
+    }
+
     /// <summary>The plot of the passed trials of one section; null when no configuration has both the objective and a fit time.</summary>
     public static ScatterData? Of(SweepContext context, IReadOnlyList<TrialRecord> passed)
     {

@@ -97,7 +97,7 @@ internal static class ScatterRenderer
             front.LegendText = "Pareto front";
         }
 
-        if (data.Baseline is { } baselineValue)
+        if (data.BaselineInView && data.Baseline is { } baselineValue)
         {
             var baseline = plot.Add.HorizontalLine(baselineValue, 1.5f, Colors.Red.WithOpacity(0.7), LinePattern.Dotted);
             baseline.LegendText = "baseline (ignores the image)";
