@@ -3,15 +3,17 @@ using System.Runtime.InteropServices;
 namespace Experiments.Vision;
 
 /// <summary>
-/// Keeps LibTorch off oneDNN (MKL-DNN) on CPUs that report no cache topology, where oneDNN's convolution blocking divides
-/// by the cache description and the process dies with SIGFPE (seen on virtual machines whose CPU hides cpuid leaf
-/// 0x8000001D / 4: Linux then has no <c>/sys/devices/system/cpu/cpu0/cache</c>; <c>convnext_pico</c> in eval mode at
-/// 32 px crashes every time). LibTorch's own convolutions take over — slower, but they run. Elsewhere nothing changes.
+/// Switches LibTorch's oneDNN (MKL-DNN) kernels off when <c>EXPERIMENTS_ONEDNN=off</c>. On CPUs that report no cache
+/// topology (virtual machines whose CPU hides cpuid leaf 0x8000001D / 4: Linux then has no
+/// <c>/sys/devices/system/cpu/cpu0/cache</c>) oneDNN's convolution blocking divides by the cache description for some
+/// shapes and the process dies with SIGFPE (<c>convnext_pico</c> in eval mode at 32 px every time, the quick profile's
+/// models never). oneDNN stays on by default even there — LibTorch's own convolutions take 2–5 × as long — and a crash
+/// names the switch; <see cref="CacheTopologyHidden"/> tells whether this CPU is one of those.
 /// </summary>
 /// <remarks>
 /// TorchSharp has no switch for this, so the guard calls LibTorch's <c>at::globalContext().setUserEnabledMkldnn(false)</c>
 /// (what PyTorch's <c>torch.backends.mkldnn.enabled = False</c> does) through its exported C++ symbols; a LibTorch that
-/// lacks them is left alone. <c>EXPERIMENTS_ONEDNN=on</c> or <c>off</c> overrides the detection.
+/// lacks them is left alone.
 /// </remarks>
 internal static partial class OneDnnGuard
 {
@@ -19,21 +21,18 @@ internal static partial class OneDnnGuard
 
     private const string CacheTopology = "/sys/devices/system/cpu/cpu0/cache";
 
-    /// <summary>Disables oneDNN when the CPU hides its caches (or the variable says off); returns why, or null when it stays on.</summary>
+    /// <summary>Whether this CPU hides its cache topology (Linux: no <c>/sys/devices/system/cpu/cpu0/cache</c>).</summary>
+    public static bool CacheTopologyHidden => OperatingSystem.IsLinux() && !Directory.Exists(CacheTopology);
+
+    /// <summary>Disables oneDNN when the variable says off; returns why, or null when it stays on.</summary>
     public static string? Apply()
     {
-        var setting = Environment.GetEnvironmentVariable(Variable)?.Trim().ToLowerInvariant();
-        string? reason = setting switch
-        {
-            "off" => $"{Variable}=off",
-            "on" => null,
-            _ when OperatingSystem.IsLinux() && !Directory.Exists(CacheTopology) => $"the CPU reports no cache topology ({CacheTopology} is missing)",
-            _ => null,
-        };
-        if (reason is null)
+        var setting = Environment.GetEnvironmentVariable(Variable)?.Trim();
+        if (!string.Equals(setting, "off", StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
+        string reason = $"{Variable}=off" + (CacheTopologyHidden ? $" (the CPU reports no cache topology: {CacheTopology} is missing)" : string.Empty);
         try
         {
             SetUserEnabledMkldnn(GlobalContext(), false);

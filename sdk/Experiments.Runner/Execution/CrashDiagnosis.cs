@@ -43,6 +43,10 @@ internal static class CrashDiagnosis
             return signal switch
             {
                 "SIGKILL" => $"killed (SIGKILL, possibly out of memory) (exit {exitCode})",
+                // An integer division by zero in native code. LibTorch's oneDNN does this on CPUs that hide their
+                // cache topology (some virtual machines); the vision library can switch it off.
+                "SIGFPE" => $"worker process crashed: SIGFPE, an integer division by zero in native code (exit {exitCode}); "
+                    + "in LibTorch on a virtual machine this is oneDNN on a CPU that hides its cache topology: set EXPERIMENTS_ONEDNN=off",
                 _ => $"worker process crashed: {signal} (exit {exitCode})",
             };
         }

@@ -8,6 +8,7 @@ public class CrashDiagnosisTests
     [InlineData(139, null, "worker process crashed: SIGSEGV (exit 139)")]
     [InlineData(137, null, "killed (SIGKILL, possibly out of memory) (exit 137)")]
     [InlineData(134, null, "worker process crashed: SIGABRT (exit 134)")]
+    [InlineData(136, null, "worker process crashed: SIGFPE, an integer division by zero in native code (exit 136); in LibTorch on a virtual machine this is oneDNN on a CPU that hides its cache topology: set EXPERIMENTS_ONEDNN=off")]
     [InlineData(134, "Stack overflow.", "stack overflow (worker process exit 134)")]
     [InlineData(134, "Process terminated. Corrupted state", "worker process terminated: Corrupted state (exit 134)")]
     [InlineData(3, null, "worker process exited unexpectedly (exit 3)")]
