@@ -140,6 +140,33 @@ public sealed class ReportModelTests
     }
 
     [Fact]
+    public void The_data_line_says_what_the_trials_trained_and_validated_on_and_whether_it_was_a_sample()
+    {
+        static TrialRecord With(TrialRecord trial, double train, double valid, double? sample)
+        {
+            var metrics = (Dictionary<string, double>)trial.Metrics;
+            metrics[MetricNames.TrainImages] = train;
+            metrics[MetricNames.ValidImages] = valid;
+            if (sample is { } value)
+            {
+                metrics[MetricNames.DataSample] = value;
+            }
+            return trial;
+        }
+
+        var sample = ReportModel.Build(Input(Experiment(), With(Passed("a", 1, 0.2), 1000, 200, 1), With(Passed("b", 1, 0.3), 1000, 200, 1)));
+        var mixed = ReportModel.Build(Input(Experiment(), With(Passed("a", 1, 0.2), 1000, 200, 1), With(Passed("b", 1, 0.3), 2000, 1000, 0)));
+        var unknown = ReportModel.Build(Input(Experiment(), With(Passed("a", 1, 0.2), 400, 100, null)));
+
+        Assert.Equal("1,000 training and 200 validation images, a packaged sample of the full data set", sample.Sections.Single().DataText);
+        Assert.Equal("1,000–2,000 training and 200–1,000 validation images, some trials on a packaged sample and some on the full data set", mixed.Sections.Single().DataText);
+        Assert.Equal("400 training and 100 validation images", unknown.Sections.Single().DataText);
+        Assert.Equal(string.Empty, ReportModel.Build(Input(Experiment(), Passed("a", 1, 0.2))).Sections.Single().DataText);
+        Assert.Contains("**Data:** 1,000 training and 200 validation images, a packaged sample of the full data set.",
+            MarkdownReport.Render(Input(Experiment(), With(Passed("a", 1, 0.2), 1000, 200, 1))));
+    }
+
+    [Fact]
     public void A_clear_leader_is_said_to_be_beyond_the_noise()
     {
         var model = ReportModel.Build(Input(Experiment(),

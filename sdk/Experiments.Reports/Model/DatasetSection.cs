@@ -25,6 +25,7 @@ public sealed record DatasetSection(
     bool ShortlistUsesMemory,
     string FitTimeMedianText,
     string MemoryMedianText,
+    string DataText,
     string BaselineText,
     int NotLearnt,
     string LearntSentence);

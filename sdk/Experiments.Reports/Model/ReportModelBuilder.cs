@@ -230,6 +230,7 @@ internal static class ReportModelBuilder
             ShortlistUsesMemory: shortlist.MemoryMedian is not null,
             FitTimeMedianText: ReadableFormat.Duration(shortlist.FitTimeMedian),
             MemoryMedianText: ReadableFormat.Memory(shortlist.MemoryMedian),
+            DataText: DataText(passed),
             BaselineText: baseline is null ? string.Empty : BaselineText(baseline),
             NotLearnt: ranked.Length - learnt.Length,
             LearntSentence: baseline is null ? string.Empty : LearntSentence(context, ranked.Length, learnt.Length));
@@ -250,6 +251,51 @@ internal static class ReportModelBuilder
 
     /// <summary>The noise note against the best learnt entry, which is #1 unless better-ranked entries were not learnt.</summary>
     private static string WithinNoiseOf(int leaderRank) => leaderRank == 1 ? WithinNoiseNote : $"≈ within noise of #{leaderRank}";
+
+    /// <summary>
+    /// What the section's trials trained and validated on, from the <c>train_images</c>, <c>valid_images</c> and
+    /// <c>data_sample</c> metrics (e.g. "1,000 training and 200 validation images, a packaged sample"); empty when no
+    /// trial reports them. Counts that differ between trials are given as a range.
+    /// </summary>
+    internal static string DataText(IReadOnlyList<TrialRecord> passed)
+    {
+        static string Count(IReadOnlyList<TrialRecord> trials, string metric)
+        {
+            var values = trials.Select(t => MetricOf(t, metric)).OfType<double>().ToArray();
+            if (values.Length == 0)
+            {
+                return string.Empty;
+            }
+            var (low, high) = (values.Min(), values.Max());
+            return low == high
+                ? low.ToString("N0", CultureInfo.InvariantCulture)
+                : $"{low.ToString("N0", CultureInfo.InvariantCulture)}–{high.ToString("N0", CultureInfo.InvariantCulture)}";
+        }
+        var train = Count(passed, MetricNames.TrainImages);
+        var valid = Count(passed, MetricNames.ValidImages);
+        if (train.Length == 0 && valid.Length == 0)
+        {
+            return string.Empty;
+        }
+        var parts = new List<string>();
+        if (train.Length > 0)
+        {
+            parts.Add($"{train} training");
+        }
+        if (valid.Length > 0)
+        {
+            parts.Add($"{valid} validation");
+        }
+        var text = string.Join(" and ", parts) + " images";
+        var samples = passed.Select(t => MetricOf(t, MetricNames.DataSample)).OfType<double>().Select(v => v != 0).Distinct().ToArray();
+        return text + samples switch
+        {
+            [true] => ", a packaged sample of the full data set",
+            [false] => ", from the full data set",
+            [_, _] => ", some trials on a packaged sample and some on the full data set",
+            _ => string.Empty,
+        };
+    }
 
     private static string BaselineText(Baseline baseline)
         => ReadableFormat.Number(baseline.Value)

@@ -27,11 +27,11 @@ public static class VisionTrialMetricNames
     public const string BaselineErrorRate = "baseline_error_rate";
 
     /// <summary>1 when the data is a packaged sample (e.g. Fashion-MNIST's 1,000 + 200 images), 0 when it is the full set.</summary>
-    public const string DataSample = "data_sample";
+    public const string DataSample = MetricNames.DataSample;
 
     /// <summary>Training images after the split.</summary>
-    public const string TrainImages = "train_images";
+    public const string TrainImages = MetricNames.TrainImages;
 
     /// <summary>Validation images after the split.</summary>
-    public const string ValidImages = "valid_images";
+    public const string ValidImages = MetricNames.ValidImages;
 }

@@ -45,6 +45,15 @@ public static class MetricNames
     /// <summary>1 when the model started from pretrained weights, 0 when it was trained from scratch (the report says which, per model).</summary>
     public const string Pretrained = "pretrained";
 
+    /// <summary>Images (items) the trial trained on; the report's data line shows it per data set.</summary>
+    public const string TrainImages = "train_images";
+
+    /// <summary>Images (items) the trial validated on; the report's data line shows it per data set.</summary>
+    public const string ValidImages = "valid_images";
+
+    /// <summary>1 when the trial's data was a packaged sample of a larger data set, 0 when it was the full set (the report says which).</summary>
+    public const string DataSample = "data_sample";
+
     /// <summary>
     /// Prefix of a metric's trivial baseline: <c>baseline_error_rate</c> is the error rate a predictor that ignores the
     /// input scores on the trial's own validation data (the majority class; for multi-label data the best constant

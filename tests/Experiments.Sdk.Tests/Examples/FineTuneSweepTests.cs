@@ -51,6 +51,7 @@ public sealed class FineTuneSweepTests(ITestOutputHelper log) : IDisposable
         {
             var section = Section(report, $"## Dataset: {dataset}");
             Assert.Contains("### Leaderboard", section);
+            Assert.Matches(@"\*\*Data:\*\* [\d,]+ training and [\d,]+ validation images, a packaged sample of the full data set\.", section);
             Assert.Matches(@"\*\*Baseline:\*\* error_rate = 0\.\d+", section);
             // The model learnt: every configuration beats the baseline beyond noise.
             Assert.Contains("Every configuration is lower than the baseline beyond the noise of its repeats.", section);
