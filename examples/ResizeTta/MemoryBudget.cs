@@ -21,7 +21,7 @@ namespace ResizeTtaExample;
 public static class MemoryBudget
 {
     /// <summary>The memory a trial may use, declared once for the sweep (the "GPU" of this example).</summary>
-    public const long BudgetBytes = 224L * 1024 * 1024;
+    public const long BudgetBytes = 200L * 1024 * 1024;
 
     /// <summary>Accumulation steps tried, smallest first.</summary>
     public static IReadOnlyList<int> Choices { get; } = [1, 2, 4, 8];
