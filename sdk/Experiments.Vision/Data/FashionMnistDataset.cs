@@ -63,6 +63,8 @@ public sealed class FashionMnistDataset : IImageDataset
     /// <summary>True for the sample embedded in this library (<see cref="OpenSample"/>), false for the full data set.</summary>
     public bool IsSample { get; }
 
+    public DataOrigin Origin => new(Source, IsSample);
+
     /// <summary>Image height in pixels (28).</summary>
     public int Height { get; }
 

@@ -150,6 +150,9 @@ public sealed class FashionMosaicDataset : IImageDataset
         return new ImageSample(new ImageData(size, size, 1, canvas).ToChannels(Channels), LabelsOf(layout));
     }
 
+    /// <summary>The source's origin, described as mosaics of it.</summary>
+    public DataOrigin? Origin => Source.Origin is { } origin ? origin with { Description = "mosaics of " + origin.Description } : null;
+
     public int[] GetLabels(int index) => LabelsOf(Layout(index));
 
     public string Describe(int index)

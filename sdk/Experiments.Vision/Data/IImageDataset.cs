@@ -27,4 +27,7 @@ public interface IImageDataset
 
     /// <summary>Where item <paramref name="index"/> comes from, for messages: a file path, or e.g. <c>fashion-mnist train #12</c>.</summary>
     string Describe(int index);
+
+    /// <summary>Where the images come from (folder, packaged sample); null when the data set cannot say.</summary>
+    DataOrigin? Origin => null;
 }

@@ -40,4 +40,6 @@ public sealed class SubsetDataset : IImageDataset
     public int[] GetLabels(int index) => Source.GetLabels(indices[index]);
 
     public string Describe(int index) => Source.Describe(indices[index]);
+
+    public DataOrigin? Origin => Source.Origin;
 }

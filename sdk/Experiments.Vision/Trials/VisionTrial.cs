@@ -85,7 +85,7 @@ public static class VisionTrial
 
         var split = OpenData(settings, pretrained);
         var dataset = split.Train.Source;
-        context.ReportProgress(0, $"data: {settings.Dataset}, {split.Train.Count:N0} training and {split.Valid.Count:N0} validation images ({DescribeSource(dataset)})");
+        context.ReportProgress(0, $"data: {settings.Dataset}, {split.Train.Count:N0} training and {split.Valid.Count:N0} validation images ({dataset.Origin?.Description ?? dataset.GetType().Name})");
         var resize = ResizeFor(settings, info, dataset);
 
         int seed = context.Seed;
@@ -152,9 +152,9 @@ public static class VisionTrial
                 ? Baselines.MultiLabelConstantError(split.Train, split.Valid)
                 : Baselines.MajorityClassError(split.Train, split.Valid)),
         };
-        if (IsSample(dataset) is { } sample)
+        if (dataset.Origin is { } origin)
         {
-            metrics.Add((VisionTrialMetricNames.DataSample, sample ? 1 : 0));
+            metrics.Add((VisionTrialMetricNames.DataSample, origin.IsSample ? 1 : 0));
         }
 
         double? ttaErrorRate = null;
@@ -288,24 +288,6 @@ public static class VisionTrial
         }
         return dataset;
     }
-
-    /// <summary>Where the images came from, for the trial's first progress line (the report reads the counts from metrics).</summary>
-    private static string DescribeSource(IImageDataset dataset) => Unwrap(dataset) switch
-    {
-        FashionMnistDataset fashion => fashion.Source,
-        FashionMosaicDataset mosaic => "mosaics of " + DescribeSource(mosaic.Source),
-        var other => other.GetType().Name,
-    };
-
-    /// <summary>Whether the images come from a packaged sample; null when the data set cannot say.</summary>
-    private static bool? IsSample(IImageDataset dataset) => Unwrap(dataset) switch
-    {
-        FashionMnistDataset fashion => fashion.IsSample,
-        FashionMosaicDataset mosaic => IsSample(mosaic.Source),
-        _ => null,
-    };
-
-    private static IImageDataset Unwrap(IImageDataset dataset) => dataset is SubsetDataset subset ? Unwrap(subset.Source) : dataset;
 
     private static Resize ResizeFor(VisionTrialSettings settings, ModelInfo info, IImageDataset dataset)
     {

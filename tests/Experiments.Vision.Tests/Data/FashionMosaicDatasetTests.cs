@@ -161,6 +161,16 @@ public sealed class FashionMosaicDatasetTests
     }
 
     [Fact]
+    public void The_origin_is_the_sources_through_mosaics_and_subsets()
+    {
+        var mosaic = new FashionMosaicDataset(Items.Value, new FashionMosaicOptions { Count = 4 });
+        IImageDataset subset = new SubsetDataset(mosaic, [0, 1]);
+
+        Assert.Equal(new DataOrigin("mosaics of " + FashionMnistDataset.SampleSource, IsSample: true), subset.Origin);
+        Assert.Null(((IImageDataset)new FashionMosaicDataset(HandMadeDataset.Single(2, [0, 1]))).Origin);
+    }
+
+    [Fact]
     public void A_multi_label_or_empty_source_is_refused()
     {
         Assert.Contains("single-label", Assert.Throws<ArgumentException>(() => new FashionMosaicDataset(HandMadeDataset.Multi(2, [0]))).Message);
