@@ -4,12 +4,18 @@ using System.Reflection;
 namespace Experiments.Vision.Models;
 
 /// <summary>What the catalog says about one model (from its <see cref="KnownValueAttribute"/> metadata).</summary>
-/// <param name="Name">Catalog name (timm's model name, or torchvision's for plain ResNet).</param>
+/// <param name="Name">
+/// Catalog name (timm's model name, or torchvision's for plain ResNet). A name with pretrained weights is the
+/// architecture's name, a dot and the weights' tag, as in timm (<c>resnet20.cntk_in1k</c>).
+/// </param>
 /// <param name="Family">resnet, resnetd, convnext, vit or regnet.</param>
 /// <param name="Parameters">Parameters at 1000 classes and 3 input channels.</param>
 /// <param name="InputSize">The one input size (square) the model takes, or null when it takes any size.</param>
 /// <param name="PatchSize">Patch side of a ViT, else null.</param>
-/// <param name="Reference">The implementation whose names and shapes the model follows: <c>timm</c> or <c>torchvision</c>.</param>
+/// <param name="Reference">
+/// The implementation whose names and shapes the model follows: <c>timm</c> or <c>torchvision</c>; <c>cntk</c> for
+/// CNTK's ImageNet ResNet, whose architecture is CNTK's and whose state-dict keys are torchvision's.
+/// </param>
 /// <param name="Normalization">Input statistics of the reference weights: <c>imagenet</c> (ImageNet mean/std) or <c>half</c> (0.5/0.5).</param>
 /// <param name="MinInputSize">The smallest side the model takes, or null when any side works (ConvNeXt's unpadded stride-32 downsampling needs 32).</param>
 /// <param name="ChannelsLastOnCpu">
@@ -17,8 +23,16 @@ namespace Experiments.Vision.Models;
 /// <see cref="Training.Learner"/> uses that layout for it by default. Measured on a 2-core AMD EPYC, batch 64, 32 px:
 /// regnety_002 1.48–1.54× (its grouped convolutions); resnet18 1.03×, convnext_atto 1.02× — not worth the copies.
 /// </param>
+/// <param name="Weights">
+/// The tag of the pretrained weights this name loads (<c>cntk_in1k</c> for <c>resnet20.cntk_in1k</c>), or null for an
+/// architecture, which starts from its random initialisation.
+/// </param>
 public sealed record ModelInfo(string Name, string Family, long Parameters, int? InputSize, int? PatchSize, string Reference, string Normalization, int? MinInputSize = null,
-    bool ChannelsLastOnCpu = false);
+    bool ChannelsLastOnCpu = false, string? Weights = null)
+{
+    /// <summary>The architecture's name: <see cref="Name"/> without the weights' tag.</summary>
+    public string Architecture => Weights is null ? Name : Name[..Name.IndexOf('.', StringComparison.Ordinal)];
+}
 
 /// <summary>
 /// The vision models an experiment can name. Each constant is a known value whose metadata the build-time analyzer
@@ -49,6 +63,23 @@ public static class ModelCatalog
     /// <summary>torchvision <c>resnet50</c>: 25,557,032 parameters (torchvision docs, ResNet50_Weights).</summary>
     [KnownValue("family=resnet", "params=25557032", "reference=torchvision", "normalization=imagenet")]
     public const string ResNet50 = "resnet50";
+
+    /// <summary>
+    /// CNTK's ImageNet ResNet (recipe <c>ResNet18_ImageNet1K</c>, Microsoft/CNTK
+    /// <c>Examples/Image/Classification/ResNet</c>): torchvision's BasicBlock ResNet with blocks (2, 2, 2, 3), 16,410,152
+    /// parameters (torchvision's resnet18 and one 512-channel block of 4,720,640). Untrained here; its ImageNet weights
+    /// are <see cref="ResNet20CntkIn1k"/>.
+    /// </summary>
+    [KnownValue("family=resnet", "params=16410152", "reference=cntk", "normalization=imagenet")]
+    public const string ResNet20 = "resnet20";
+
+    /// <summary>
+    /// <see cref="ResNet20"/> with CNTK's ImageNet-1k weights, from the NuGet package
+    /// <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> 0.24.0 (MIT), converted on first use
+    /// (<see cref="Pretrained.PretrainedWeights"/>). A trial on it runs fastai's <c>fine_tune</c>.
+    /// </summary>
+    [KnownValue("family=resnet", "params=16410152", "reference=cntk", "normalization=imagenet", "weights=cntk_in1k")]
+    public const string ResNet20CntkIn1k = "resnet20.cntk_in1k";
 
     /// <summary>timm <c>resnet26d</c>: 16,014,408 parameters (timm model card resnet26d.bt_in1k: 16.0 M).</summary>
     [KnownValue("family=resnetd", "params=16014408", "reference=timm", "normalization=imagenet")]
@@ -105,6 +136,7 @@ public static class ModelCatalog
     private static readonly Dictionary<string, Func<int, int, ImageModel>> Factories = new(StringComparer.Ordinal)
     {
         [ResNet18] = (classes, channels) => new ResNet(ResNetConfig.ResNet18, classes, channels),
+        [ResNet20] = (classes, channels) => new ResNet(ResNetConfig.ResNet20, classes, channels),
         [ResNet34] = (classes, channels) => new ResNet(ResNetConfig.ResNet34, classes, channels),
         [ResNet50] = (classes, channels) => new ResNet(ResNetConfig.ResNet50, classes, channels),
         [ResNet26d] = (classes, channels) => new ResNet(ResNetConfig.ResNet26d, classes, channels),
@@ -124,15 +156,18 @@ public static class ModelCatalog
 
     private static readonly Lazy<IReadOnlyList<ModelInfo>> Infos = new(ReadInfos);
 
-    /// <summary>Every model of the catalog, in declaration order.</summary>
-    public static IReadOnlyList<ModelInfo> All => Infos.Value;
+    /// <summary>Every architecture of the catalog, in declaration order (without the names of pretrained weights).</summary>
+    public static IReadOnlyList<ModelInfo> All => Infos.Value.Where(m => m.Weights is null).ToList();
+
+    /// <summary>Every name that loads pretrained weights (<c>resnet20.cntk_in1k</c>), as timm's <c>list_models(pretrained=True)</c>.</summary>
+    public static IReadOnlyList<ModelInfo> WithWeights => Infos.Value.Where(m => m.Weights is not null).ToList();
 
     /// <summary>What the catalog says about <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">Not a catalog name (the message lists them).</exception>
     public static ModelInfo Describe(string name) => TryDescribe(name) ?? throw Unknown(name);
 
     /// <summary>What the catalog says about <paramref name="name"/>, or null when it is not a catalog model.</summary>
-    public static ModelInfo? TryDescribe(string name) => All.FirstOrDefault(m => m.Name == name);
+    public static ModelInfo? TryDescribe(string name) => Infos.Value.FirstOrDefault(m => m.Name == name);
 
     /// <summary>
     /// Creates <paramref name="name"/> as fastai's <c>vision_learner</c> would: the reference model without its
@@ -148,20 +183,24 @@ public static class ModelCatalog
 
     /// <summary>
     /// Creates <paramref name="name"/> in its reference form, with the reference implementation's own classifier
-    /// (none when <paramref name="numClasses"/> is 0) and its state-dict keys, for reference checkpoints.
+    /// (none when <paramref name="numClasses"/> is 0) and its state-dict keys, for reference checkpoints. A name with
+    /// weights (<c>resnet20.cntk_in1k</c>) creates its architecture, freshly initialised: the weights are loaded by
+    /// <see cref="Pretrained.PretrainedWeights"/>.
     /// </summary>
     public static ImageModel CreateReference(string name, int numClasses = 1000, int inChannels = 3)
     {
         ArgumentNullException.ThrowIfNull(name);
+        var architecture = Describe(name).Architecture;
         TorchRuntime.EnsureLoaded();
-        return Factories.TryGetValue(name, out var factory) ? factory(numClasses, inChannels) : throw Unknown(name);
+        return Factories[architecture](numClasses, inChannels);
     }
 
     private static ArgumentException Unknown(string name)
     {
-        var closest = Factories.Keys.MinBy(k => EditDistance(k, name));
+        var names = Infos.Value.Select(m => m.Name).ToList();
+        var closest = names.MinBy(k => EditDistance(k, name));
         return new ArgumentException(
-            $"'{name}' is not a model of the catalog (did you mean '{closest}'?). Known models: {string.Join(", ", Factories.Keys)}.",
+            $"'{name}' is not a model of the catalog (did you mean '{closest}'?). Known models: {string.Join(", ", names)}.",
             nameof(name));
     }
 
@@ -185,7 +224,8 @@ public static class ModelCatalog
                 metadata["reference"],
                 metadata["normalization"],
                 Optional("min_input_size"),
-                metadata.TryGetValue("cpu_layout", out var layout) && layout == "channels_last"));
+                metadata.TryGetValue("cpu_layout", out var layout) && layout == "channels_last",
+                metadata.GetValueOrDefault("weights")));
         }
         return infos;
     }

@@ -28,6 +28,12 @@ public sealed record ResNetConfig(ResNetBlock Block, int[] Layers, bool DeepStem
     /// <summary>torchvision <c>resnet18</c> (== timm <c>resnet18</c> keys).</summary>
     public static ResNetConfig ResNet18 { get; } = new(ResNetBlock.Basic, [2, 2, 2, 2]);
 
+    /// <summary>
+    /// CNTK's <c>ResNet18_ImageNet1K</c> network: BasicBlocks (2, 2, 2, 3) — one more block in the last stage than
+    /// torchvision's resnet18, so 20 layers with weights counted the usual way (catalog name <c>resnet20</c>).
+    /// </summary>
+    public static ResNetConfig ResNet20 { get; } = new(ResNetBlock.Basic, [2, 2, 2, 3]);
+
     /// <summary>torchvision <c>resnet34</c>.</summary>
     public static ResNetConfig ResNet34 { get; } = new(ResNetBlock.Basic, [3, 4, 6, 3]);
 

@@ -4,6 +4,7 @@ using Experiments.Vision.Checkpoints;
 using Experiments.Vision.Data;
 using Experiments.Vision.Inference;
 using Experiments.Vision.Models;
+using Experiments.Vision.Pretrained;
 using Experiments.Vision.Training;
 using Experiments.Vision.Transforms;
 using TorchSharp;
@@ -80,7 +81,10 @@ public static class VisionTrial
         TorchRuntime.EnsureLoaded();
 
         var info = ModelCatalog.Describe(settings.Architecture);
-        string? weights = settings.Pretrained is { } pretrainedPath ? ResolvePretrained(pretrainedPath, settings.Architecture) : null;
+        // Weights named by the model (resnet20.cntk_in1k: converted on first use) or given as a file; none: from scratch.
+        string? weights = settings.Pretrained is { } pretrainedPath
+            ? ResolvePretrained(pretrainedPath, info.Architecture)
+            : info.Weights is not null ? PretrainedWeights.Resolve(info.Name) : null;
         bool pretrained = weights is not null;
 
         var split = OpenData(settings, pretrained);
@@ -140,7 +144,7 @@ public static class VisionTrial
             Context = context,
             Cancellation = cancellation,
         });
-        var fit = learner.FineTune(settings.Epochs, settings.LearningRate, settings.FreezeEpochs);
+        var fit = learner.FineTune(settings.Epochs, settings.LearningRate, settings.FreezeEpochs, settings.LrMult);
 
         var metrics = new List<(string Name, double Value)>(fit.Metrics())
         {
@@ -361,6 +365,7 @@ public static class VisionTrial
         if (fit.Schedule == TrainingSchedules.FineTune)
         {
             properties["freeze_epochs"] = settings.FreezeEpochs.ToString(CultureInfo.InvariantCulture);
+            properties["lr_mult"] = Number(settings.LrMult);
         }
         if (weights is not null)
         {
@@ -383,6 +388,10 @@ public static class VisionTrial
         ArgumentException.ThrowIfNullOrWhiteSpace(s.Architecture, nameof(s.Architecture));
         ArgumentOutOfRangeException.ThrowIfNegative(s.Epochs, nameof(s.Epochs));
         ArgumentOutOfRangeException.ThrowIfNegative(s.FreezeEpochs, nameof(s.FreezeEpochs));
+        if (!(s.LrMult > 0) || !double.IsFinite(s.LrMult))
+        {
+            throw new ArgumentOutOfRangeException(nameof(s.LrMult), s.LrMult, "lr_mult must be positive and finite.");
+        }
         ArgumentOutOfRangeException.ThrowIfLessThan(s.Accumulation, 1, nameof(s.Accumulation));
         if (s.BatchSize % s.Accumulation != 0 || s.BatchSize / s.Accumulation < 2)
         {

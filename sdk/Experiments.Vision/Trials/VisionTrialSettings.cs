@@ -20,7 +20,10 @@ public sealed record VisionTrialSettings
     /// </summary>
     public required string Dataset { get; init; }
 
-    /// <summary>A <see cref="ModelCatalog"/> name (<c>resnet18</c>, <c>convnext_atto</c>, <c>vit_tiny_patch4_32</c>, …).</summary>
+    /// <summary>
+    /// A <see cref="ModelCatalog"/> name (<c>resnet18</c>, <c>convnext_atto</c>, <c>vit_tiny_patch4_32</c>, …). A name with
+    /// weights (<c>resnet20.cntk_in1k</c>) starts from them and runs <c>fine_tune</c>, as <see cref="Pretrained"/> does.
+    /// </summary>
     public required string Architecture { get; init; }
 
     /// <summary><c>base_lr</c> of <c>fine_tune</c> with pretrained weights; <c>lr_max</c> of <c>fit_one_cycle</c> from scratch.</summary>
@@ -52,6 +55,13 @@ public sealed record VisionTrialSettings
 
     /// <summary>Frozen epochs of <c>fine_tune</c> (pretrained weights only; a model trained from scratch is never frozen).</summary>
     public int FreezeEpochs { get; init; } = 1;
+
+    /// <summary>
+    /// fastai's <c>lr_mult</c> of <c>fine_tune</c> (pretrained weights only): the unfrozen body learns at
+    /// <c>LearningRate / 2 / LrMult</c>, the head at <c>LearningRate / 2</c>. Default 100, fastai's; lower it when the
+    /// data is far from the weights' (grey 32 px clothing is far from ImageNet photographs) so the body adapts more.
+    /// </summary>
+    public double LrMult { get; init; } = 100;
 
     /// <summary>
     /// Images per optimizer step — the effective batch size, fastai's <c>GradientAccumulation(n_acc)</c> count. The loader's
@@ -106,7 +116,8 @@ public sealed record VisionTrialSettings
     /// <summary>
     /// Pretrained weights of the reference model (timm / torchvision names; safetensors, or TorchSharp's format) loaded
     /// into the body: a file, or a folder holding <c>{Architecture}.safetensors</c> (one folder for a sweep over
-    /// architectures). Then the trial runs <c>fine_tune</c> (frozen body first) on 3-channel input normalised with the
+    /// architectures; it is looked up by the architecture's name, <c>resnet20.safetensors</c> for <c>resnet20.cntk_in1k</c>,
+    /// and replaces the weights the name brings). Then the trial runs <c>fine_tune</c> (frozen body first) on 3-channel input normalised with the
     /// weights' statistics. Null: the model is trained from scratch with a plain one-cycle fit (no frozen phase: freezing
     /// a random body teaches nothing), without normalisation, on the data's own channels — and the metrics
     /// (<c>frozen_epochs</c> 0, <c>pretrained</c> 0) say so. Nothing is ever downloaded.

@@ -14,11 +14,14 @@ public sealed class ModelCatalogTests
     /// convnext_nano.d1h_in1k 15.6, vit_tiny_patch16_224.augreg_in21k_ft_in1k 5.7,
     /// vit_small_patch16_224.augreg_in21k_ft_in1k 22.1, regnety_002.pycls_in1k 3.2); the integers are counted from
     /// timm's architectures (Reference/make_reference.py prints them with PyTorch) and checked against those figures
-    /// below. The patch4_32 ViTs are our variants (see ModelCatalog), counted the same way.
+    /// below. The patch4_32 ViTs are our variants (see ModelCatalog), counted the same way. resnet20 is CNTK's
+    /// "ResNet18" ImageNet recipe, whose count 16,410,152 CNTK printed in microsoft/CNTK issue #2873 ("Training 16410152
+    /// parameters in 68 parameter tensors"), where its maintainers agreed to call it ResNet20.
     /// </summary>
     private static readonly Dictionary<string, (long Count, double? CardMillions)> Published = new()
     {
         ["resnet18"] = (11_689_512, null),
+        ["resnet20"] = (16_410_152, null),
         ["resnet34"] = (21_797_672, null),
         ["resnet50"] = (25_557_032, null),
         ["resnet26d"] = (16_014_408, 16.0),
@@ -42,7 +45,7 @@ public sealed class ModelCatalogTests
     public void The_catalog_has_five_families_and_every_name_has_a_published_count()
     {
         var all = ModelCatalog.All;
-        Assert.Equal(16, all.Count);
+        Assert.Equal(17, all.Count);
         Assert.Equal(all.Count, all.Select(m => m.Name).Distinct().Count());
         Assert.Equal(["convnext", "regnet", "resnet", "resnetd", "vit"], all.Select(m => m.Family).Distinct().Order());
         Assert.Equal(Published.Keys.Order(), all.Select(m => m.Name).Order());
@@ -57,7 +60,7 @@ public sealed class ModelCatalogTests
         var fields = type.GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.GetCustomAttribute<KnownValueAttribute>() is not null)
             .ToList();
-        Assert.Equal(ModelCatalog.All.Count, fields.Count);
+        Assert.Equal(ModelCatalog.All.Count + ModelCatalog.WithWeights.Count, fields.Count);
         foreach (var field in fields)
         {
             var metadata = field.GetCustomAttribute<KnownValueAttribute>()!.Metadata;
@@ -105,6 +108,19 @@ public sealed class ModelCatalogTests
         {
             Assert.Equal(millions, Math.Round(count / 1e6, 1));
         }
+    }
+
+    [Fact]
+    public void A_name_with_weights_is_its_architecture_and_a_tag_as_in_timm()
+    {
+        var pretrained = Assert.Single(ModelCatalog.WithWeights);
+
+        Assert.Equal(("resnet20.cntk_in1k", "resnet20", "cntk_in1k"), (pretrained.Name, pretrained.Architecture, pretrained.Weights));
+        Assert.Equal(ModelCatalog.Describe("resnet20") with { Name = pretrained.Name, Weights = pretrained.Weights }, pretrained);
+        Assert.Null(ModelCatalog.Describe("resnet20").Weights);
+        using var model = ModelCatalog.Create("resnet20.cntk_in1k", numClasses: 10);
+        Assert.Equal("resnet20.cntk_in1k", model.ModelName);
+        Assert.Equal(16_410_152 - 512 * 1000 - 1000, model.Body.ParameterCount());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Experiments.Vision.Checkpoints;
 using Experiments.Vision.Data;
 using Experiments.Vision.Inference;
 using Experiments.Vision.Models;
+using Experiments.Vision.Pretrained;
 using Experiments.Vision.Tests.Support;
 using Experiments.Vision.Tests.Training;
 using Experiments.Vision.Training;
@@ -151,6 +152,21 @@ public sealed class VisionTrialTests : IDisposable
         Assert.Null(outcome.Export);
         Assert.Equal([1, 2], observer.Metrics.Where(m => m.Name == MetricNames.ErrorRate).Select(m => m.Epoch!.Value));
         Assert.Equal((16, 16), (outcome.Resize.Height, outcome.Resize.Width));
+    }
+
+    [Fact]
+    public void A_catalog_name_with_weights_fine_tunes_from_them_without_a_file_of_the_users()
+    {
+        var context = RecordingObserver.Context("shapes/resnet20.cntk_in1k#1", seed: 5, temp.Combine("cntk-output"), new RecordingObserver());
+
+        var outcome = VisionTrial.Run(context, Tiny(ResizeMethod.Squish) with { Architecture = ModelCatalog.ResNet20CntkIn1k, Size = 32, Height = null, Width = null });
+
+        var metrics = outcome.ToTrialResult().Metrics;
+        Assert.Equal(1, metrics[VisionTrialMetricNames.Pretrained]);
+        Assert.Equal(1, metrics[TrainingMetricNames.FrozenEpochs]);
+        Assert.Equal(TrainingSchedules.FineTune, outcome.Fit.Schedule);
+        Assert.Same(Normalization.ImageNet, outcome.Normalization);
+        Assert.True(File.Exists(Path.Combine(PretrainedWeights.CacheFolder(), "resnet20.cntk_in1k.safetensors")));
     }
 
     [Fact]
