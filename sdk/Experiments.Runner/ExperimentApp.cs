@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Experiments.Running.Cli;
+using Experiments.Runner.Cli;
 
-namespace Experiments.Running;
+namespace Experiments.Runner;
 
 /// <summary>
 /// The entry point of an experiment project: the generated <c>Main</c> passes its arguments and the project's

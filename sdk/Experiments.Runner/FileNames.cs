@@ -1,4 +1,4 @@
-namespace Experiments.Running;
+namespace Experiments.Runner;
 
 /// <summary>Experiment names and trial ids as file and folder names.</summary>
 internal static class FileNames

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Experiments.Results;
 
-namespace Experiments.Running;
+namespace Experiments.Runner;
 
 /// <summary>
 /// Where a project's results and reports live and which build is running, read from the entry assembly: the

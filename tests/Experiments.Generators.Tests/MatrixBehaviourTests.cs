@@ -74,6 +74,31 @@ public sealed class MatrixBehaviourTests
     }
 
     [Fact]
+    public void Rule_wildcards_match_regardless_of_case_as_filters_do()
+    {
+        // One wildcard rule (Experiments.Wildcard) for [Exclude] and run --filter: '*' matches any run of characters,
+        // letters match regardless of case.
+        var source = Sources.Usings + """
+            [Experiment]
+            [Exclude(nameof(Arch), "VIT_*", nameof(Size), 64)]
+            public partial class Cases
+            {
+                [Values("vit_tiny", "ViT_Base", "resnet18")] public partial string Arch { get; }
+                [Values(32, 64)] public partial int Size { get; }
+                public Task<TrialResult> RunAsync(TrialContext context) => Task.FromResult(TrialResult.Success());
+            }
+            """;
+        var experiment = LoadSingle(source, out var assembly);
+
+        Assert.Equal(2, experiment.RemovedByRules);
+        Assert.Equal(4, experiment.MatrixSize);
+        Assert.Equal(4, assembly.MatrixSize("Cases"));
+        Assert.Equal(
+            new[] { "vit_tiny/size=32#1", "ViT_Base/size=32#1", "resnet18/size=32#1", "resnet18/size=64#1" },
+            experiment.Trials.Select(t => t.Id));
+    }
+
+    [Fact]
     public void Ids_are_the_same_across_generator_runs()
     {
         var first = LoadSingle(Declarations.FineTune, out _).Trials.Select(t => t.Id).ToList();

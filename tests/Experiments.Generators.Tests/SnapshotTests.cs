@@ -21,11 +21,11 @@ public sealed class SnapshotTests
     [Fact]
     public void Catalog_with_entry_point()
     {
-        // The entry point calls the runner (Experiments.Running.ExperimentApp, in Experiments.Runner): a stub with the
+        // The entry point calls the runner (Experiments.Runner.ExperimentApp, in the Experiments.Runner assembly): a stub with the
         // same signature stands in for it so the output compilation can be checked for errors.
         const string stub = """
 
-            namespace Experiments.Running
+            namespace Experiments.Runner
             {
                 public static class ExperimentApp
                 {

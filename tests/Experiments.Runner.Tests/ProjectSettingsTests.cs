@@ -1,4 +1,4 @@
-using Experiments.Running;
+using Experiments.Runner;
 
 namespace Experiments.Runner.Tests;
 

@@ -36,7 +36,7 @@ internal static class CatalogEmitter
             writer.Line("/// <summary>The entry point the Experiments SDK generates: list, run, report and export this assembly's experiments.</summary>");
             writer.Open("internal static class ExperimentsProgram");
             writer.Line("public static global::System.Threading.Tasks.Task<int> Main(string[] args)");
-            writer.Indent().Line("=> global::Experiments.Running.ExperimentApp.RunAsync(args, ExperimentCatalog.All);").Outdent();
+            writer.Indent().Line("=> global::Experiments.Runner.ExperimentApp.RunAsync(args, ExperimentCatalog.All);").Outdent();
             writer.Close();
         }
         return writer.ToString();

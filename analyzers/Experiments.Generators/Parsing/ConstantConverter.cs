@@ -160,7 +160,7 @@ internal static class ConstantConverter
         return builder.ToString();
     }
 
-    /// <summary>Ids use '/' between parameters and '#' before the repeat: escape them (and '%') inside values.</summary>
+    /// <summary>Ids (see Experiments.TrialId) use '/' between parameters and '#' before the repeat: escape them (and '%') inside values.</summary>
     public static string EscapeForId(string text)
         => text.Replace("%", "%25").Replace("/", "%2F").Replace("#", "%23");
 

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading;
 using Experiments.Generators.Diagnostics;
 using Experiments.Generators.Model;
@@ -105,8 +104,8 @@ internal static class RuleParser
         var matches = new List<int>();
         if (ConstantConverter.ValueOf(value) is string pattern && parameter.Property.Type.SpecialType == SpecialType.System_String)
         {
-            var regex = new Regex("^" + Regex.Escape(pattern).Replace("\\*", ".*") + "$");
-            matches.AddRange(Enumerable.Range(0, parameter.Values.Count).Where(i => parameter.Values[i].Raw is string s && regex.IsMatch(s)));
+            // The one wildcard rule, shared with run --filter: '*' matches any run of characters, case-insensitively.
+            matches.AddRange(Enumerable.Range(0, parameter.Values.Count).Where(i => parameter.Values[i].Raw is string s && Wildcard.IsMatch(pattern, s)));
         }
         else if (ConstantConverter.TryConvert(value, parameter.Property.Type, out _, out var display))
         {

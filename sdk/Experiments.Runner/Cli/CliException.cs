@@ -1,4 +1,4 @@
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
 /// <summary>A mistake in how the command was called; printed without a stack trace, exit code 2.</summary>
 internal sealed class CliException : Exception

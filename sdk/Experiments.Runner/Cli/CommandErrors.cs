@@ -1,4 +1,4 @@
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
 /// <summary>Turns a usage mistake into a one-line message on stderr and exit code 2, instead of a stack trace.</summary>
 internal static class CommandErrors

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Experiments.Running.Filtering;
+using Experiments.Runner.Filtering;
 
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
 /// <summary>Options that several commands share, so they are spelled and described the same everywhere.</summary>
 internal static class CommonOptions

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Experiments.Data;
-using Experiments.Running.Execution;
-using Experiments.Running.Terminal;
+using Experiments.Runner.Execution.Host;
+using Experiments.Runner.Terminal;
 
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
 /// <summary>
 /// <c>data list</c> and <c>data fetch NAME [--to FOLDER] [--from URL]</c>: the downloadable data sets the project's

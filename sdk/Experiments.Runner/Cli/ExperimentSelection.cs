@@ -1,6 +1,6 @@
-using Experiments.Running.Filtering;
+using Experiments.Runner.Filtering;
 
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
 /// <summary>Resolves <c>--experiment</c> and <c>--filter</c> against the project's experiments.</summary>
 internal static class ExperimentSelection

@@ -1,9 +1,12 @@
 using System.CommandLine;
-using Experiments.Running.Reporting;
+using Experiments.Runner.Reporting;
 
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
-/// <summary><c>export csv</c>: one row per trial from the store, the columns of the transcript's CSV.</summary>
+/// <summary>
+/// <c>export csv</c>: one row per trial from the store (trial id and configuration, one column per parameter, the model
+/// family, the standard metrics such as <c>error_rate</c> and <c>fit_time</c>, the other metrics and the run's bookkeeping).
+/// </summary>
 internal static class ExportCommand
 {
     public static Command Create(IReadOnlyList<ExperimentDefinition> experiments, ProjectSettings settings)

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Experiments.Results;
-using Experiments.Running.Filtering;
-using Experiments.Running.Terminal;
+using Experiments.Runner.Filtering;
+using Experiments.Runner.Terminal;
 using Spectre.Console;
 
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
 /// <summary><c>list</c>: every trial of the matrix with its parameters and its status in the store.</summary>
 internal static class ListCommand

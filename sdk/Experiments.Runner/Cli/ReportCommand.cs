@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Experiments.Running.Reporting;
+using Experiments.Runner.Reporting;
 
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
 /// <summary><c>report</c>: writes the Markdown report from the store, running nothing.</summary>
 internal static class ReportCommand

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using Experiments.Results;
-using Experiments.Running.Execution;
-using Experiments.Running.Filtering;
-using Experiments.Running.Reporting;
-using Experiments.Running.Terminal;
+using Experiments.Runner.Execution.Host;
+using Experiments.Runner.Filtering;
+using Experiments.Runner.Reporting;
+using Experiments.Runner.Terminal;
 using Spectre.Console;
 
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
 /// <summary>
 /// <c>run</c>: registers the matrix, frees trials abandoned by dead runs, runs the pending trials in worker processes,

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Experiments.Running.Data;
+using Experiments.Runner.Data;
 
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
 /// <summary>The command tree of an experiment project.</summary>
 internal static class RunnerCommandLine

@@ -1,7 +1,7 @@
 using Experiments.Results;
 using Experiments.Store.Sqlite;
 
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
 /// <summary>Opens the project's store; the one place that knows the default store is SQLite.</summary>
 internal static class StoreAccess

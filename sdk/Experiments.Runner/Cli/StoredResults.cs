@@ -1,6 +1,6 @@
 using Experiments.Results;
 
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
 /// <summary>Runs an action for each selected experiment that has results in the store (for <c>report</c> and <c>export</c>).</summary>
 internal static class StoredResults

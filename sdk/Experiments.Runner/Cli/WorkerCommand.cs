@@ -1,7 +1,8 @@
 using System.CommandLine;
-using Experiments.Running.Execution;
+using Experiments.Runner.Execution.Host;
+using Experiments.Runner.Execution.Worker;
 
-namespace Experiments.Running.Cli;
+namespace Experiments.Runner.Cli;
 
 /// <summary>The hidden <c>worker</c> command: this program started by its own <c>run</c> to execute trials.</summary>
 internal static class WorkerCommand

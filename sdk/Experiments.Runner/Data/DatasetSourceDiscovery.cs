@@ -1,7 +1,7 @@
 using System.Reflection;
 using Experiments.Data;
 
-namespace Experiments.Running.Data;
+namespace Experiments.Runner.Data;
 
 /// <summary>
 /// Finds the downloadable data sets an experiment project can use: the <see cref="DatasetSourceAttribute"/>s of the

@@ -1,4 +1,4 @@
-namespace Experiments.Running.Filtering;
+namespace Experiments.Runner.Filtering;
 
 /// <summary>One <c>&amp;</c>-separated part of a filter.</summary>
 internal abstract record FilterClause
@@ -6,19 +6,19 @@ internal abstract record FilterClause
     public abstract bool Matches(string trialId, IReadOnlyList<string> displayValues);
 }
 
-/// <summary><c>Name=a,b*</c> or <c>Name!=a,b*</c>: the parameter's display value against any of the alternatives.</summary>
-internal sealed record ParameterClause(int ParameterIndex, string ParameterName, bool Negated, IReadOnlyList<GlobPattern> Alternatives) : FilterClause
+/// <summary><c>Name=a,b*</c> or <c>Name!=a,b*</c>: the parameter's display value against any of the alternatives (<see cref="Wildcard"/> patterns).</summary>
+internal sealed record ParameterClause(int ParameterIndex, string ParameterName, bool Negated, IReadOnlyList<string> Alternatives) : FilterClause
 {
     public override bool Matches(string trialId, IReadOnlyList<string> displayValues)
     {
         var value = displayValues[ParameterIndex];
-        var any = Alternatives.Any(a => a.IsMatch(value));
+        var any = Alternatives.Any(a => Wildcard.IsMatch(a, value));
         return any != Negated;
     }
 }
 
-/// <summary>A clause without <c>=</c>: a glob over the whole trial id (e.g. <c>*#1</c> for the first repeat).</summary>
-internal sealed record TrialIdClause(GlobPattern Pattern) : FilterClause
+/// <summary>A clause without <c>=</c>: a <see cref="Wildcard"/> pattern over the whole trial id (e.g. <c>*#1</c> for the first repeat).</summary>
+internal sealed record TrialIdClause(string Pattern) : FilterClause
 {
-    public override bool Matches(string trialId, IReadOnlyList<string> displayValues) => Pattern.IsMatch(trialId);
+    public override bool Matches(string trialId, IReadOnlyList<string> displayValues) => Wildcard.IsMatch(Pattern, trialId);
 }

@@ -1,11 +1,12 @@
-namespace Experiments.Running.Filtering;
+namespace Experiments.Runner.Filtering;
 
 /// <summary>
 /// Selects trials by parameter values. Syntax: clauses joined by <c>&amp;</c>, all of which must match. A clause is
 /// <c>Name=pattern</c> or <c>Name!=pattern</c>, where Name is a parameter's name or key (case-insensitive) and the
-/// pattern is one or more <c>,</c>-separated alternatives with <c>*</c> wildcards, compared with the value as it
-/// appears in trial ids; a clause without <c>=</c> (or with <c>/</c>, <c>*</c> or <c>#</c> before it) is a glob over the
-/// trial id.
+/// pattern is one or more <c>,</c>-separated alternatives, compared with the value as it appears in trial ids; a clause
+/// without <c>=</c> (or with <c>/</c>, <c>*</c> or <c>#</c> before it) is a pattern over the whole trial id.
+/// Patterns follow the one <see cref="Wildcard"/> rule that <c>[Exclude]</c> rules follow too: <c>*</c> matches any run
+/// of characters (including none), and letters match regardless of case.
 /// Example: <c>Arch=convnext*,resnet18&amp;Resize!=pad&amp;*#1</c>.
 /// </summary>
 public sealed class TrialFilter
@@ -13,8 +14,9 @@ public sealed class TrialFilter
     /// <summary>The help text of <c>--filter</c>; kept next to the parser so the two agree.</summary>
     public const string Syntax =
         "Select trials: clauses joined by '&', each 'Name=pattern' or 'Name!=pattern' where Name is a parameter "
-        + "name or key (case-insensitive) and pattern has '*' wildcards and ',' alternatives; a clause without '=' "
-        + "(or with '/', '*' or '#' before its '=') matches the trial id as a glob. Example: \"Arch=convnext*,resnet18&Resize!=pad&*#1\".";
+        + "name or key and pattern has '*' wildcards (any run of characters, as in [Exclude] rules) and ',' "
+        + "alternatives; a clause without '=' (or with '/', '*' or '#' before its '=') matches the whole trial id. "
+        + "Names and patterns are case-insensitive. Example: \"Arch=convnext*,resnet18&Resize!=pad&*#1\".";
 
     private readonly IReadOnlyList<FilterClause> _clauses;
 
@@ -72,9 +74,9 @@ public sealed class TrialFilter
         var name = equals < 0 ? string.Empty : clause[..(negated ? equals - 1 : equals)].Trim();
 
         // Ids contain '=' too (lr=0.008/…): only a name that could be a parameter makes a parameter clause.
-        if (equals < 0 || name.Any(c => c is '/' or '*' or '#'))
+        if (equals < 0 || name.Any(c => c is TrialId.ParameterSeparator or Wildcard.Star or TrialId.RepeatSeparator))
         {
-            return new TrialIdClause(new GlobPattern(clause));
+            return new TrialIdClause(clause);
         }
         if (name.Length == 0)
         {
@@ -94,7 +96,7 @@ public sealed class TrialFilter
         {
             throw new FilterException($"Filter clause '{clause}' has an empty value; write e.g. '{name}=value' or '{name}=a,b*'.");
         }
-        return new ParameterClause(index, parameters[index].Name, negated, alternatives.Select(a => new GlobPattern(a)).ToArray());
+        return new ParameterClause(index, parameters[index].Name, negated, alternatives);
     }
 
     private static int IndexOfParameter(string name, IReadOnlyList<ParameterDefinition> parameters)

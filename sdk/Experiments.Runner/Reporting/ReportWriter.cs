@@ -2,7 +2,7 @@ using System.Text;
 using Experiments.Reports;
 using Experiments.Results;
 
-namespace Experiments.Running.Reporting;
+namespace Experiments.Runner.Reporting;
 
 /// <summary>Writes the Markdown report (and its plot images, next to it) and the CSV export of one experiment from what the store holds.</summary>
 internal static class ReportWriter

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace Experiments.Running.Terminal;
+namespace Experiments.Runner.Terminal;
 
 /// <summary>Whether output goes to a person at a terminal (live display, tables) or to a file or pipe (plain lines).</summary>
 internal static class ConsoleMode

@@ -1,7 +1,7 @@
 using Experiments.Data;
 using Spectre.Console;
 
-namespace Experiments.Running.Terminal;
+namespace Experiments.Runner.Terminal;
 
 /// <summary>
 /// Shows a download: a Spectre.Console progress bar per file at a terminal; otherwise one line when each file

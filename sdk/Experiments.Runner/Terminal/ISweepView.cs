@@ -1,6 +1,6 @@
-using Experiments.Running.Execution;
+using Experiments.Runner.Execution.Host;
 
-namespace Experiments.Running.Terminal;
+namespace Experiments.Runner.Terminal;
 
 /// <summary>What <c>run</c> shows while it works: a live display on a terminal, plain lines when redirected.</summary>
 internal interface ISweepView

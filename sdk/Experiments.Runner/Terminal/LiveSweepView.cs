@@ -1,7 +1,8 @@
-using Experiments.Running.Execution;
+using Experiments.Results;
+using Experiments.Runner.Execution.Host;
 using Spectre.Console;
 
-namespace Experiments.Running.Terminal;
+namespace Experiments.Runner.Terminal;
 
 /// <summary>
 /// An interactive terminal: finished trials scroll up as lines while a live block at the bottom shows the sweep's
@@ -79,14 +80,14 @@ internal sealed class LiveSweepView : ISweepView
     {
         lock (_gate)
         {
-            var colour = result.End switch
+            var colour = result.Status switch
             {
-                TrialEnd.Passed => "green",
-                TrialEnd.Interrupted or TrialEnd.NotReady => "yellow",
+                TrialStatus.Passed => "green",
+                TrialStatus.Interrupted or TrialStatus.Pending => "yellow",
                 _ => "red",
             };
             _console.MarkupLine(
-                $"  [{colour}]{TrialLine.Mark(result.End)}[/] {Markup.Escape(trial.Id)}  [grey]{Markup.Escape(TrialLine.Details(result, objective))}[/]");
+                $"  [{colour}]{TrialLine.Mark(result.Status)}[/] {Markup.Escape(trial.Id)}  [grey]{Markup.Escape(TrialLine.Details(result, objective))}[/]");
             _overall?.Increment(1);
             if (_slots.TryGetValue(slot, out var task))
             {

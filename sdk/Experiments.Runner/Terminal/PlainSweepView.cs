@@ -1,6 +1,6 @@
-using Experiments.Running.Execution;
+using Experiments.Runner.Execution.Host;
 
-namespace Experiments.Running.Terminal;
+namespace Experiments.Runner.Terminal;
 
 /// <summary>Redirected output (CI logs, pipes): whole lines only, nothing that redraws.</summary>
 internal sealed class PlainSweepView : ISweepView

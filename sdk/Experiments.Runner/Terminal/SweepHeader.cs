@@ -1,6 +1,6 @@
-using Experiments.Running.Execution;
+using Experiments.Runner.Execution.Host;
 
-namespace Experiments.Running.Terminal;
+namespace Experiments.Runner.Terminal;
 
 /// <summary>The line that opens each experiment's part of <c>run</c>.</summary>
 internal static class SweepHeader

@@ -1,7 +1,8 @@
 using System.Globalization;
-using Experiments.Running.Execution;
+using Experiments.Results;
+using Experiments.Runner.Execution.Host;
 
-namespace Experiments.Running.Terminal;
+namespace Experiments.Runner.Terminal;
 
 /// <summary>The one line per finished trial: <c>  ✓ id  error_rate=0.0423 fit_time=12.3s</c> or <c>  ✗ id  reason</c>.</summary>
 internal static class TrialLine
@@ -13,25 +14,26 @@ internal static class TrialLine
     /// <summary>Besides the objective and fit time, at most this many metrics, so a line stays a line.</summary>
     private const int MaxOtherMetrics = 3;
 
-    public static string Mark(TrialEnd end) => end switch
+    public static string Mark(TrialStatus status) => status switch
     {
-        TrialEnd.Passed => PassMark,
-        TrialEnd.NotReady => NotStartedMark,
+        TrialStatus.Passed => PassMark,
+        TrialStatus.Pending => NotStartedMark,
         _ => FailMark,
     };
 
-    public static string Details(WorkerTrialResult result, string objective) => result.End switch
+    public static string Details(WorkerTrialResult result, string objective) => result.Status switch
     {
-        TrialEnd.Passed => FormatMetrics(result.Metrics, objective, result.DurationSeconds),
-        TrialEnd.Interrupted => "interrupted (runs again on the next run)",
-        TrialEnd.NotReady => "not started, stays pending: " + (result.Reason ?? "a prerequisite is missing"),
+        TrialStatus.Passed => FormatMetrics(result.Metrics, objective),
+        TrialStatus.Interrupted => "interrupted (runs again on the next run)",
+        TrialStatus.Pending => "not started, stays pending: " + (result.Reason ?? "a prerequisite is missing"),
         _ => result.Reason ?? "failed",
     };
 
     public static string Format(string trialId, WorkerTrialResult result, string objective)
-        => $"  {Mark(result.End)} {trialId}  {Details(result, objective)}";
+        => $"  {Mark(result.Status)} {trialId}  {Details(result, objective)}";
 
-    public static string FormatMetrics(IReadOnlyDictionary<string, double> metrics, string objective, double wallSeconds)
+    /// <summary>A passed trial's metrics; <c>fit_time</c> is among them (the worker falls back to wall time).</summary>
+    public static string FormatMetrics(IReadOnlyDictionary<string, double> metrics, string objective)
     {
         var parts = new List<string>();
         if (metrics.TryGetValue(objective, out var objectiveValue))
@@ -46,8 +48,10 @@ internal static class TrialLine
         {
             parts.Add($"{MetricNames.PeakMemory}={Bytes(peak)}");
         }
-        var fitTime = metrics.TryGetValue(MetricNames.FitTime, out var reported) ? reported : wallSeconds;
-        parts.Add($"{MetricNames.FitTime}={Seconds(fitTime)}");
+        if (metrics.TryGetValue(MetricNames.FitTime, out var fitTime))
+        {
+            parts.Add($"{MetricNames.FitTime}={Seconds(fitTime)}");
+        }
         return string.Join(' ', parts);
     }
 

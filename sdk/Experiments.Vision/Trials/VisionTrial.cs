@@ -202,12 +202,10 @@ public static class VisionTrial
     {
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(architecture);
-        string id = trial.Id;
-        int hash = id.LastIndexOf('#');
-        string configuration = hash >= 0 ? id[..hash] : id;
-        string repeat = hash >= 0 ? id[hash..] : "";
-        var segments = configuration.Split('/').Where(s => s != architecture).ToArray();
-        return string.Join('/', segments) + repeat;
+        string configuration = TrialId.ConfigurationIdOf(trial.Id);
+        string repeat = trial.Id[configuration.Length..];
+        var segments = configuration.Split(TrialId.ParameterSeparator).Where(s => s != architecture).ToArray();
+        return string.Join(TrialId.ParameterSeparator, segments) + repeat;
     }
 
     /// <summary>The TorchSharp device for a <c>--device</c> value: <c>cpu</c> (or empty), <c>cuda</c>, <c>cuda:N</c>.</summary>

@@ -2,8 +2,10 @@ namespace Experiments;
 
 /// <summary>
 /// Removes every combination in which <see cref="Parameter"/> matches <see cref="Value"/> and
-/// <see cref="OtherParameter"/> matches <see cref="OtherValue"/>. String values may use <c>*</c>
-/// wildcards (<c>"vit_*"</c>). Name parameters with <c>nameof</c>.
+/// <see cref="OtherParameter"/> matches <see cref="OtherValue"/>. Values of string parameters are patterns of the one
+/// <see cref="Wildcard"/> rule that <c>run --filter</c> uses too: <c>*</c> matches any run of characters (including
+/// none) and letters match regardless of case, so <c>"vit_*"</c> removes <c>vit_tiny</c> and <c>ViT_Base</c> alike.
+/// Other values match exactly. Name parameters with <c>nameof</c>.
 /// </summary>
 /// <example><c>[Exclude(nameof(Arch), "vit_*", nameof(Resize), ResizeMethod.Pad)]</c></example>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Experiments;
 
 /// <summary>
@@ -62,24 +60,13 @@ public abstract class ExperimentDefinition
     protected Trial CreateTrial(int index, int repeat, IReadOnlyList<int> valueIndices, Func<int, int, object> value)
     {
         var parameters = new TrialParameter[Parameters.Count];
-        var id = new StringBuilder();
         for (var p = 0; p < parameters.Length; p++)
         {
             var definition = Parameters[p];
-            var display = definition.Values[valueIndices[p]];
-            parameters[p] = new TrialParameter(definition.Name, definition.Key, value(p, valueIndices[p]), display);
-            if (p > 0)
-            {
-                id.Append('/');
-            }
-            if (!definition.BareInId)
-            {
-                id.Append(definition.Key).Append('=');
-            }
-            id.Append(display);
+            parameters[p] = new TrialParameter(definition.Name, definition.Key, value(p, valueIndices[p]), definition.Values[valueIndices[p]]);
         }
-        id.Append('#').Append(repeat);
-        return new Trial(Name, id.ToString(), index, repeat, Seed + repeat - 1, parameters);
+        var id = TrialId.Format(parameters.Select((parameter, p) => (parameter.Key, parameter.Display, Parameters[p].BareInId)), repeat);
+        return new Trial(Name, id, index, repeat, Seed + repeat - 1, parameters);
     }
 
     public override string ToString() => Name;

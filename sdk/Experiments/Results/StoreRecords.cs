@@ -88,8 +88,8 @@ public sealed record TrialRecord(
     public string? Parameter(string name)
         => Parameters.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.Ordinal)).Value;
 
-    /// <summary>The id without the repeat suffix.</summary>
-    public string ConfigurationId => TrialId[..TrialId.LastIndexOf('#')];
+    /// <summary>The id without the repeat suffix (see <see cref="Experiments.TrialId"/>).</summary>
+    public string ConfigurationId => Experiments.TrialId.ConfigurationIdOf(TrialId);
 }
 
 /// <summary>One per-epoch metric value of one attempt.</summary>

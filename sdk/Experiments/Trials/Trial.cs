@@ -26,8 +26,8 @@ public sealed class Trial
     public int Seed { get; }
     public IReadOnlyList<TrialParameter> Parameters { get; }
 
-    /// <summary>The id without the repeat suffix: the same for every repeat of one combination.</summary>
-    public string ConfigurationId => Id[..Id.LastIndexOf('#')];
+    /// <summary>The id without the repeat suffix: the same for every repeat of one combination (see <see cref="TrialId"/>).</summary>
+    public string ConfigurationId => TrialId.ConfigurationIdOf(Id);
 
     public override string ToString() => Id;
 }

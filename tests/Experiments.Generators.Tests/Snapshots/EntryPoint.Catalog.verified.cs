@@ -26,5 +26,5 @@ internal static class ExperimentCatalog
 internal static class ExperimentsProgram
 {
     public static global::System.Threading.Tasks.Task<int> Main(string[] args)
-        => global::Experiments.Running.ExperimentApp.RunAsync(args, ExperimentCatalog.All);
+        => global::Experiments.Runner.ExperimentApp.RunAsync(args, ExperimentCatalog.All);
 }

@@ -1,4 +1,4 @@
-using Experiments.Running.Execution;
+using Experiments.Runner.Execution.Host;
 
 namespace Experiments.Runner.Tests.Execution;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Experiments.Results;
-using Experiments.Running.Execution;
+using Experiments.Runner.Execution.Host;
 
 namespace Experiments.Runner.Tests.Execution;
 

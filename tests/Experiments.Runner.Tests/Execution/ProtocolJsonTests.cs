@@ -1,4 +1,5 @@
-using Experiments.Running.Execution.Protocol;
+using Experiments.Results;
+using Experiments.Runner.Execution.Protocol;
 
 namespace Experiments.Runner.Tests.Execution;
 
@@ -7,7 +8,7 @@ public class ProtocolJsonTests
     [Fact]
     public void Messages_are_single_lines_with_a_type_and_round_trip()
     {
-        var result = new ResultMessage(WorkerTrialStatus.Failed, new() { ["error_rate"] = 0.25 }, "boom\n  at X", 1.5);
+        var result = new ResultMessage(TrialStatus.Failed, new() { ["error_rate"] = 0.25 }, "boom\n  at X", 1.5);
 
         var line = ProtocolJson.Serialize(result);
 
@@ -26,6 +27,19 @@ public class ProtocolJsonTests
         var run = Assert.IsType<RunTrialMessage>(ProtocolJson.ParseHostMessage(line));
         Assert.Equal("tiny/lr=0.01#1", run.TrialId);
         Assert.IsType<CancelTrialMessage>(ProtocolJson.ParseHostMessage(ProtocolJson.Serialize(new CancelTrialMessage("x"))));
+    }
+
+    [Theory]
+    [InlineData(TrialStatus.Passed, "Passed")]
+    [InlineData(TrialStatus.Failed, "Failed")]
+    [InlineData(TrialStatus.Interrupted, "Interrupted")]
+    [InlineData(TrialStatus.Pending, "Pending")]
+    public void A_result_carries_the_stores_status_by_name(TrialStatus status, string name)
+    {
+        var line = ProtocolJson.Serialize(new ResultMessage(status, new(), null, 0));
+
+        Assert.Contains($"\"status\":\"{name}\"", line);
+        Assert.Equal(status, Assert.IsType<ResultMessage>(ProtocolJson.ParseWorkerMessage(line)).Status);
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using Experiments.Running.Execution;
-using Experiments.Running.Execution.Protocol;
+using Experiments.Results;
+using Experiments.Runner.Execution.Worker;
+using Experiments.Runner.Execution.Protocol;
 using Experiments.Runner.Tests.Infrastructure;
 
 namespace Experiments.Runner.Tests.Execution;
@@ -28,7 +29,7 @@ public class TrialExecutorTests
             return Task.FromResult(TrialResult.Success((MetricNames.ErrorRate, 0.1)));
         });
 
-        Assert.Equal(WorkerTrialStatus.Passed, result.Status);
+        Assert.Equal(TrialStatus.Passed, result.Status);
         Assert.Equal(0.1, result.Metrics[MetricNames.ErrorRate]);
         Assert.Equal(0.9, result.Metrics["accuracy"]);
         Assert.False(result.Metrics.ContainsKey(MetricNames.TrainLoss));
@@ -37,11 +38,38 @@ public class TrialExecutorTests
     }
 
     [Fact]
+    public async Task A_passing_trial_without_a_fit_time_gets_its_wall_time()
+    {
+        var result = await Execute((_, _) => Task.FromResult(TrialResult.Success((MetricNames.ErrorRate, 0.1))));
+
+        Assert.Equal(TrialStatus.Passed, result.Status);
+        Assert.Equal(result.Duration, result.Metrics[MetricNames.FitTime]);
+    }
+
+    [Fact]
+    public async Task A_fit_time_the_trial_reports_is_kept()
+    {
+        var result = await Execute((_, _) => Task.FromResult(TrialResult.Success((MetricNames.FitTime, 42.0))));
+
+        Assert.Equal(42.0, result.Metrics[MetricNames.FitTime]);
+    }
+
+    [Fact]
+    public async Task A_missing_prerequisite_leaves_the_trial_pending()
+    {
+        var result = await Execute((_, _) => throw new MissingPrerequisiteException("data set 'x' is not installed: run data fetch x"));
+
+        Assert.Equal(TrialStatus.Pending, result.Status);
+        Assert.Equal("data set 'x' is not installed: run data fetch x", result.Error);
+        Assert.Empty(result.Metrics);
+    }
+
+    [Fact]
     public async Task An_exception_fails_the_trial_with_its_type_message_and_stack()
     {
         var result = await Execute((_, _) => throw new InvalidOperationException("the model exploded"));
 
-        Assert.Equal(WorkerTrialStatus.Failed, result.Status);
+        Assert.Equal(TrialStatus.Failed, result.Status);
         Assert.StartsWith("System.InvalidOperationException: the model exploded", result.Error);
         Assert.Contains(nameof(TrialExecutorTests), result.Error);
     }
@@ -65,7 +93,7 @@ public class TrialExecutorTests
         });
 
         Assert.False(reachedAfterNaN);
-        Assert.Equal(WorkerTrialStatus.Failed, result.Status);
+        Assert.Equal(TrialStatus.Failed, result.Status);
         Assert.Equal("metric 'train_loss' is NaN (epoch 3)", result.Error);
         Assert.DoesNotContain(_sent, m => m is MetricMessage { Name: MetricNames.TrainLoss });
     }
@@ -75,7 +103,7 @@ public class TrialExecutorTests
     {
         var result = await Execute((_, _) => Task.FromResult(TrialResult.Success((MetricNames.ValidLoss, double.PositiveInfinity))));
 
-        Assert.Equal(WorkerTrialStatus.Failed, result.Status);
+        Assert.Equal(TrialStatus.Failed, result.Status);
         Assert.Equal("metric 'valid_loss' is +Infinity", result.Error);
     }
 
@@ -84,7 +112,7 @@ public class TrialExecutorTests
     {
         var result = await Execute((_, _) => throw new OutOfMemoryException("CUDA out of memory"));
 
-        Assert.Equal(WorkerTrialStatus.Failed, result.Status);
+        Assert.Equal(TrialStatus.Failed, result.Status);
         Assert.StartsWith("out of memory: CUDA out of memory", result.Error);
     }
 
@@ -93,7 +121,7 @@ public class TrialExecutorTests
     {
         var result = await Execute((_, _) => throw new InsufficientExecutionStackException());
 
-        Assert.Equal(WorkerTrialStatus.Failed, result.Status);
+        Assert.Equal(TrialStatus.Failed, result.Status);
         Assert.StartsWith("insufficient execution stack", result.Error);
     }
 
@@ -110,7 +138,7 @@ public class TrialExecutorTests
             },
             cancellation.Token);
 
-        Assert.Equal(WorkerTrialStatus.Interrupted, result.Status);
+        Assert.Equal(TrialStatus.Interrupted, result.Status);
     }
 
     [Fact]
@@ -118,7 +146,7 @@ public class TrialExecutorTests
     {
         var result = await Execute((_, _) => throw new OperationCanceledException("timed out inside the trial"));
 
-        Assert.Equal(WorkerTrialStatus.Failed, result.Status);
+        Assert.Equal(TrialStatus.Failed, result.Status);
         Assert.Contains("timed out inside the trial", result.Error);
     }
 

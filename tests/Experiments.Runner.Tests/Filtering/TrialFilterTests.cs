@@ -1,4 +1,4 @@
-using Experiments.Running.Filtering;
+using Experiments.Runner.Filtering;
 using Experiments.Runner.Tests.Infrastructure;
 
 namespace Experiments.Runner.Tests.Filtering;
@@ -62,17 +62,4 @@ public class TrialFilterTests
         var error = Assert.Throws<FilterException>(() => TrialFilter.Parse(filter, Experiment.Parameters));
         Assert.Contains(expected, error.Message);
     }
-
-    [Theory]
-    [InlineData("*", "", true)]
-    [InlineData("a*c", "abc", true)]
-    [InlineData("a*c", "ac", true)]
-    [InlineData("a*c", "abd", false)]
-    [InlineData("*b*", "abc", true)]
-    [InlineData("a**b", "ab", true)]
-    [InlineData("*a*b", "xaxxbyb", true)]
-    [InlineData("abc", "ABC", true)]
-    [InlineData("ab", "abc", false)]
-    public void Globs_match_case_insensitively_with_stars(string pattern, string text, bool expected)
-        => Assert.Equal(expected, new GlobPattern(pattern).IsMatch(text));
 }

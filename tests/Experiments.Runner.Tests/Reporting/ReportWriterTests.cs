@@ -1,6 +1,6 @@
 using Experiments.Results;
-using Experiments.Running;
-using Experiments.Running.Reporting;
+using Experiments.Runner;
+using Experiments.Runner.Reporting;
 using Experiments.Store.Sqlite;
 
 namespace Experiments.Runner.Tests.Reporting;

@@ -1,5 +1,6 @@
-using Experiments.Running.Execution;
-using Experiments.Running.Terminal;
+using Experiments.Results;
+using Experiments.Runner.Execution.Host;
+using Experiments.Runner.Terminal;
 
 namespace Experiments.Runner.Tests.Terminal;
 
@@ -9,7 +10,7 @@ public class TrialLineTests
     public void A_passed_trial_shows_the_objective_first_and_the_fit_time_last()
     {
         var result = new WorkerTrialResult(
-            TrialEnd.Passed,
+            TrialStatus.Passed,
             new Dictionary<string, double> { [MetricNames.FitTime] = 12.34, ["accuracy"] = 0.95, [MetricNames.ErrorRate] = 0.04231 },
             null,
             13);
@@ -20,7 +21,7 @@ public class TrialLineTests
     [Fact]
     public void A_failed_trial_shows_the_first_line_of_its_reason()
     {
-        var result = new WorkerTrialResult(TrialEnd.Crashed, new Dictionary<string, double>(), "worker process crashed: SIGSEGV (exit 139)\n--- stderr", 1);
+        var result = new WorkerTrialResult(TrialStatus.Failed, new Dictionary<string, double>(), "worker process crashed: SIGSEGV (exit 139)\n--- stderr", 1, WorkerDied: true);
 
         Assert.Equal("  ✗ a#1  worker process crashed: SIGSEGV (exit 139)", TrialLine.Format("a#1", result, "error_rate"));
     }
@@ -41,9 +42,9 @@ public class TrialLineTests
     public void The_closing_line_mentions_skipped_only_when_something_was_skipped()
     {
         var tally = new SweepTally();
-        tally.Add(TrialEnd.Passed);
-        tally.Add(TrialEnd.Crashed);
-        tally.Add(TrialEnd.Interrupted);
+        tally.Add(TrialStatus.Passed);
+        tally.Add(TrialStatus.Failed);
+        tally.Add(TrialStatus.Interrupted);
         Assert.Equal("1 passed, 2 failed", tally.ClosingLine);
 
         tally.AddSkipped(3);

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Experiments.Running.Execution.Protocol;
+namespace Experiments.Runner.Execution.Protocol;
 
 /// <summary>What the host sends a worker, one JSON object per line on the worker's stdin.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]

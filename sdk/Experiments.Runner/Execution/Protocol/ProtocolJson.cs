@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Experiments.Running.Execution.Protocol;
+namespace Experiments.Runner.Execution.Protocol;
 
 /// <summary>Serialization of the host/worker protocol: one compact JSON object per line.</summary>
 internal static class ProtocolJson

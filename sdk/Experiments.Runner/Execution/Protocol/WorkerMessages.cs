@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Experiments.Results;
 
-namespace Experiments.Running.Execution.Protocol;
+namespace Experiments.Runner.Execution.Protocol;
 
 /// <summary>What a worker sends its host, one JSON object per line on the worker's (real) stdout.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
@@ -18,15 +19,11 @@ internal sealed record MetricMessage(string Name, double Value, int? Epoch) : Wo
 
 internal sealed record ProgressMessage(double Fraction, string? Message) : WorkerMessage;
 
-/// <summary>How the trial ended: final metrics (reported ones merged with the returned ones), the error, wall time in seconds.</summary>
-internal sealed record ResultMessage(WorkerTrialStatus Status, Dictionary<string, double> Metrics, string? Error, double Duration) : WorkerMessage;
-
-internal enum WorkerTrialStatus
-{
-    Passed,
-    Failed,
-    Interrupted,
-
-    /// <summary>The trial could not start: something outside it is missing (<see cref="MissingPrerequisiteException"/>).</summary>
-    NotReady,
-}
+/// <summary>
+/// How the trial ended, in the store's terms: <see cref="TrialStatus.Passed"/>, <see cref="TrialStatus.Failed"/>,
+/// <see cref="TrialStatus.Interrupted"/>, or <see cref="TrialStatus.Pending"/> when the trial could not start because
+/// something outside it is missing (<see cref="MissingPrerequisiteException"/>): it stays pending. Then the final
+/// metrics (reported ones merged with the returned ones; a passed trial's include <c>fit_time</c>), the error, and
+/// the wall time in seconds. That the worker died is not in here: only the host can tell.
+/// </summary>
+internal sealed record ResultMessage(TrialStatus Status, Dictionary<string, double> Metrics, string? Error, double Duration) : WorkerMessage;

@@ -1,4 +1,4 @@
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Worker;
 
 /// <summary>
 /// Thrown into the trial when it reports NaN or ±∞: training has diverged, so going on only burns compute.

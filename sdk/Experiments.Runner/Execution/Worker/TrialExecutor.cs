@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using Experiments.Running.Execution.Protocol;
+using Experiments.Results;
+using Experiments.Runner.Execution.Protocol;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Worker;
 
 /// <summary>
 /// Runs one trial inside a worker and turns every way it can end into a result: the worker process survives
@@ -46,7 +47,9 @@ internal static class TrialExecutor
                 }
                 metrics[name] = value;
             }
-            return new ResultMessage(WorkerTrialStatus.Passed, metrics, null, elapsed);
+            // The one place fit_time gets its fallback: the trial's own measure, else the wall time of RunAsync.
+            metrics.TryAdd(MetricNames.FitTime, elapsed);
+            return new ResultMessage(TrialStatus.Passed, metrics, null, elapsed);
         }
         catch (Exception exception)
         {
@@ -62,12 +65,12 @@ internal static class TrialExecutor
         }
         if (exception is OperationCanceledException && cancellation.IsCancellationRequested)
         {
-            return new ResultMessage(WorkerTrialStatus.Interrupted, observer.FinalMetrics, "interrupted", elapsed);
+            return new ResultMessage(TrialStatus.Interrupted, observer.FinalMetrics, "interrupted", elapsed);
         }
         if (exception is MissingPrerequisiteException)
         {
-            // An environment problem, not the trial's: its message says what is missing and how to get it.
-            return new ResultMessage(WorkerTrialStatus.NotReady, new(), exception.Message, elapsed);
+            // An environment problem, not the trial's: it stays pending; the message says what is missing and how to get it.
+            return new ResultMessage(TrialStatus.Pending, new(), exception.Message, elapsed);
         }
 
         var reason = exception switch
@@ -87,7 +90,7 @@ internal static class TrialExecutor
     }
 
     private static ResultMessage Failed(string reason, double elapsed, ForwardingObserver observer)
-        => new(WorkerTrialStatus.Failed, observer.FinalMetrics, reason, elapsed);
+        => new(TrialStatus.Failed, observer.FinalMetrics, reason, elapsed);
 
     private static Exception Unwrap(Exception exception)
         => exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : exception;

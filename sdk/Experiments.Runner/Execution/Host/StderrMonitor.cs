@@ -1,4 +1,4 @@
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// Keeps the last lines a worker wrote to stderr (for crash reports) and remembers the runtime's own last words

@@ -1,8 +1,8 @@
 using Experiments.Results;
-using Experiments.Running.Execution.Protocol;
-using Experiments.Running.Terminal;
+using Experiments.Runner.Execution.Protocol;
+using Experiments.Runner.Terminal;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// The host side of <c>run</c> for one experiment: each worker slot claims a candidate, has its worker run it,
@@ -106,13 +106,13 @@ internal sealed class SweepRunner
         var result = await WaitAsync(worker, run).ConfigureAwait(false);
         await _epochMetrics.FlushAsync().ConfigureAwait(false);
 
-        if (result.End == TrialEnd.Crashed && worker.KilledByHost && _shutdown.IsStopping)
+        if (result.WorkerDied && worker.KilledByHost && _shutdown.IsStopping)
         {
             // We killed it to stop: the trial did nothing wrong and runs again next time.
-            result = result with { End = TrialEnd.Interrupted, Error = "interrupted (worker stopped after the grace period)" };
+            result = result with { Status = TrialStatus.Interrupted, Error = "interrupted (worker stopped after the grace period)" };
         }
 
-        if (result.End == TrialEnd.NotReady)
+        if (result.NotStarted)
         {
             // Not the trial's fault: it stays pending, and the sweep of this experiment stops claiming.
             Interlocked.CompareExchange(ref _notReady, result.Error ?? "a prerequisite of the trial is missing", null);
@@ -139,9 +139,9 @@ internal sealed class SweepRunner
         {
             _heartbeat.Remove(experiment.Name, trial.Id, slot.Identity);
         }
-        _tally.Add(result.End);
+        _tally.Add(result.Status);
         _view.TrialFinished(slot.Index, trial, result, experiment.Objective);
-        if (result.End == TrialEnd.Crashed)
+        if (result.WorkerDied && result.Status == TrialStatus.Failed)
         {
             _view.Note($"worker {slot.Index + 1} died with {trial.Id}; the next trial gets a new one");
         }
@@ -161,18 +161,9 @@ internal sealed class SweepRunner
 
     private bool Complete(WorkerSlot slot, ExperimentDefinition experiment, Trial trial, int attempt, WorkerTrialResult result)
     {
+        // The worker's status is the store's; a passed trial's metrics already hold fit_time (see TrialExecutor).
         var metrics = new Dictionary<string, double>(result.Metrics, StringComparer.Ordinal);
-        if (result.End == TrialEnd.Passed)
-        {
-            metrics.TryAdd(MetricNames.FitTime, result.DurationSeconds);
-        }
-        var status = result.End switch
-        {
-            TrialEnd.Passed => TrialStatus.Passed,
-            TrialEnd.Interrupted => TrialStatus.Interrupted,
-            _ => TrialStatus.Failed,
-        };
-        var outcome = new TrialOutcome(status, result.DurationSeconds, result.Error, metrics, _options.Build, slot.Device);
+        var outcome = new TrialOutcome(result.Status, result.DurationSeconds, result.Error, metrics, _options.Build, slot.Device);
         return _store.Complete(experiment.Name, trial.Id, attempt, slot.Identity, outcome);
     }
 

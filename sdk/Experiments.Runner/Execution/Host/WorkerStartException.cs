@@ -1,4 +1,4 @@
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>A worker process that could not be started or died before it was ready.</summary>
 internal sealed class WorkerStartException : Exception

@@ -1,7 +1,7 @@
 using System.Text;
-using Experiments.Running.Execution.Protocol;
+using Experiments.Runner.Execution.Protocol;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Worker;
 
 /// <summary>The worker's side of the protocol: thread-safe line writes to the host, one flush per message.</summary>
 internal sealed class WorkerChannel

@@ -1,6 +1,6 @@
 using Experiments.Results;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// Serializes the host's store calls: worker relays, heartbeats and slot loops call from different threads, and a

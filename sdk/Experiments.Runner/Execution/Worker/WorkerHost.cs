@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Experiments.Running.Execution.Protocol;
+using Experiments.Results;
+using Experiments.Runner.Execution.Protocol;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Worker;
 
 /// <summary>
 /// The worker process (hidden <c>worker</c> command): reads <c>run</c>/<c>cancel</c> lines from stdin, runs one trial
@@ -68,7 +69,7 @@ internal sealed class WorkerHost
                     }
                     if (running is { IsCompleted: false })
                     {
-                        _channel.Send(new ResultMessage(WorkerTrialStatus.Failed, new(), $"worker busy with '{runningTrialId}'", 0));
+                        _channel.Send(new ResultMessage(TrialStatus.Failed, new(), $"worker busy with '{runningTrialId}'", 0));
                         break;
                     }
                     cancellation?.Dispose();
@@ -98,11 +99,11 @@ internal sealed class WorkerHost
         var experiment = _experiments.FirstOrDefault(e => string.Equals(e.Name, run.Experiment, StringComparison.OrdinalIgnoreCase));
         if (experiment is null)
         {
-            result = new ResultMessage(WorkerTrialStatus.Failed, new(), $"experiment '{run.Experiment}' is not in this build", 0);
+            result = new ResultMessage(TrialStatus.Failed, new(), $"experiment '{run.Experiment}' is not in this build", 0);
         }
         else if (!TrialsOf(experiment).TryGetValue(run.TrialId, out var trial))
         {
-            result = new ResultMessage(WorkerTrialStatus.Failed, new(), $"trial '{run.TrialId}' is not in the matrix of this build", 0);
+            result = new ResultMessage(TrialStatus.Failed, new(), $"trial '{run.TrialId}' is not in the matrix of this build", 0);
         }
         else
         {

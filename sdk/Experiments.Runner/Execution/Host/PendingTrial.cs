@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Experiments.Running.Execution.Protocol;
+using Experiments.Runner.Execution.Protocol;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>The host's view of the trial a worker is running.</summary>
 internal sealed class PendingTrial

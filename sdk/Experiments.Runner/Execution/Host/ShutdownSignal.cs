@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// Ctrl+C / SIGTERM during <c>run</c>: the first signal stops claiming and asks running trials to cancel, and kills

@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using Experiments.Running.Execution.Protocol;
+using Experiments.Results;
+using Experiments.Runner.Execution.Protocol;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// The host's handle on one worker process: starts it, sends it trials one at a time, relays what it reports and
-/// notices when it dies, turning a death during a trial into a <see cref="TrialEnd.Crashed"/> result.
+/// notices when it dies, turning a death during a trial into a failed result marked <see cref="WorkerTrialResult.WorkerDied"/>.
 /// </summary>
 internal sealed class WorkerProcess : IAsyncDisposable
 {
@@ -54,7 +55,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs one trial; never throws for anything the worker does (a death is a <see cref="TrialEnd.Crashed"/> result).</summary>
+    /// <summary>Runs one trial; never throws for anything the worker does (a death is a <see cref="WorkerTrialResult.WorkerDied"/> result).</summary>
     public Task<WorkerTrialResult> RunAsync(RunTrialMessage request, Action<MetricMessage> onMetric, Action<ProgressMessage> onProgress)
     {
         var pending = new PendingTrial(request.TrialId, onMetric, onProgress);
@@ -199,14 +200,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     private static WorkerTrialResult ToTrialResult(ResultMessage result)
     {
-        var end = result.Status switch
-        {
-            WorkerTrialStatus.Passed => TrialEnd.Passed,
-            WorkerTrialStatus.Interrupted => TrialEnd.Interrupted,
-            WorkerTrialStatus.NotReady => TrialEnd.NotReady,
-            _ => TrialEnd.Failed,
-        };
-        return new WorkerTrialResult(end, result.Metrics ?? new(), result.Error, result.Duration);
+        // A result ends a trial: anything but passed, interrupted or not started (pending) is a failure.
+        var status = result.Status is TrialStatus.Passed or TrialStatus.Interrupted or TrialStatus.Pending ? result.Status : TrialStatus.Failed;
+        return new WorkerTrialResult(status, result.Metrics ?? new(), result.Error, result.Duration);
     }
 
     private async Task ReadStderrAsync()
@@ -267,5 +263,5 @@ internal sealed class WorkerProcess : IAsyncDisposable
     }
 
     private WorkerTrialResult CrashResult(PendingTrial trial, int exitCode)
-        => new(TrialEnd.Crashed, trial.FinalMetrics, CrashDiagnosis.Report(exitCode, _stderr), trial.Elapsed.TotalSeconds);
+        => new(TrialStatus.Failed, trial.FinalMetrics, CrashDiagnosis.Report(exitCode, _stderr), trial.Elapsed.TotalSeconds, WorkerDied: true);
 }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>Turns how a worker process ended into a reason a person can act on.</summary>
 internal static class CrashDiagnosis

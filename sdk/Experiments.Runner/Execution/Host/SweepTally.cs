@@ -1,4 +1,6 @@
-namespace Experiments.Running.Execution;
+using Experiments.Results;
+
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>The counts behind the closing line of <c>run</c>, over all of its experiments.</summary>
 internal sealed class SweepTally
@@ -21,14 +23,15 @@ internal sealed class SweepTally
     /// <summary>Problems that stopped trials from running at all (no worker could start).</summary>
     public List<string> Errors { get; } = new();
 
-    public void Add(TrialEnd end)
+    /// <summary>Counts a finished trial: passed, interrupted, or (anything else) failed.</summary>
+    public void Add(TrialStatus status)
     {
-        switch (end)
+        switch (status)
         {
-            case TrialEnd.Passed:
+            case TrialStatus.Passed:
                 Interlocked.Increment(ref _passed);
                 break;
-            case TrialEnd.Interrupted:
+            case TrialStatus.Interrupted:
                 Interlocked.Increment(ref _interrupted);
                 break;
             default:

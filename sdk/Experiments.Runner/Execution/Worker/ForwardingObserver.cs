@@ -1,6 +1,6 @@
-using Experiments.Running.Execution.Protocol;
+using Experiments.Runner.Execution.Protocol;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Worker;
 
 /// <summary>
 /// The trial's observer inside a worker: forwards metrics and progress to the host, keeps the final metrics, and

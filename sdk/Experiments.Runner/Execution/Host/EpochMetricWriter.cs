@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Experiments.Results;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// Writes per-epoch metrics to the store on one background task, so the store (a commit, or a wait on another

@@ -1,6 +1,6 @@
 using Experiments.Results;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>The settings of one <c>run</c> that every experiment in it shares.</summary>
 internal sealed record SweepOptions(

@@ -1,6 +1,6 @@
 using Experiments.Results;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// The candidates of one sweep, claimed one at a time just before a worker runs them. The store decides: a trial

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Worker;
 
 /// <summary>
 /// Takes the worker's stdout for the protocol and points everything else that writes to stdout at stderr: managed

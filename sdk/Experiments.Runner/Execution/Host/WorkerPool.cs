@@ -1,4 +1,4 @@
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// The worker slots of one <c>run</c>, shared by every experiment it runs so start-up is paid once per worker.

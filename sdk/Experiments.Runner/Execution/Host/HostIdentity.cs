@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Experiments.Results;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// Who claims trials: this host process (it holds the claims and writes the heartbeats), one identity per worker

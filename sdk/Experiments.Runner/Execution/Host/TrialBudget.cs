@@ -1,4 +1,4 @@
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary><c>--max-trials</c>: how many trials one invocation may still run, over all its experiments.</summary>
 internal sealed class TrialBudget

@@ -1,6 +1,6 @@
 using Experiments.Results;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// One place in the pool: a worker process reused across trials, replaced when it dies. The slot keeps its device

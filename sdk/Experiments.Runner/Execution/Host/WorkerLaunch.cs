@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>How to start a worker: this same program again, with the hidden <c>worker</c> command.</summary>
 /// <param name="FileName">The program to start.</param>

@@ -1,6 +1,6 @@
 using Experiments.Results;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// Refreshes the heartbeat of every running trial, so another host can tell a live claim from one whose host died

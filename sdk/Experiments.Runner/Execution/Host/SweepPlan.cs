@@ -1,7 +1,7 @@
 using Experiments.Results;
-using Experiments.Running.Filtering;
+using Experiments.Runner.Filtering;
 
-namespace Experiments.Running.Execution;
+namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// What one <c>run</c> will try for one experiment, computed once at its start: the filtered matrix minus the
