@@ -1,7 +1,7 @@
 using System.Reflection;
-using Experiments.Vision.Tests.Support;
+using Experiments.Sdk.Tasks.Tests.Support;
 
-namespace Experiments.Vision.Tests.NativeStep;
+namespace Experiments.Sdk.Tasks.Tests;
 
 /// <summary>
 /// The targets in a real `dotnet build` of a small console project that uses TorchSharp, with
@@ -11,7 +11,7 @@ public sealed class BuildIntegrationTests : IDisposable
 {
     private static readonly string TargetsPath = typeof(BuildIntegrationTests).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "Experiments.Vision.Tests.TorchSharpTargets")
+        .Single(a => a.Key == "Experiments.Sdk.Tasks.Tests.TorchSharpTargets")
         .Value!;
 
     private readonly TempDirectory _temp = new();
