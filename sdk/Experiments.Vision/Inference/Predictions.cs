@@ -94,7 +94,7 @@ public sealed class Predictions : IDisposable
     public int Count => indices.Length;
 
     /// <summary>
-    /// The study's error rate: <c>1 − accuracy</c> of the argmax for single-label data, <c>1 − accuracy_multi</c>
+    /// The error rate: <c>1 − accuracy</c> of the argmax for single-label data, <c>1 − accuracy_multi</c>
     /// at <see cref="Threshold"/> for multi-label data (see <see cref="ClassificationMetrics"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The items are unlabelled (<see cref="Targets"/> is null).</exception>

@@ -16,7 +16,7 @@ namespace Experiments.Vision.Training;
 /// <remarks>
 /// <para><b>Loss and metric from the data.</b> Single-label: cross-entropy (mean over the batch) and <c>error_rate</c>
 /// = 1 − mean(argmax = target). Multi-label: binary cross-entropy on logits (mean over every sample × label) and
-/// <c>accuracy_multi(thresh=0.5, sigmoid=True)</c>, with <c>error_rate</c> = 1 − accuracy_multi as in the study.
+/// <c>accuracy_multi(thresh=0.5, sigmoid=True)</c>, with <c>error_rate</c> = 1 − accuracy_multi, so that both kinds report one error rate.
 /// Validation loss and metrics are averaged over batches weighted by batch size.</para>
 /// <para><b>Batches.</b> Bytes → float [0, 1] on the device → <see cref="LearnerOptions.Augmentation"/> (training only)
 /// → <see cref="LearnerOptions.Normalization"/> → the model's channels (a grey batch becomes 3 channels for a 3-channel
