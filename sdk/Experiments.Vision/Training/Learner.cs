@@ -240,7 +240,6 @@ public sealed class Learner : IDisposable
         {
             ArgumentOutOfRangeException.ThrowIfNegative(phase.Epochs, "epochs");
         }
-        var cancellation = Cancellation;
         if (options.Seed is { } seed)
         {
             random.manual_seed(seed);
@@ -259,159 +258,184 @@ public sealed class Learner : IDisposable
             throw new InvalidOperationException(
                 $"The training loader has no full batch: {Train.Dataset.Count} items, batch size {Train.Options.BatchSize}.");
         }
-        long totalBatches = phases.Sum(p => (long)p.Epochs) * batchesPerEpoch;
-        long doneBatches = 0, images = 0, steps = 0;
-        int frozenEpochs = 0;
-        double trainSeconds = 0;
-        var epochs = new List<EpochMetrics>();
-        var progressClock = Stopwatch.StartNew();
-        int nAcc = options.AccumulationSamples ?? 0;
-
+        var fit = new FitProgress(batchesPerEpoch, phases.Sum(p => (long)p.Epochs) * batchesPerEpoch);
         for (int phaseIndex = 0; phaseIndex < phases.Count; phaseIndex++)
         {
-            var phase = phases[phaseIndex];
-            if (phase.Epochs == 0)
+            if (phases[phaseIndex].Epochs > 0)
             {
-                continue;
-            }
-            if (phase.FreezeBody == true)
-            {
-                Freeze();
-            }
-            else if (phase.FreezeBody == false)
-            {
-                Unfreeze();
-            }
-            var opt = EnsureOptimizer();
-            var lrMax = phase.LearningRates.For(opt.GroupNames.Count);
-            int totalSteps = phase.Epochs * batchesPerEpoch;
-            double smooth = 0;
-            int smoothCount = 0;
-            int accumulated = 0;
-            int step = 0;
-            opt.ZeroGrad();
-
-            for (int epoch = 0; epoch < phase.Epochs; epoch++)
-            {
-                var epochClock = Stopwatch.StartNew();
-                model.train();
-                double lossSum = 0;
-                long lossCount = 0;
-                var batchClock = Stopwatch.StartNew();
-                foreach (var batch in Train.Batches(loaderEpoch, cancellation))
-                {
-                    using var done = batch; // its pixel buffer goes back to the loader
-                    using var scope = NewDisposeScope();
-                    int position = Math.Min(step, totalSteps - 1);
-                    double momentum;
-                    var lrs = new double[lrMax.Length];
-                    if (phase.Schedule is { } oneCycle)
-                    {
-                        for (int g = 0; g < lrs.Length; g++)
-                        {
-                            lrs[g] = oneCycle.LearningRate(lrMax[g], position, totalSteps);
-                        }
-                        momentum = oneCycle.Momentum(position, totalSteps);
-                    }
-                    else
-                    {
-                        Array.Copy(lrMax, lrs, lrs.Length);
-                        momentum = options.Optimizer.Momentum;
-                    }
-                    for (int g = 0; g < lrs.Length; g++)
-                    {
-                        opt.SetLearningRate(g, lrs[g]);
-                    }
-                    opt.SetMomentum(momentum);
-                    if (options.Callbacks.Count > 0)
-                    {
-                        var info = new TrainingBatchInfo(phase.Name, phaseIndex, epoch, step, totalSteps,
-                            Enumerable.Range(0, lrs.Length).Select(opt.LearningRate).ToArray(), opt.Momentum, batch.Count);
-                        foreach (var callback in options.Callbacks)
-                        {
-                            callback.BeforeBatch(this, info);
-                        }
-                    }
-
-                    var (x, y) = Prepare(batch, training: true);
-                    var loss = Loss(model.call(x), y);
-                    double lossValue = loss.item<float>();
-                    if (options.StopOnNonFiniteLoss && !double.IsFinite(lossValue))
-                    {
-                        throw new NonFiniteLossException(string.Create(CultureInfo.InvariantCulture,
-                            $"The training loss became {lossValue} in phase '{phase.Name}', epoch {epoch + 1}, batch {step % batchesPerEpoch + 1} "
-                            + $"(learning rates {string.Join(", ", lrs.Select(l => l.ToString("G3", CultureInfo.InvariantCulture)))}): the fit diverged; try a lower learning rate."));
-                    }
-                    if (nAcc > 0)
-                    {
-                        // fastai: loss_grad /= n_acc / bs.
-                        (loss * (batch.Count / (double)nAcc)).backward();
-                        accumulated += batch.Count;
-                    }
-                    else
-                    {
-                        loss.backward();
-                    }
-                    if (nAcc <= 0 || accumulated >= nAcc)
-                    {
-                        foreach (var callback in options.Callbacks)
-                        {
-                            callback.BeforeStep(this);
-                        }
-                        opt.Step();
-                        opt.ZeroGrad();
-                        accumulated = 0;
-                        steps++;
-                        foreach (var callback in options.Callbacks)
-                        {
-                            callback.AfterStep(this);
-                        }
-                    }
-
-                    // fastai's AvgSmoothLoss: val = lerp(loss, val, 0.98), reported debiased.
-                    smoothCount++;
-                    smooth = lossValue + (SmoothBeta * (smooth - lossValue));
-                    lossSum += lossValue * batch.Count;
-                    lossCount += batch.Count;
-                    images += batch.Count;
-                    step++;
-                    doneBatches++;
-                    if (options.Context is { } context && progressClock.ElapsedMilliseconds >= 500)
-                    {
-                        progressClock.Restart();
-                        context.ReportProgress((double)doneBatches / totalBatches,
-                            $"{phase.Name} epoch {epoch + 1}/{phase.Epochs}, batch {(step - 1) % batchesPerEpoch + 1}/{batchesPerEpoch}");
-                    }
-                }
-                trainSeconds += batchClock.Elapsed.TotalSeconds;
-                loaderEpoch++;
-
-                var valid = Validate();
-                // Managed objects that outlived a batch (items in flight, tensor handles) reach the oldest generation,
-                // which the GC collects only when it sees memory pressure — and it does not see libtorch's native heap.
-                // One full collection per epoch keeps a long fit flat (measured: peak RSS ×1.03 over 50 epochs, ×1.36
-                // over 100 without) at a few milliseconds per epoch.
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
-                double trainLoss = smoothCount > 0 ? smooth / (1 - Math.Pow(SmoothBeta, smoothCount)) : double.NaN;
-                var metrics = new EpochMetrics(history.Count + 1, phase.Name, trainLoss, lossCount > 0 ? lossSum / lossCount : double.NaN,
-                    valid.Loss, valid.ErrorRate, valid.AccuracyMulti, epochClock.Elapsed.TotalSeconds);
-                history.Add(metrics);
-                epochs.Add(metrics);
-                if (phase.FreezeBody == true)
-                {
-                    frozenEpochs++;
-                }
-                Report(metrics, (double)doneBatches / Math.Max(1, totalBatches));
-                foreach (var callback in options.Callbacks)
-                {
-                    callback.AfterEpoch(this, metrics);
-                }
+                RunPhase(phases[phaseIndex], phaseIndex, fit);
             }
         }
 
         double fitTime = clock.Elapsed.TotalSeconds;
-        return new FitResult(schedule, epochs, frozenEpochs, fitTime, PeakMemory.ProcessPeak(),
-            PeakMemory.Describe(reset, Device.type == DeviceType.CUDA), precision.Name, images, trainSeconds, steps);
+        return new FitResult(schedule, fit.Epochs, fit.FrozenEpochs, fitTime, PeakMemory.ProcessPeak(),
+            PeakMemory.Describe(reset, Device.type == DeviceType.CUDA), precision.Name, fit.Images, fit.TrainSeconds, fit.Steps);
+    }
+
+    /// <summary>
+    /// One phase (one fastai <c>fit</c> / <c>fit_one_cycle</c>; <c>fine_tune</c> runs two): its freezing, a schedule over all
+    /// of its batches, and its epochs. Gradients are zeroed at the start, the smoothed loss runs on across its epochs.
+    /// </summary>
+    private void RunPhase(Phase phase, int phaseIndex, FitProgress fit)
+    {
+        if (phase.FreezeBody == true)
+        {
+            Freeze();
+        }
+        else if (phase.FreezeBody == false)
+        {
+            Unfreeze();
+        }
+        var run = new PhaseRun(phase, phaseIndex, EnsureOptimizer(), fit.BatchesPerEpoch);
+        run.Optimizer.ZeroGrad();
+        var cancellation = Cancellation;
+
+        for (int epoch = 0; epoch < phase.Epochs; epoch++)
+        {
+            var epochClock = Stopwatch.StartNew();
+            model.train();
+            double lossSum = 0;
+            long lossCount = 0;
+            var batchClock = Stopwatch.StartNew();
+            foreach (var batch in Train.Batches(loaderEpoch, cancellation))
+            {
+                using var done = batch; // its pixel buffer goes back to the loader
+                using var scope = NewDisposeScope();
+                var lrs = ScheduleBatch(run, epoch, batch.Count);
+                double lossValue = TrainStep(run, epoch, batch, lrs, fit);
+
+                run.AddLoss(lossValue);
+                lossSum += lossValue * batch.Count;
+                lossCount += batch.Count;
+                fit.Images += batch.Count;
+                run.Step++;
+                fit.DoneBatches++;
+                if (options.Context is { } context && fit.ProgressClock.ElapsedMilliseconds >= 500)
+                {
+                    fit.ProgressClock.Restart();
+                    context.ReportProgress((double)fit.DoneBatches / fit.TotalBatches,
+                        $"{phase.Name} epoch {epoch + 1}/{phase.Epochs}, batch {(run.Step - 1) % fit.BatchesPerEpoch + 1}/{fit.BatchesPerEpoch}");
+                }
+            }
+            fit.TrainSeconds += batchClock.Elapsed.TotalSeconds;
+            loaderEpoch++;
+
+            EndEpoch(run, lossCount > 0 ? lossSum / lossCount : double.NaN, epochClock, fit);
+        }
+    }
+
+    /// <summary>
+    /// The schedule at the phase's current step: each group's learning rate and the momentum — fastai's one-cycle
+    /// (<see cref="OneCycleSchedule"/>) or constant — set in the optimizer, then <see cref="LearnerCallback.BeforeBatch"/>.
+    /// </summary>
+    /// <returns>The learning rates set, one per parameter group.</returns>
+    private double[] ScheduleBatch(PhaseRun run, int epoch, int batchSize)
+    {
+        var opt = run.Optimizer;
+        int position = Math.Min(run.Step, run.TotalSteps - 1);
+        double momentum;
+        var lrs = new double[run.LrMax.Length];
+        if (run.Phase.Schedule is { } oneCycle)
+        {
+            for (int g = 0; g < lrs.Length; g++)
+            {
+                lrs[g] = oneCycle.LearningRate(run.LrMax[g], position, run.TotalSteps);
+            }
+            momentum = oneCycle.Momentum(position, run.TotalSteps);
+        }
+        else
+        {
+            Array.Copy(run.LrMax, lrs, lrs.Length);
+            momentum = options.Optimizer.Momentum;
+        }
+        for (int g = 0; g < lrs.Length; g++)
+        {
+            opt.SetLearningRate(g, lrs[g]);
+        }
+        opt.SetMomentum(momentum);
+        if (options.Callbacks.Count > 0)
+        {
+            var info = new TrainingBatchInfo(run.Phase.Name, run.Index, epoch, run.Step, run.TotalSteps,
+                Enumerable.Range(0, lrs.Length).Select(opt.LearningRate).ToArray(), opt.Momentum, batchSize);
+            foreach (var callback in options.Callbacks)
+            {
+                callback.BeforeBatch(this, info);
+            }
+        }
+        return lrs;
+    }
+
+    /// <summary>
+    /// Forward and backward pass of one training batch, and the optimizer step when it is due: every batch, or with
+    /// fastai's <c>GradientAccumulation</c> once <c>n_acc</c> samples were accumulated (each batch's loss gradient scaled by
+    /// <c>bs / n_acc</c>). <see cref="LearnerCallback.BeforeStep"/> and <see cref="LearnerCallback.AfterStep"/> surround the step.
+    /// </summary>
+    /// <returns>The batch's loss.</returns>
+    private double TrainStep(PhaseRun run, int epoch, ImageBatch batch, double[] lrs, FitProgress fit)
+    {
+        var (x, y) = Prepare(batch, training: true);
+        var loss = Loss(model.call(x), y);
+        double lossValue = loss.item<float>();
+        if (options.StopOnNonFiniteLoss && !double.IsFinite(lossValue))
+        {
+            throw new NonFiniteLossException(string.Create(CultureInfo.InvariantCulture,
+                $"The training loss became {lossValue} in phase '{run.Phase.Name}', epoch {epoch + 1}, batch {run.Step % fit.BatchesPerEpoch + 1} "
+                + $"(learning rates {string.Join(", ", lrs.Select(l => l.ToString("G3", CultureInfo.InvariantCulture)))}): the fit diverged; try a lower learning rate."));
+        }
+        int nAcc = options.AccumulationSamples ?? 0;
+        if (nAcc > 0)
+        {
+            // fastai: loss_grad /= n_acc / bs.
+            (loss * (batch.Count / (double)nAcc)).backward();
+            run.Accumulated += batch.Count;
+        }
+        else
+        {
+            loss.backward();
+        }
+        if (nAcc <= 0 || run.Accumulated >= nAcc)
+        {
+            foreach (var callback in options.Callbacks)
+            {
+                callback.BeforeStep(this);
+            }
+            run.Optimizer.Step();
+            run.Optimizer.ZeroGrad();
+            run.Accumulated = 0;
+            fit.Steps++;
+            foreach (var callback in options.Callbacks)
+            {
+                callback.AfterStep(this);
+            }
+        }
+        return lossValue;
+    }
+
+    /// <summary>
+    /// The end of an epoch: validation, the epoch's metrics (fastai's recorder: smoothed train loss, valid loss, error rate)
+    /// into the history and the trial's context, then <see cref="LearnerCallback.AfterEpoch"/>.
+    /// </summary>
+    private void EndEpoch(PhaseRun run, double trainLossMean, Stopwatch epochClock, FitProgress fit)
+    {
+        var valid = Validate();
+        // Managed objects that outlived a batch (items in flight, tensor handles) reach the oldest generation,
+        // which the GC collects only when it sees memory pressure — and it does not see libtorch's native heap.
+        // One full collection per epoch keeps a long fit flat (measured: peak RSS ×1.03 over 50 epochs, ×1.36
+        // over 100 without) at a few milliseconds per epoch.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+        var metrics = new EpochMetrics(history.Count + 1, run.Phase.Name, run.SmoothedLoss, trainLossMean,
+            valid.Loss, valid.ErrorRate, valid.AccuracyMulti, epochClock.Elapsed.TotalSeconds);
+        history.Add(metrics);
+        fit.Epochs.Add(metrics);
+        if (run.Phase.FreezeBody == true)
+        {
+            fit.FrozenEpochs++;
+        }
+        Report(metrics, (double)fit.DoneBatches / Math.Max(1, fit.TotalBatches));
+        foreach (var callback in options.Callbacks)
+        {
+            callback.AfterEpoch(this, metrics);
+        }
     }
 
     private void Report(EpochMetrics metrics, double progress)
@@ -432,6 +456,68 @@ public sealed class Learner : IDisposable
     }
 
     private sealed record Phase(string Name, int Epochs, bool? FreezeBody, LearningRates LearningRates, OneCycleSchedule? Schedule);
+
+    /// <summary>What one fit counts over all of its phases.</summary>
+    private sealed class FitProgress(int batchesPerEpoch, long totalBatches)
+    {
+        public int BatchesPerEpoch { get; } = batchesPerEpoch;
+
+        public long TotalBatches { get; } = totalBatches;
+
+        public long DoneBatches { get; set; }
+
+        /// <summary>Training images seen.</summary>
+        public long Images { get; set; }
+
+        /// <summary>Optimizer steps taken.</summary>
+        public long Steps { get; set; }
+
+        public int FrozenEpochs { get; set; }
+
+        /// <summary>Time in the training batches, without validation.</summary>
+        public double TrainSeconds { get; set; }
+
+        public List<EpochMetrics> Epochs { get; } = [];
+
+        /// <summary>Time since the last progress report (reported at most every 500 ms).</summary>
+        public Stopwatch ProgressClock { get; } = Stopwatch.StartNew();
+    }
+
+    /// <summary>The state of one phase's loop: its schedule, its position in it, the accumulation count and the smoothed loss.</summary>
+    private sealed class PhaseRun(Phase phase, int index, AdamWOptimizer optimizer, int batchesPerEpoch)
+    {
+        private double _smooth;
+        private int _smoothCount;
+
+        public Phase Phase { get; } = phase;
+
+        /// <summary>0-based index of the phase within the fit.</summary>
+        public int Index { get; } = index;
+
+        public AdamWOptimizer Optimizer { get; } = optimizer;
+
+        /// <summary>The peak learning rate of each parameter group.</summary>
+        public double[] LrMax { get; } = phase.LearningRates.For(optimizer.GroupNames.Count);
+
+        /// <summary>Batches of the phase: epochs × batches per epoch.</summary>
+        public int TotalSteps { get; } = phase.Epochs * batchesPerEpoch;
+
+        /// <summary>0-based batch within the phase (what the schedule sees).</summary>
+        public int Step { get; set; }
+
+        /// <summary>Samples whose gradients were accumulated since the last optimizer step.</summary>
+        public int Accumulated { get; set; }
+
+        /// <summary>fastai's <c>AvgSmoothLoss</c>, debiased: NaN before the first batch.</summary>
+        public double SmoothedLoss => _smoothCount > 0 ? _smooth / (1 - Math.Pow(SmoothBeta, _smoothCount)) : double.NaN;
+
+        /// <summary>fastai's <c>AvgSmoothLoss</c>: val = lerp(loss, val, 0.98).</summary>
+        public void AddLoss(double loss)
+        {
+            _smoothCount++;
+            _smooth = loss + (SmoothBeta * (_smooth - loss));
+        }
+    }
 }
 
 /// <summary>Validation loss and metrics.</summary>
