@@ -36,12 +36,12 @@ public sealed class Learner : IDisposable
 {
     private const double SmoothBeta = 0.98;
 
-    private readonly nn.Module<Tensor, Tensor> model;
-    private readonly LearnerOptions options;
-    private readonly int? inputChannels; // the model's input channels when it is a VisionModel: a grey batch is made that many
-    private readonly List<EpochMetrics> history = [];
-    private AdamWOptimizer? optimizer;
-    private int loaderEpoch;
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly LearnerOptions _options;
+    private readonly int? _inputChannels; // the model's input channels when it is a VisionModel: a grey batch is made that many
+    private readonly List<EpochMetrics> _history = [];
+    private AdamWOptimizer? _optimizer;
+    private int _loaderEpoch;
 
     public Learner(nn.Module<Tensor, Tensor> model, ImageDataLoader train, ImageDataLoader valid, LearnerOptions? options = null)
     {
@@ -61,8 +61,8 @@ public sealed class Learner : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.AccumulationSamples, "AccumulationSamples must not be negative.");
         }
         options.Optimizer.Validate();
-        this.model = model;
-        this.options = options;
+        _model = model;
+        _options = options;
         Train = train;
         Valid = valid;
         Device = options.Device ?? CPU;
@@ -70,7 +70,7 @@ public sealed class Learner : IDisposable
         {
             model.to(Device);
         }
-        inputChannels = (model as VisionModel)?.Body.InChannels;
+        _inputChannels = (model as VisionModel)?.Body.InChannels;
         ChannelsLast = options.ChannelsLast ?? Training.ChannelsLast.Preferred(model, Device);
         if (ChannelsLast)
         {
@@ -78,13 +78,13 @@ public sealed class Learner : IDisposable
         }
     }
 
-    public nn.Module<Tensor, Tensor> Model => model;
+    public nn.Module<Tensor, Tensor> Model => _model;
 
     public ImageDataLoader Train { get; }
 
     public ImageDataLoader Valid { get; }
 
-    public LearnerOptions Options => options;
+    public LearnerOptions Options => _options;
 
     public Device Device { get; }
 
@@ -95,13 +95,13 @@ public sealed class Learner : IDisposable
     public bool IsMultiLabel => Train.Dataset.IsMultiLabel;
 
     /// <summary>The parameter groups the learning rates refer to: body, head for a <see cref="VisionModel"/>.</summary>
-    public IReadOnlyList<ParameterGroup> ParameterGroups => Training.ParameterGroups.Of(model);
+    public IReadOnlyList<ParameterGroup> ParameterGroups => Training.ParameterGroups.Of(_model);
 
     /// <summary>The optimizer, created at the first fit and again after <see cref="Freeze"/> / <see cref="Unfreeze"/> (which reset its state).</summary>
-    public AdamWOptimizer? Optimizer => optimizer;
+    public AdamWOptimizer? Optimizer => _optimizer;
 
     /// <summary>Every epoch trained by this learner.</summary>
-    public IReadOnlyList<EpochMetrics> History => history;
+    public IReadOnlyList<EpochMetrics> History => _history;
 
     /// <summary>fastai's <c>freeze()</c>: body frozen except its norm layers (see <see cref="VisionModel.FreezeBody"/>); the optimizer state is reset.</summary>
     public void Freeze()
@@ -147,7 +147,7 @@ public sealed class Learner : IDisposable
     /// </summary>
     public FitResult FineTune(int epochs, double baseLr, int freezeEpochs = 1, double lrMult = 100, double pctStart = 0.3, double div = 5)
     {
-        if (!options.Pretrained)
+        if (!_options.Pretrained)
         {
             return FitOneCycle(epochs, baseLr);
         }
@@ -166,8 +166,8 @@ public sealed class Learner : IDisposable
     public ValidationMetrics Validate()
     {
         var cancellation = Cancellation;
-        bool wasTraining = model.training;
-        model.eval();
+        bool wasTraining = _model.training;
+        _model.eval();
         try
         {
             using var _ = no_grad();
@@ -178,7 +178,7 @@ public sealed class Learner : IDisposable
                 using var done = batch; // its pixel buffer goes back to the loader
                 using var scope = NewDisposeScope();
                 var (images, targets) = Prepare(batch, training: false);
-                var output = model.call(images);
+                var output = _model.call(images);
                 lossSum += Loss(output, targets).item<float>() * (double)batch.Count;
                 count += batch.Count;
                 if (IsMultiLabel)
@@ -201,32 +201,32 @@ public sealed class Learner : IDisposable
         }
         finally
         {
-            model.train(wasTraining);
+            _model.train(wasTraining);
         }
     }
 
     public void Dispose()
     {
-        optimizer?.Dispose();
-        optimizer = null;
+        _optimizer?.Dispose();
+        _optimizer = null;
     }
 
-    private CancellationToken Cancellation => options.Cancellation ?? options.Context?.Cancellation ?? CancellationToken.None;
+    private CancellationToken Cancellation => _options.Cancellation ?? _options.Context?.Cancellation ?? CancellationToken.None;
 
     private VisionModel RequireVisionModel(string what) =>
-        model as VisionModel ?? throw new InvalidOperationException(
-            $"{what} needs a VisionModel (body and head); this learner's model is a {model.GetType().Name}.");
+        _model as VisionModel ?? throw new InvalidOperationException(
+            $"{what} needs a VisionModel (body and head); this learner's model is a {_model.GetType().Name}.");
 
     private void ResetOptimizer()
     {
-        optimizer?.Dispose();
-        optimizer = null;
+        _optimizer?.Dispose();
+        _optimizer = null;
     }
 
-    private AdamWOptimizer EnsureOptimizer() => optimizer ??= new AdamWOptimizer(model, ParameterGroups, options.Optimizer);
+    private AdamWOptimizer EnsureOptimizer() => _optimizer ??= new AdamWOptimizer(_model, ParameterGroups, _options.Optimizer);
 
     private (Tensor Images, Tensor Targets) Prepare(ImageBatch batch, bool training) =>
-        (ModelInput.Prepare(batch, Device, training ? options.Augmentation : null, options.Normalization, inputChannels, ChannelsLast),
+        (ModelInput.Prepare(batch, Device, training ? _options.Augmentation : null, _options.Normalization, _inputChannels, ChannelsLast),
          batch.TargetsToTensor(Device));
 
     private Tensor Loss(Tensor output, Tensor targets) =>
@@ -240,7 +240,7 @@ public sealed class Learner : IDisposable
         {
             ArgumentOutOfRangeException.ThrowIfNegative(phase.Epochs, "epochs");
         }
-        if (options.Seed is { } seed)
+        if (_options.Seed is { } seed)
         {
             random.manual_seed(seed);
             if (Device.type == DeviceType.CUDA)
@@ -248,8 +248,8 @@ public sealed class Learner : IDisposable
                 cuda.manual_seed_all(seed);
             }
         }
-        bool reset = options.ResetPeakMemory && PeakMemory.TryReset();
-        using var precision = PrecisionScope.Enter(Device, options.MixedPrecision);
+        bool reset = _options.ResetPeakMemory && PeakMemory.TryReset();
+        using var precision = PrecisionScope.Enter(Device, _options.MixedPrecision);
         var clock = Stopwatch.StartNew();
 
         int batchesPerEpoch = Train.BatchCount;
@@ -293,11 +293,11 @@ public sealed class Learner : IDisposable
         for (int epoch = 0; epoch < phase.Epochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
-            model.train();
+            _model.train();
             double lossSum = 0;
             long lossCount = 0;
             var batchClock = Stopwatch.StartNew();
-            foreach (var batch in Train.Batches(loaderEpoch, cancellation))
+            foreach (var batch in Train.Batches(_loaderEpoch, cancellation))
             {
                 using var done = batch; // its pixel buffer goes back to the loader
                 using var scope = NewDisposeScope();
@@ -310,7 +310,7 @@ public sealed class Learner : IDisposable
                 fit.Images += batch.Count;
                 run.Step++;
                 fit.DoneBatches++;
-                if (options.Context is { } context && fit.ProgressClock.ElapsedMilliseconds >= 500)
+                if (_options.Context is { } context && fit.ProgressClock.ElapsedMilliseconds >= 500)
                 {
                     fit.ProgressClock.Restart();
                     context.ReportProgress((double)fit.DoneBatches / fit.TotalBatches,
@@ -318,7 +318,7 @@ public sealed class Learner : IDisposable
                 }
             }
             fit.TrainSeconds += batchClock.Elapsed.TotalSeconds;
-            loaderEpoch++;
+            _loaderEpoch++;
 
             EndEpoch(run, lossCount > 0 ? lossSum / lossCount : double.NaN, epochClock, fit);
         }
@@ -346,18 +346,18 @@ public sealed class Learner : IDisposable
         else
         {
             Array.Copy(run.LrMax, lrs, lrs.Length);
-            momentum = options.Optimizer.Momentum;
+            momentum = _options.Optimizer.Momentum;
         }
         for (int g = 0; g < lrs.Length; g++)
         {
             opt.SetLearningRate(g, lrs[g]);
         }
         opt.SetMomentum(momentum);
-        if (options.Callbacks.Count > 0)
+        if (_options.Callbacks.Count > 0)
         {
             var info = new TrainingBatchInfo(run.Phase.Name, run.Index, epoch, run.Step, run.TotalSteps,
                 Enumerable.Range(0, lrs.Length).Select(opt.LearningRate).ToArray(), opt.Momentum, batchSize);
-            foreach (var callback in options.Callbacks)
+            foreach (var callback in _options.Callbacks)
             {
                 callback.BeforeBatch(this, info);
             }
@@ -374,15 +374,15 @@ public sealed class Learner : IDisposable
     private double TrainStep(PhaseRun run, int epoch, ImageBatch batch, double[] lrs, FitProgress fit)
     {
         var (x, y) = Prepare(batch, training: true);
-        var loss = Loss(model.call(x), y);
+        var loss = Loss(_model.call(x), y);
         double lossValue = loss.item<float>();
-        if (options.StopOnNonFiniteLoss && !double.IsFinite(lossValue))
+        if (_options.StopOnNonFiniteLoss && !double.IsFinite(lossValue))
         {
             throw new NonFiniteLossException(string.Create(CultureInfo.InvariantCulture,
                 $"The training loss became {lossValue} in phase '{run.Phase.Name}', epoch {epoch + 1}, batch {run.Step % fit.BatchesPerEpoch + 1} "
                 + $"(learning rates {string.Join(", ", lrs.Select(l => l.ToString("G3", CultureInfo.InvariantCulture)))}): the fit diverged; try a lower learning rate."));
         }
-        int nAcc = options.AccumulationSamples ?? 0;
+        int nAcc = _options.AccumulationSamples ?? 0;
         if (nAcc > 0)
         {
             // fastai: loss_grad /= n_acc / bs.
@@ -395,7 +395,7 @@ public sealed class Learner : IDisposable
         }
         if (nAcc <= 0 || run.Accumulated >= nAcc)
         {
-            foreach (var callback in options.Callbacks)
+            foreach (var callback in _options.Callbacks)
             {
                 callback.BeforeStep(this);
             }
@@ -403,7 +403,7 @@ public sealed class Learner : IDisposable
             run.Optimizer.ZeroGrad();
             run.Accumulated = 0;
             fit.Steps++;
-            foreach (var callback in options.Callbacks)
+            foreach (var callback in _options.Callbacks)
             {
                 callback.AfterStep(this);
             }
@@ -423,16 +423,16 @@ public sealed class Learner : IDisposable
         // One full collection per epoch keeps a long fit flat (measured: peak RSS ×1.03 over 50 epochs, ×1.36
         // over 100 without) at a few milliseconds per epoch.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
-        var metrics = new EpochMetrics(history.Count + 1, run.Phase.Name, run.SmoothedLoss, trainLossMean,
+        var metrics = new EpochMetrics(_history.Count + 1, run.Phase.Name, run.SmoothedLoss, trainLossMean,
             valid.Loss, valid.ErrorRate, valid.AccuracyMulti, epochClock.Elapsed.TotalSeconds);
-        history.Add(metrics);
+        _history.Add(metrics);
         fit.Epochs.Add(metrics);
         if (run.Phase.FreezeBody == true)
         {
             fit.FrozenEpochs++;
         }
         Report(metrics, (double)fit.DoneBatches / Math.Max(1, fit.TotalBatches));
-        foreach (var callback in options.Callbacks)
+        foreach (var callback in _options.Callbacks)
         {
             callback.AfterEpoch(this, metrics);
         }
@@ -440,7 +440,7 @@ public sealed class Learner : IDisposable
 
     private void Report(EpochMetrics metrics, double progress)
     {
-        if (options.Context is not { } context)
+        if (_options.Context is not { } context)
         {
             return;
         }
