@@ -1,5 +1,3 @@
-using Experiments.Vision.Tests.Support;
-
 namespace Experiments.Vision.Tests;
 
 public sealed class TorchRuntimeTests
@@ -39,7 +37,7 @@ public sealed class TorchRuntimeTests
     {
         var info = TorchRuntime.EnsureLoaded();
 
-        Assert.Equal(Path.Combine(PackagedLibTorchSharp.OutputNativeFolder, PackagedLibTorchSharp.FileName), info.NativeBindingPath);
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"), info.NativeBindingPath);
 
         // TorchSharp's fallback (when the regular load fails) copies every native file into cpu/ next to TorchSharp.dll.
         Assert.False(Directory.Exists(Path.Combine(AppContext.BaseDirectory, "cpu")));

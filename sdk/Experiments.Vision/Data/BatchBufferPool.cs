@@ -9,12 +9,12 @@ namespace Experiments.Vision.Data;
 /// </summary>
 internal sealed class BatchBufferPool(int capacity)
 {
-    private readonly ConcurrentQueue<byte[]> free = new();
+    private readonly ConcurrentQueue<byte[]> _free = new();
 
     /// <summary>An array of exactly <paramref name="length"/> bytes, reused when one is free (contents undefined).</summary>
     public byte[] Rent(int length)
     {
-        while (free.TryDequeue(out var buffer))
+        while (_free.TryDequeue(out var buffer))
         {
             if (buffer.Length == length)
             {
@@ -27,9 +27,9 @@ internal sealed class BatchBufferPool(int capacity)
 
     public void Return(byte[] buffer)
     {
-        if (free.Count < capacity)
+        if (_free.Count < capacity)
         {
-            free.Enqueue(buffer);
+            _free.Enqueue(buffer);
         }
     }
 }

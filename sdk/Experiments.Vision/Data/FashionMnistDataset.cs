@@ -30,9 +30,9 @@ public sealed class FashionMnistDataset : IImageDataset
     public static IReadOnlyList<string> ClassNames { get; } =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-    private readonly byte[] pixels;
-    private readonly byte[] labels;
-    private readonly int imageBytes;
+    private readonly byte[] _pixels;
+    private readonly byte[] _labels;
+    private readonly int _imageBytes;
 
     private FashionMnistDataset(DatasetPart part, string imagesFile, string labelsFile, IdxImages images, int channels, string source, bool isSample)
     {
@@ -41,9 +41,9 @@ public sealed class FashionMnistDataset : IImageDataset
         LabelsFile = labelsFile;
         Height = images.Height;
         Width = images.Width;
-        pixels = images.Pixels;
-        labels = images.Labels;
-        imageBytes = Height * Width;
+        _pixels = images.Pixels;
+        _labels = images.Labels;
+        _imageBytes = Height * Width;
         Channels = channels;
         Source = source;
         IsSample = isSample;
@@ -71,7 +71,7 @@ public sealed class FashionMnistDataset : IImageDataset
     /// <summary>Image width in pixels (28).</summary>
     public int Width { get; }
 
-    public int Count => labels.Length;
+    public int Count => _labels.Length;
 
     public IReadOnlyList<string> Classes => ClassNames;
 
@@ -128,11 +128,11 @@ public sealed class FashionMnistDataset : IImageDataset
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        var grey = new ImageData(Width, Height, 1, pixels.AsSpan(index * imageBytes, imageBytes).ToArray());
-        return new ImageSample(grey.ToChannels(Channels), [labels[index]]);
+        var grey = new ImageData(Width, Height, 1, _pixels.AsSpan(index * _imageBytes, _imageBytes).ToArray());
+        return new ImageSample(grey.ToChannels(Channels), [_labels[index]]);
     }
 
-    public int[] GetLabels(int index) => [labels[index]];
+    public int[] GetLabels(int index) => [_labels[index]];
 
     public string Describe(int index) => $"fashion-mnist {(Part == DatasetPart.Train ? "train" : "test")} #{index} ({(IsSample ? "sample" : ImagesFile)})";
 

@@ -6,8 +6,9 @@ namespace Experiments.Vision.Data;
 /// A multi-label data set made of real images: each canvas is black with <see cref="FashionMosaicOptions.MinItems"/>–
 /// <see cref="FashionMosaicOptions.MaxItems"/> items of a single-label source (Fashion-MNIST) pasted at random sizes, one
 /// per cell of a 2 × 2 grid at a random place in it (<see cref="MosaicLayout.Grid"/>, the default) or anywhere
-/// (<see cref="MosaicLayout.Scattered"/>), blended by maximum; its labels are the distinct classes pasted. A learnable stand-in for the lesson's Planet
-/// satellite set (the procedural <c>shapes-multi</c> is not learnt from scratch).
+/// (<see cref="MosaicLayout.Scattered"/>), blended by maximum; its labels are the distinct classes pasted. A learnable multi-label set at CPU scale, standing in
+/// for photo sets with several labels per image such as Planet's satellite tiles (the procedural <c>shapes-multi</c> is
+/// not learnt from scratch).
 /// </summary>
 /// <remarks>
 /// <para>Build training canvases from training items and validation canvases from test items, so no source image is in

@@ -2,7 +2,7 @@ namespace Experiments.Vision.Data;
 
 /// <summary>
 /// A per-image transform the loader applies on its decoding threads, after decoding and before batching
-/// (resize by squish / crop / pad, PRODUCT §8). Every image of a batch must come out the same size and channel count.
+/// (fastai's <c>item_tfms</c>: resize by squish / crop / pad). Every image of a batch must come out the same size and channel count.
 /// </summary>
 /// <remarks>
 /// Called concurrently from several threads: an implementation keeps no mutable state, and draws every random

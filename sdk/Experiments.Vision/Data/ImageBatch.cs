@@ -15,14 +15,14 @@ namespace Experiments.Vision.Data;
 /// </remarks>
 public sealed class ImageBatch : IDisposable
 {
-    private readonly BatchBufferPool? pool;
-    private byte[]? pixels;
+    private readonly BatchBufferPool? _pool;
+    private byte[]? _pixels;
 
     internal ImageBatch(int epoch, int number, int[] indices, int[][] labels, byte[] pixels, int channels, int height, int width, int classCount, bool multiLabel,
         BatchBufferPool? pool = null)
     {
-        this.pool = pool;
-        this.pixels = pixels;
+        _pool = pool;
+        _pixels = pixels;
         Epoch = epoch;
         Number = number;
         Indices = indices;
@@ -51,7 +51,7 @@ public sealed class ImageBatch : IDisposable
 
     /// <summary>NCHW bytes: <c>Pixels[((n * Channels + c) * Height + y) * Width + x]</c>.</summary>
     /// <exception cref="ObjectDisposedException">The batch was disposed (its array may hold another batch by now).</exception>
-    public byte[] Pixels => pixels ?? throw new ObjectDisposedException(nameof(ImageBatch), $"{this} was disposed; its pixels went back to the loader.");
+    public byte[] Pixels => _pixels ?? throw new ObjectDisposedException(nameof(ImageBatch), $"{this} was disposed; its pixels went back to the loader.");
 
     public int Channels { get; }
 
@@ -121,9 +121,9 @@ public sealed class ImageBatch : IDisposable
     /// <summary>Hands the pixel array back to the loader that made this batch; <see cref="Pixels"/> throws afterwards.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref pixels, null) is { } buffer)
+        if (Interlocked.Exchange(ref _pixels, null) is { } buffer)
         {
-            pool?.Return(buffer);
+            _pool?.Return(buffer);
         }
     }
 

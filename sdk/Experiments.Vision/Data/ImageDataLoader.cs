@@ -27,11 +27,11 @@ public sealed class ImageDataLoader
     private const long OrderStream = 1;
     private const long TransformStream = 2;
 
-    private readonly ConcurrentDictionary<string, byte> skipped = new(StringComparer.Ordinal);
-    private readonly BatchBufferPool buffers;
-    private readonly KeptItem?[]? cache;
-    private long keptBytes;
-    private int keptCount;
+    private readonly ConcurrentDictionary<string, byte> _skipped = new(StringComparer.Ordinal);
+    private readonly BatchBufferPool _buffers;
+    private readonly KeptItem?[]? _cache;
+    private long _keptBytes;
+    private int _keptCount;
 
     public ImageDataLoader(IImageDataset dataset, DataLoaderOptions? options = null)
     {
@@ -45,8 +45,8 @@ public sealed class ImageDataLoader
         Options = options;
         Seed = options.Seed ?? Seeds.Fresh();
         // Enough for the batches in flight: waiting in the channel, being built, held by the consumer.
-        buffers = new BatchBufferPool(options.PrefetchBatches + 2);
-        cache = options.CacheBytes > 0 && options.ItemTransform is not null ? new KeptItem?[dataset.Count] : null;
+        _buffers = new BatchBufferPool(options.PrefetchBatches + 2);
+        _cache = options.CacheBytes > 0 && options.ItemTransform is not null ? new KeptItem?[dataset.Count] : null;
     }
 
     public IImageDataset Dataset { get; }
@@ -60,13 +60,13 @@ public sealed class ImageDataLoader
     public int BatchCount => DropLast ? Dataset.Count / Options.BatchSize : (Dataset.Count + Options.BatchSize - 1) / Options.BatchSize;
 
     /// <summary>Distinct items left out so far because their file was unreadable (with <see cref="DataLoaderOptions.SkipUnreadable"/>).</summary>
-    public int SkippedCount => skipped.Count;
+    public int SkippedCount => _skipped.Count;
 
     /// <summary>Items kept after their first epoch (<see cref="DataLoaderOptions.CacheBytes"/>), and their bytes.</summary>
-    public (int Items, long Bytes) Kept => (Volatile.Read(ref keptCount), Interlocked.Read(ref keptBytes));
+    public (int Items, long Bytes) Kept => (Volatile.Read(ref _keptCount), Interlocked.Read(ref _keptBytes));
 
     /// <summary>The files behind <see cref="SkippedCount"/>, as <see cref="IImageDataset.Describe"/> names them, in ordinal order.</summary>
-    public IReadOnlyList<string> Skipped => [.. skipped.Keys.Order(StringComparer.Ordinal)];
+    public IReadOnlyList<string> Skipped => [.. _skipped.Keys.Order(StringComparer.Ordinal)];
 
     private bool DropLast => Options.DropLast ?? Options.Training;
 
@@ -204,7 +204,7 @@ public sealed class ImageDataLoader
             ForEach(indices.Length, parallel, k =>
             {
                 int index = indices[k];
-                if (cache is not null && Volatile.Read(ref cache[index]) is { } item)
+                if (_cache is not null && Volatile.Read(ref _cache[index]) is { } item)
                 {
                     images[k] = item.Image;
                     labels[k] = item.Labels;
@@ -217,7 +217,7 @@ public sealed class ImageDataLoader
                     if (transform is not null)
                     {
                         image = transform.Apply(image, new Random(Seeds.Mix(Seed, TransformStream, epoch, index)), Options.Training);
-                        if (cache is not null && transform.IsDeterministicFor(sample.Image.Width, sample.Image.Height, Options.Training))
+                        if (_cache is not null && transform.IsDeterministicFor(sample.Image.Width, sample.Image.Height, Options.Training))
                         {
                             Keep(index, image, sample.Labels);
                         }
@@ -246,7 +246,7 @@ public sealed class ImageDataLoader
             }
             else if (Options.SkipUnreadable)
             {
-                skipped.TryAdd(Dataset.Describe(indices[k]), 0);
+                _skipped.TryAdd(Dataset.Describe(indices[k]), 0);
             }
             else
             {
@@ -265,18 +265,18 @@ public sealed class ImageDataLoader
     private void Keep(int index, ImageData image, int[] labels)
     {
         long size = image.Pixels.Length;
-        if (Interlocked.Add(ref keptBytes, size) > Options.CacheBytes)
+        if (Interlocked.Add(ref _keptBytes, size) > Options.CacheBytes)
         {
-            Interlocked.Add(ref keptBytes, -size);
+            Interlocked.Add(ref _keptBytes, -size);
             return;
         }
-        if (Interlocked.CompareExchange(ref cache![index], new KeptItem(image, labels), null) is null)
+        if (Interlocked.CompareExchange(ref _cache![index], new KeptItem(image, labels), null) is null)
         {
-            Interlocked.Increment(ref keptCount);
+            Interlocked.Increment(ref _keptCount);
         }
         else
         {
-            Interlocked.Add(ref keptBytes, -size);
+            Interlocked.Add(ref _keptBytes, -size);
         }
     }
 
@@ -297,7 +297,7 @@ public sealed class ImageDataLoader
         int channels = first.Channels, height = first.Height, width = first.Width;
         int plane = height * width;
         int imageBytes = plane * channels;
-        var pixels = buffers.Rent(checked(images.Length * imageBytes));
+        var pixels = _buffers.Rent(checked(images.Length * imageBytes));
         ForEach(images.Length, new ParallelOptions { MaxDegreeOfParallelism = Options.DecodeThreads }, n =>
         {
             var source = images[n].Pixels;
@@ -317,7 +317,7 @@ public sealed class ImageDataLoader
                 }
             }
         });
-        return new ImageBatch(epoch, number, indices, labels, pixels, channels, height, width, Dataset.Classes.Count, Dataset.IsMultiLabel, buffers);
+        return new ImageBatch(epoch, number, indices, labels, pixels, channels, height, width, Dataset.Classes.Count, Dataset.IsMultiLabel, _buffers);
     }
 
     /// <summary>An item's transformed image and labels, kept for later epochs.</summary>

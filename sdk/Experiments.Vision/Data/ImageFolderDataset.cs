@@ -8,22 +8,22 @@ namespace Experiments.Vision.Data;
 /// </summary>
 public sealed class ImageFolderDataset : IImageDataset
 {
-    private readonly string[] files;
-    private readonly int[] labels;
+    private readonly string[] _files;
+    private readonly int[] _labels;
 
     private ImageFolderDataset(string root, string[] classes, string[] files, int[] labels, int channels)
     {
         Root = root;
         Classes = classes;
-        this.files = files;
-        this.labels = labels;
+        _files = files;
+        _labels = labels;
         Channels = channels;
     }
 
     /// <summary>The folder whose sub-folders are the classes (full path).</summary>
     public string Root { get; }
 
-    public int Count => files.Length;
+    public int Count => _files.Length;
 
     public IReadOnlyList<string> Classes { get; }
 
@@ -32,7 +32,7 @@ public sealed class ImageFolderDataset : IImageDataset
     public int Channels { get; }
 
     /// <summary>The image file of every item, in index order.</summary>
-    public IReadOnlyList<string> Files => files;
+    public IReadOnlyList<string> Files => _files;
 
     /// <summary>Lists the images under <paramref name="root"/> (nothing is decoded yet).</summary>
     /// <param name="root">Folder with one sub-folder per class.</param>
@@ -78,11 +78,11 @@ public sealed class ImageFolderDataset : IImageDataset
         return new ImageFolderDataset(root, [.. classes], [.. files], [.. labels], channels);
     }
 
-    public ImageSample Get(int index) => new(ImageDecoder.Decode(files[index], Channels), [labels[index]]);
+    public ImageSample Get(int index) => new(ImageDecoder.Decode(_files[index], Channels), [_labels[index]]);
 
-    public int[] GetLabels(int index) => [labels[index]];
+    public int[] GetLabels(int index) => [_labels[index]];
 
-    public string Describe(int index) => files[index];
+    public string Describe(int index) => _files[index];
 
     // AttributesToSkip = Hidden skips dot-files on Unix; a file below a dot-folder deeper down is excluded here.
     private static bool IsUnderHiddenFolder(string classFolder, string file)

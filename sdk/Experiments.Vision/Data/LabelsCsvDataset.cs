@@ -9,16 +9,16 @@ namespace Experiments.Vision.Data;
 /// </summary>
 public sealed class LabelsCsvDataset : IImageDataset
 {
-    private readonly string[] files;
-    private readonly int[][] labels;
+    private readonly string[] _files;
+    private readonly int[][] _labels;
 
     private LabelsCsvDataset(string csvPath, string imageFolder, string[] classes, string[] files, int[][] labels, bool multiLabel, int channels)
     {
         CsvPath = csvPath;
         ImageFolder = imageFolder;
         Classes = classes;
-        this.files = files;
-        this.labels = labels;
+        _files = files;
+        _labels = labels;
         IsMultiLabel = multiLabel;
         Channels = channels;
     }
@@ -29,7 +29,7 @@ public sealed class LabelsCsvDataset : IImageDataset
     /// <summary>The folder the file names are relative to (full path).</summary>
     public string ImageFolder { get; }
 
-    public int Count => files.Length;
+    public int Count => _files.Length;
 
     public IReadOnlyList<string> Classes { get; }
 
@@ -38,7 +38,7 @@ public sealed class LabelsCsvDataset : IImageDataset
     public int Channels { get; }
 
     /// <summary>The image file of every item, in index (CSV row) order.</summary>
-    public IReadOnlyList<string> Files => files;
+    public IReadOnlyList<string> Files => _files;
 
     /// <summary>Reads the labels CSV (nothing is decoded yet).</summary>
     /// <exception cref="DataFileException">The CSV is malformed, names a column it lacks, a row has no label (single-label) or a file name outside the image folder.</exception>
@@ -87,11 +87,11 @@ public sealed class LabelsCsvDataset : IImageDataset
         return new LabelsCsvDataset(csvPath, folder, classes, files, labels, multiLabel, options.Channels);
     }
 
-    public ImageSample Get(int index) => new(ImageDecoder.Decode(files[index], Channels), GetLabels(index));
+    public ImageSample Get(int index) => new(ImageDecoder.Decode(_files[index], Channels), GetLabels(index));
 
-    public int[] GetLabels(int index) => (int[])labels[index].Clone();
+    public int[] GetLabels(int index) => (int[])_labels[index].Clone();
 
-    public string Describe(int index) => files[index];
+    public string Describe(int index) => _files[index];
 
     private static string Resolve(string folder, string name, string csvPath, int line)
     {

@@ -3,7 +3,7 @@ namespace Experiments.Vision.Data;
 /// <summary>A view of some items of another dataset, in the given order (a split's training or validation part).</summary>
 public sealed class SubsetDataset : IImageDataset
 {
-    private readonly int[] indices;
+    private readonly int[] _indices;
 
     /// <param name="source">The dataset viewed.</param>
     /// <param name="indices">Indices into <paramref name="source"/>; item i of the subset is item <c>indices[i]</c> of the source.</param>
@@ -12,8 +12,8 @@ public sealed class SubsetDataset : IImageDataset
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(indices);
         Source = source;
-        this.indices = [.. indices];
-        foreach (int index in this.indices)
+        _indices = [.. indices];
+        foreach (int index in _indices)
         {
             if ((uint)index >= (uint)source.Count)
             {
@@ -25,9 +25,9 @@ public sealed class SubsetDataset : IImageDataset
     public IImageDataset Source { get; }
 
     /// <summary>The source index of every item of this subset.</summary>
-    public IReadOnlyList<int> Indices => indices;
+    public IReadOnlyList<int> Indices => _indices;
 
-    public int Count => indices.Length;
+    public int Count => _indices.Length;
 
     public IReadOnlyList<string> Classes => Source.Classes;
 
@@ -35,11 +35,11 @@ public sealed class SubsetDataset : IImageDataset
 
     public int Channels => Source.Channels;
 
-    public ImageSample Get(int index) => Source.Get(indices[index]);
+    public ImageSample Get(int index) => Source.Get(_indices[index]);
 
-    public int[] GetLabels(int index) => Source.GetLabels(indices[index]);
+    public int[] GetLabels(int index) => Source.GetLabels(_indices[index]);
 
-    public string Describe(int index) => Source.Describe(indices[index]);
+    public string Describe(int index) => Source.Describe(_indices[index]);
 
     public DataOrigin? Origin => Source.Origin;
 }

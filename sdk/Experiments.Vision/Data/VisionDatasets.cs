@@ -26,8 +26,8 @@ public static class VisionDatasets
     public const string FashionMnistSample = "fashion-mnist-sample";
 
     /// <summary>
-    /// Multi-label mosaics of Fashion-MNIST items (<see cref="FashionMosaicDataset"/>), standing in for the lesson's
-    /// Planet set: training canvases from the training images, test canvases from the test images.
+    /// Multi-label mosaics of Fashion-MNIST items (<see cref="FashionMosaicDataset"/>), standing in for photo
+    /// sets with several labels per image such as Planet's satellite tiles: training canvases from the training images, test canvases from the test images.
     /// </summary>
     [KnownValue("kind=multi-label", "classes=10", "channels=1", "train=20000", "test=2000")]
     public const string FashionMosaic = "fashion-mosaic";

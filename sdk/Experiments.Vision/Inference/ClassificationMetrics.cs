@@ -60,7 +60,7 @@ public static class ClassificationMetrics
         return (double)agree / probabilities.numel();
     }
 
-    /// <summary>The multi-label error rate of the study: <c>1 − accuracy_multi</c>.</summary>
+    /// <summary>The multi-label error rate: <c>1 − accuracy_multi</c> (fastai's <c>accuracy_multi</c>).</summary>
     public static double MultiLabelErrorRate(Tensor probabilities, Tensor targets, double threshold = DefaultThreshold)
         => 1.0 - AccuracyMulti(probabilities, targets, threshold);
 

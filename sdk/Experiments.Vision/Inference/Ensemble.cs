@@ -12,8 +12,8 @@ namespace Experiments.Vision.Inference;
 /// </summary>
 public sealed class Ensemble : IDisposable
 {
-    private readonly ExportedModel[] models;
-    private readonly bool ownsModels;
+    private readonly ExportedModel[] _models;
+    private readonly bool _ownsModels;
 
     /// <param name="models">At least one; the ensemble does not dispose them.</param>
     public Ensemble(IEnumerable<ExportedModel> models) : this([.. models ?? throw new ArgumentNullException(nameof(models))], ownsModels: false)
@@ -38,8 +38,8 @@ public sealed class Ensemble : IDisposable
                     nameof(models));
             }
         }
-        this.models = models;
-        this.ownsModels = ownsModels;
+        _models = models;
+        _ownsModels = ownsModels;
     }
 
     /// <summary>Loads every export in <paramref name="paths"/> (see <see cref="ModelExport.Load"/>); the ensemble owns and disposes them.</summary>
@@ -65,11 +65,11 @@ public sealed class Ensemble : IDisposable
         }
     }
 
-    public IReadOnlyList<ExportedModel> Models => models;
+    public IReadOnlyList<ExportedModel> Models => _models;
 
-    public IReadOnlyList<string> Classes => models[0].Classes;
+    public IReadOnlyList<string> Classes => _models[0].Classes;
 
-    public bool IsMultiLabel => models[0].IsMultiLabel;
+    public bool IsMultiLabel => _models[0].IsMultiLabel;
 
     /// <summary>The mean of every model's plain predictions of <paramref name="dataset"/>.</summary>
     public Predictions Predict(IImageDataset dataset, int batchSize = 64, CancellationToken cancellationToken = default)
@@ -125,9 +125,9 @@ public sealed class Ensemble : IDisposable
 
     public void Dispose()
     {
-        if (ownsModels)
+        if (_ownsModels)
         {
-            foreach (var model in models)
+            foreach (var model in _models)
             {
                 model.Dispose();
             }
@@ -136,10 +136,10 @@ public sealed class Ensemble : IDisposable
 
     private Predictions Combine(Func<ExportedModel, Predictions> predict)
     {
-        var each = new List<Predictions>(models.Length);
+        var each = new List<Predictions>(_models.Length);
         try
         {
-            foreach (var model in models)
+            foreach (var model in _models)
             {
                 each.Add(predict(model));
             }

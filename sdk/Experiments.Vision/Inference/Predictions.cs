@@ -14,7 +14,7 @@ namespace Experiments.Vision.Inference;
 /// </remarks>
 public sealed class Predictions : IDisposable
 {
-    private readonly int[] indices;
+    private readonly int[] _indices;
 
     /// <param name="probabilities">N × classes, float32, values in [0, 1]; taken over (disposed with this object).</param>
     /// <param name="targets">Null when unknown; else N class indices (int64) for single-label data or N × classes multi-hot (float32) for multi-label data; taken over.</param>
@@ -67,7 +67,7 @@ public sealed class Predictions : IDisposable
 
         Probabilities = probabilities;
         Targets = targets;
-        this.indices = [.. indices];
+        _indices = [.. indices];
         Classes = [.. classes];
         IsMultiLabel = isMultiLabel;
         Threshold = threshold;
@@ -80,7 +80,7 @@ public sealed class Predictions : IDisposable
     public Tensor? Targets { get; }
 
     /// <summary>The dataset index of every row, ascending.</summary>
-    public IReadOnlyList<int> Indices => indices;
+    public IReadOnlyList<int> Indices => _indices;
 
     /// <summary>Class names, in column order.</summary>
     public IReadOnlyList<string> Classes { get; }
@@ -91,10 +91,10 @@ public sealed class Predictions : IDisposable
     public double Threshold { get; }
 
     /// <summary>Number of rows (items).</summary>
-    public int Count => indices.Length;
+    public int Count => _indices.Length;
 
     /// <summary>
-    /// The study's error rate: <c>1 − accuracy</c> of the argmax for single-label data, <c>1 − accuracy_multi</c>
+    /// The error rate: <c>1 − accuracy</c> of the argmax for single-label data, <c>1 − accuracy_multi</c>
     /// at <see cref="Threshold"/> for multi-label data (see <see cref="ClassificationMetrics"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The items are unlabelled (<see cref="Targets"/> is null).</exception>

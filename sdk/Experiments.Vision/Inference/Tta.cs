@@ -30,7 +30,7 @@ public static class Tta
     /// <param name="loader">The items (usually the validation loader); its dataset chooses softmax or sigmoid.</param>
     /// <param name="augmentation">
     /// The training batch augmentation, applied to every augmented pass (before normalisation). Null when training had
-    /// none (as in the study): the augmented passes then differ from the plain one by their random crops only (and equal
+    /// none (the default): the augmented passes then differ from the plain one by their random crops only (and equal
     /// it for squish), as fastai's do without <c>batch_tfms</c>.
     /// </param>
     /// <param name="n">Augmented passes, at least 1.</param>

@@ -5,6 +5,11 @@ using static TorchSharp.torch.nn;
 
 namespace Experiments.Vision.Models;
 
+// TorchSharp names a module's parameters, buffers and submodules after its fields, and those names are the state-dict
+// keys (timm's, so that checkpoints and pretrained weights map one to one): module classes keep PyTorch's field names,
+// not the repository's _camelCase.
+#pragma warning disable IDE1006
+
 /// <summary>Shape of a <see cref="ConvNeXt"/> (timm <c>timm/models/convnext.py</c> model functions).</summary>
 /// <param name="Depths">Blocks per stage.</param>
 /// <param name="Dims">Channels per stage.</param>

@@ -4,6 +4,11 @@ using static TorchSharp.torch;
 
 namespace Experiments.Vision.Models;
 
+// TorchSharp names a module's parameters, buffers and submodules after its fields, and those names are the state-dict
+// keys (timm's, so that checkpoints and pretrained weights map one to one): module classes keep PyTorch's field names,
+// not the repository's _camelCase.
+#pragma warning disable IDE1006
+
 /// <summary>
 /// A catalog model as fastai's <c>vision_learner</c> builds it: <c>body</c> (the reference model without its
 /// classifier, see <see cref="ImageModel"/>) and <c>head</c> (<see cref="VisionHead"/>). State-dict keys are

@@ -26,12 +26,12 @@ namespace Experiments.Vision.Training;
 /// </remarks>
 public sealed class AdamWOptimizer : IDisposable
 {
-    private readonly optim.Optimizer? inner;
-    private readonly FusedAdamWStep? fused;
-    private readonly IReadOnlyList<Parameter> parameters;
-    private readonly AdamW.ParamGroup?[][] groups;
-    private readonly double[] learningRates;
-    private double momentum;
+    private readonly optim.Optimizer? _inner;
+    private readonly FusedAdamWStep? _fused;
+    private readonly IReadOnlyList<Parameter> _parameters;
+    private readonly AdamW.ParamGroup?[][] _groups;
+    private readonly double[] _learningRates;
+    private double _momentum;
 
     /// <param name="model">The model (to find norm layers and biases).</param>
     /// <param name="groups">The logical groups, e.g. <see cref="ParameterGroups.Of"/>.</param>
@@ -50,7 +50,7 @@ public sealed class AdamWOptimizer : IDisposable
         GroupNames = groups.Select(g => g.Name).ToList();
         var noDecay = options.DecayNormAndBias ? new HashSet<string>() : ParameterGroups.NoWeightDecay(model);
 
-        this.groups = new AdamW.ParamGroup?[groups.Count][];
+        _groups = new AdamW.ParamGroup?[groups.Count][];
         var all = new List<AdamW.ParamGroup>();
         var flat = new List<(Parameter Parameter, int Group, bool Decay)>();
         var decayed = new List<IReadOnlyList<string>>();
@@ -74,7 +74,7 @@ public sealed class AdamWOptimizer : IDisposable
                 pair[1] = new AdamW.ParamGroup(withoutDecay.Select(p => p.Parameter), 0, options.Momentum, options.SquareMomentum, options.Eps, 0);
                 all.Add(pair[1]!);
             }
-            this.groups[g] = pair;
+            _groups[g] = pair;
         }
         if (all.Count == 0)
         {
@@ -82,17 +82,17 @@ public sealed class AdamWOptimizer : IDisposable
         }
         DecayedParameters = decayed;
         UndecayedParameters = undecayed;
-        parameters = [.. flat.Select(p => p.Parameter)];
-        if (options.Fused && FusedAdamWStep.Supports(parameters))
+        _parameters = [.. flat.Select(p => p.Parameter)];
+        if (options.Fused && FusedAdamWStep.Supports(_parameters))
         {
-            fused = new FusedAdamWStep(flat);
+            _fused = new FusedAdamWStep(flat);
         }
         else
         {
-            inner = optim.AdamW(all, lr: 0, beta1: options.Momentum, beta2: options.SquareMomentum, eps: options.Eps, weight_decay: options.WeightDecay);
+            _inner = optim.AdamW(all, lr: 0, beta1: options.Momentum, beta2: options.SquareMomentum, eps: options.Eps, weight_decay: options.WeightDecay);
         }
-        learningRates = new double[groups.Count];
-        momentum = options.Momentum;
+        _learningRates = new double[groups.Count];
+        _momentum = options.Momentum;
         SetMomentum(options.Momentum);
     }
 
@@ -108,13 +108,13 @@ public sealed class AdamWOptimizer : IDisposable
     public IReadOnlyList<IReadOnlyList<string>> UndecayedParameters { get; }
 
     /// <summary>True when steps run as <see cref="FusedAdamWStep"/> (CPU float32, dense), false when TorchSharp's <c>optim.AdamW</c> runs them.</summary>
-    public bool IsFused => fused is not null;
+    public bool IsFused => _fused is not null;
 
     /// <summary>The current β₁ of every group.</summary>
-    public double Momentum => momentum;
+    public double Momentum => _momentum;
 
     /// <summary>The current learning rate of logical group <paramref name="group"/>.</summary>
-    public double LearningRate(int group) => learningRates[group];
+    public double LearningRate(int group) => _learningRates[group];
 
     /// <summary>Sets the learning rate of logical group <paramref name="group"/> (both its decayed and undecayed part).</summary>
     public void SetLearningRate(int group, double lr)
@@ -123,8 +123,8 @@ public sealed class AdamWOptimizer : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(lr), lr, "A learning rate is finite and not negative.");
         }
-        learningRates[group] = lr;
-        foreach (var part in groups[group])
+        _learningRates[group] = lr;
+        foreach (var part in _groups[group])
         {
             if (part is not null)
             {
@@ -140,8 +140,8 @@ public sealed class AdamWOptimizer : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "β₁ is in [0, 1).");
         }
-        momentum = beta1;
-        foreach (var part in groups.SelectMany(p => p))
+        _momentum = beta1;
+        foreach (var part in _groups.SelectMany(p => p))
         {
             if (part is not null)
             {
@@ -153,13 +153,13 @@ public sealed class AdamWOptimizer : IDisposable
     /// <summary>One AdamW step for every parameter that has a gradient.</summary>
     public void Step()
     {
-        if (fused is not null)
+        if (_fused is not null)
         {
-            fused.Step(learningRates, momentum, Options.SquareMomentum, Options.Eps, Options.WeightDecay);
+            _fused.Step(_learningRates, _momentum, Options.SquareMomentum, Options.Eps, Options.WeightDecay);
             return;
         }
         using var scope = NewDisposeScope();
-        inner!.step();
+        _inner!.step();
     }
 
     /// <summary>Zeroes every gradient.</summary>
@@ -167,12 +167,12 @@ public sealed class AdamWOptimizer : IDisposable
     {
         // TorchSharp's zero_grad leaves one tensor handle per parameter to the enclosing scope (or the finalizer).
         using var scope = NewDisposeScope();
-        if (inner is not null)
+        if (_inner is not null)
         {
-            inner.zero_grad();
+            _inner.zero_grad();
             return;
         }
-        foreach (var parameter in parameters)
+        foreach (var parameter in _parameters)
         {
             if (parameter.grad is { } grad)
             {
@@ -181,5 +181,5 @@ public sealed class AdamWOptimizer : IDisposable
         }
     }
 
-    public void Dispose() => inner?.Dispose();
+    public void Dispose() => _inner?.Dispose();
 }

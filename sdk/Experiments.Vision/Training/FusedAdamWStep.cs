@@ -28,12 +28,12 @@ internal sealed class FusedAdamWStep
     /// <summary>Elements per unit of parallel work: large enough to amortise the hand-off, small enough to balance two cores.</summary>
     private const int ChunkElements = 1 << 15;
 
-    private readonly Entry[] entries;
+    private readonly Entry[] _entries;
 
     /// <param name="parameters">Each parameter with its logical group (the learning rate it takes) and whether it is decayed.</param>
     public FusedAdamWStep(IReadOnlyList<(Parameter Parameter, int Group, bool Decay)> parameters)
     {
-        entries = [.. parameters.Select(p => new Entry(p.Parameter, p.Group, p.Decay))];
+        _entries = [.. parameters.Select(p => new Entry(p.Parameter, p.Group, p.Decay))];
     }
 
     /// <summary>Whether every parameter can be updated in place through its memory: CPU, float32, dense (contiguous or channels-last), under 2 GiB.</summary>
@@ -65,9 +65,9 @@ internal sealed class FusedAdamWStep
     public void Step(IReadOnlyList<double> learningRates, double beta1, double beta2, double eps, double weightDecay)
     {
         using var scope = NewDisposeScope();
-        var work = new List<Work>(entries.Length);
+        var work = new List<Work>(_entries.Length);
         var chunks = new List<(int Work, int Start, int Length)>();
-        foreach (var entry in entries)
+        foreach (var entry in _entries)
         {
             var grad = entry.Parameter.grad;
             if (grad is null)

@@ -16,7 +16,7 @@ namespace Experiments.Vision.Training;
 /// <remarks>
 /// <para><b>Loss and metric from the data.</b> Single-label: cross-entropy (mean over the batch) and <c>error_rate</c>
 /// = 1 − mean(argmax = target). Multi-label: binary cross-entropy on logits (mean over every sample × label) and
-/// <c>accuracy_multi(thresh=0.5, sigmoid=True)</c>, with <c>error_rate</c> = 1 − accuracy_multi as in the study.
+/// <c>accuracy_multi(thresh=0.5, sigmoid=True)</c>, with <c>error_rate</c> = 1 − accuracy_multi, so that both kinds report one error rate.
 /// Validation loss and metrics are averaged over batches weighted by batch size.</para>
 /// <para><b>Batches.</b> Bytes → float [0, 1] on the device → <see cref="LearnerOptions.Augmentation"/> (training only)
 /// → <see cref="LearnerOptions.Normalization"/> → the model's channels (a grey batch becomes 3 channels for a 3-channel
@@ -36,12 +36,12 @@ public sealed class Learner : IDisposable
 {
     private const double SmoothBeta = 0.98;
 
-    private readonly nn.Module<Tensor, Tensor> model;
-    private readonly LearnerOptions options;
-    private readonly int? inputChannels; // the model's input channels when it is a VisionModel: a grey batch is made that many
-    private readonly List<EpochMetrics> history = [];
-    private AdamWOptimizer? optimizer;
-    private int loaderEpoch;
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly LearnerOptions _options;
+    private readonly int? _inputChannels; // the model's input channels when it is a VisionModel: a grey batch is made that many
+    private readonly List<EpochMetrics> _history = [];
+    private AdamWOptimizer? _optimizer;
+    private int _loaderEpoch;
 
     public Learner(nn.Module<Tensor, Tensor> model, ImageDataLoader train, ImageDataLoader valid, LearnerOptions? options = null)
     {
@@ -61,8 +61,8 @@ public sealed class Learner : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.AccumulationSamples, "AccumulationSamples must not be negative.");
         }
         options.Optimizer.Validate();
-        this.model = model;
-        this.options = options;
+        _model = model;
+        _options = options;
         Train = train;
         Valid = valid;
         Device = options.Device ?? CPU;
@@ -70,7 +70,7 @@ public sealed class Learner : IDisposable
         {
             model.to(Device);
         }
-        inputChannels = (model as VisionModel)?.Body.InChannels;
+        _inputChannels = (model as VisionModel)?.Body.InChannels;
         ChannelsLast = options.ChannelsLast ?? Training.ChannelsLast.Preferred(model, Device);
         if (ChannelsLast)
         {
@@ -78,13 +78,13 @@ public sealed class Learner : IDisposable
         }
     }
 
-    public nn.Module<Tensor, Tensor> Model => model;
+    public nn.Module<Tensor, Tensor> Model => _model;
 
     public ImageDataLoader Train { get; }
 
     public ImageDataLoader Valid { get; }
 
-    public LearnerOptions Options => options;
+    public LearnerOptions Options => _options;
 
     public Device Device { get; }
 
@@ -95,13 +95,13 @@ public sealed class Learner : IDisposable
     public bool IsMultiLabel => Train.Dataset.IsMultiLabel;
 
     /// <summary>The parameter groups the learning rates refer to: body, head for a <see cref="VisionModel"/>.</summary>
-    public IReadOnlyList<ParameterGroup> ParameterGroups => Training.ParameterGroups.Of(model);
+    public IReadOnlyList<ParameterGroup> ParameterGroups => Training.ParameterGroups.Of(_model);
 
     /// <summary>The optimizer, created at the first fit and again after <see cref="Freeze"/> / <see cref="Unfreeze"/> (which reset its state).</summary>
-    public AdamWOptimizer? Optimizer => optimizer;
+    public AdamWOptimizer? Optimizer => _optimizer;
 
     /// <summary>Every epoch trained by this learner.</summary>
-    public IReadOnlyList<EpochMetrics> History => history;
+    public IReadOnlyList<EpochMetrics> History => _history;
 
     /// <summary>fastai's <c>freeze()</c>: body frozen except its norm layers (see <see cref="VisionModel.FreezeBody"/>); the optimizer state is reset.</summary>
     public void Freeze()
@@ -147,7 +147,7 @@ public sealed class Learner : IDisposable
     /// </summary>
     public FitResult FineTune(int epochs, double baseLr, int freezeEpochs = 1, double lrMult = 100, double pctStart = 0.3, double div = 5)
     {
-        if (!options.Pretrained)
+        if (!_options.Pretrained)
         {
             return FitOneCycle(epochs, baseLr);
         }
@@ -166,8 +166,8 @@ public sealed class Learner : IDisposable
     public ValidationMetrics Validate()
     {
         var cancellation = Cancellation;
-        bool wasTraining = model.training;
-        model.eval();
+        bool wasTraining = _model.training;
+        _model.eval();
         try
         {
             using var _ = no_grad();
@@ -178,7 +178,7 @@ public sealed class Learner : IDisposable
                 using var done = batch; // its pixel buffer goes back to the loader
                 using var scope = NewDisposeScope();
                 var (images, targets) = Prepare(batch, training: false);
-                var output = model.call(images);
+                var output = _model.call(images);
                 lossSum += Loss(output, targets).item<float>() * (double)batch.Count;
                 count += batch.Count;
                 if (IsMultiLabel)
@@ -201,32 +201,32 @@ public sealed class Learner : IDisposable
         }
         finally
         {
-            model.train(wasTraining);
+            _model.train(wasTraining);
         }
     }
 
     public void Dispose()
     {
-        optimizer?.Dispose();
-        optimizer = null;
+        _optimizer?.Dispose();
+        _optimizer = null;
     }
 
-    private CancellationToken Cancellation => options.Cancellation ?? options.Context?.Cancellation ?? CancellationToken.None;
+    private CancellationToken Cancellation => _options.Cancellation ?? _options.Context?.Cancellation ?? CancellationToken.None;
 
     private VisionModel RequireVisionModel(string what) =>
-        model as VisionModel ?? throw new InvalidOperationException(
-            $"{what} needs a VisionModel (body and head); this learner's model is a {model.GetType().Name}.");
+        _model as VisionModel ?? throw new InvalidOperationException(
+            $"{what} needs a VisionModel (body and head); this learner's model is a {_model.GetType().Name}.");
 
     private void ResetOptimizer()
     {
-        optimizer?.Dispose();
-        optimizer = null;
+        _optimizer?.Dispose();
+        _optimizer = null;
     }
 
-    private AdamWOptimizer EnsureOptimizer() => optimizer ??= new AdamWOptimizer(model, ParameterGroups, options.Optimizer);
+    private AdamWOptimizer EnsureOptimizer() => _optimizer ??= new AdamWOptimizer(_model, ParameterGroups, _options.Optimizer);
 
     private (Tensor Images, Tensor Targets) Prepare(ImageBatch batch, bool training) =>
-        (ModelInput.Prepare(batch, Device, training ? options.Augmentation : null, options.Normalization, inputChannels, ChannelsLast),
+        (ModelInput.Prepare(batch, Device, training ? _options.Augmentation : null, _options.Normalization, _inputChannels, ChannelsLast),
          batch.TargetsToTensor(Device));
 
     private Tensor Loss(Tensor output, Tensor targets) =>
@@ -240,8 +240,7 @@ public sealed class Learner : IDisposable
         {
             ArgumentOutOfRangeException.ThrowIfNegative(phase.Epochs, "epochs");
         }
-        var cancellation = Cancellation;
-        if (options.Seed is { } seed)
+        if (_options.Seed is { } seed)
         {
             random.manual_seed(seed);
             if (Device.type == DeviceType.CUDA)
@@ -249,8 +248,8 @@ public sealed class Learner : IDisposable
                 cuda.manual_seed_all(seed);
             }
         }
-        bool reset = options.ResetPeakMemory && PeakMemory.TryReset();
-        using var precision = PrecisionScope.Enter(Device, options.MixedPrecision);
+        bool reset = _options.ResetPeakMemory && PeakMemory.TryReset();
+        using var precision = PrecisionScope.Enter(Device, _options.MixedPrecision);
         var clock = Stopwatch.StartNew();
 
         int batchesPerEpoch = Train.BatchCount;
@@ -259,164 +258,189 @@ public sealed class Learner : IDisposable
             throw new InvalidOperationException(
                 $"The training loader has no full batch: {Train.Dataset.Count} items, batch size {Train.Options.BatchSize}.");
         }
-        long totalBatches = phases.Sum(p => (long)p.Epochs) * batchesPerEpoch;
-        long doneBatches = 0, images = 0, steps = 0;
-        int frozenEpochs = 0;
-        double trainSeconds = 0;
-        var epochs = new List<EpochMetrics>();
-        var progressClock = Stopwatch.StartNew();
-        int nAcc = options.AccumulationSamples ?? 0;
-
+        var fit = new FitProgress(batchesPerEpoch, phases.Sum(p => (long)p.Epochs) * batchesPerEpoch);
         for (int phaseIndex = 0; phaseIndex < phases.Count; phaseIndex++)
         {
-            var phase = phases[phaseIndex];
-            if (phase.Epochs == 0)
+            if (phases[phaseIndex].Epochs > 0)
             {
-                continue;
-            }
-            if (phase.FreezeBody == true)
-            {
-                Freeze();
-            }
-            else if (phase.FreezeBody == false)
-            {
-                Unfreeze();
-            }
-            var opt = EnsureOptimizer();
-            var lrMax = phase.LearningRates.For(opt.GroupNames.Count);
-            int totalSteps = phase.Epochs * batchesPerEpoch;
-            double smooth = 0;
-            int smoothCount = 0;
-            int accumulated = 0;
-            int step = 0;
-            opt.ZeroGrad();
-
-            for (int epoch = 0; epoch < phase.Epochs; epoch++)
-            {
-                var epochClock = Stopwatch.StartNew();
-                model.train();
-                double lossSum = 0;
-                long lossCount = 0;
-                var batchClock = Stopwatch.StartNew();
-                foreach (var batch in Train.Batches(loaderEpoch, cancellation))
-                {
-                    using var done = batch; // its pixel buffer goes back to the loader
-                    using var scope = NewDisposeScope();
-                    int position = Math.Min(step, totalSteps - 1);
-                    double momentum;
-                    var lrs = new double[lrMax.Length];
-                    if (phase.Schedule is { } oneCycle)
-                    {
-                        for (int g = 0; g < lrs.Length; g++)
-                        {
-                            lrs[g] = oneCycle.LearningRate(lrMax[g], position, totalSteps);
-                        }
-                        momentum = oneCycle.Momentum(position, totalSteps);
-                    }
-                    else
-                    {
-                        Array.Copy(lrMax, lrs, lrs.Length);
-                        momentum = options.Optimizer.Momentum;
-                    }
-                    for (int g = 0; g < lrs.Length; g++)
-                    {
-                        opt.SetLearningRate(g, lrs[g]);
-                    }
-                    opt.SetMomentum(momentum);
-                    if (options.Callbacks.Count > 0)
-                    {
-                        var info = new TrainingBatchInfo(phase.Name, phaseIndex, epoch, step, totalSteps,
-                            Enumerable.Range(0, lrs.Length).Select(opt.LearningRate).ToArray(), opt.Momentum, batch.Count);
-                        foreach (var callback in options.Callbacks)
-                        {
-                            callback.BeforeBatch(this, info);
-                        }
-                    }
-
-                    var (x, y) = Prepare(batch, training: true);
-                    var loss = Loss(model.call(x), y);
-                    double lossValue = loss.item<float>();
-                    if (options.StopOnNonFiniteLoss && !double.IsFinite(lossValue))
-                    {
-                        throw new NonFiniteLossException(string.Create(CultureInfo.InvariantCulture,
-                            $"The training loss became {lossValue} in phase '{phase.Name}', epoch {epoch + 1}, batch {step % batchesPerEpoch + 1} "
-                            + $"(learning rates {string.Join(", ", lrs.Select(l => l.ToString("G3", CultureInfo.InvariantCulture)))}): the fit diverged; try a lower learning rate."));
-                    }
-                    if (nAcc > 0)
-                    {
-                        // fastai: loss_grad /= n_acc / bs.
-                        (loss * (batch.Count / (double)nAcc)).backward();
-                        accumulated += batch.Count;
-                    }
-                    else
-                    {
-                        loss.backward();
-                    }
-                    if (nAcc <= 0 || accumulated >= nAcc)
-                    {
-                        foreach (var callback in options.Callbacks)
-                        {
-                            callback.BeforeStep(this);
-                        }
-                        opt.Step();
-                        opt.ZeroGrad();
-                        accumulated = 0;
-                        steps++;
-                        foreach (var callback in options.Callbacks)
-                        {
-                            callback.AfterStep(this);
-                        }
-                    }
-
-                    // fastai's AvgSmoothLoss: val = lerp(loss, val, 0.98), reported debiased.
-                    smoothCount++;
-                    smooth = lossValue + (SmoothBeta * (smooth - lossValue));
-                    lossSum += lossValue * batch.Count;
-                    lossCount += batch.Count;
-                    images += batch.Count;
-                    step++;
-                    doneBatches++;
-                    if (options.Context is { } context && progressClock.ElapsedMilliseconds >= 500)
-                    {
-                        progressClock.Restart();
-                        context.ReportProgress((double)doneBatches / totalBatches,
-                            $"{phase.Name} epoch {epoch + 1}/{phase.Epochs}, batch {(step - 1) % batchesPerEpoch + 1}/{batchesPerEpoch}");
-                    }
-                }
-                trainSeconds += batchClock.Elapsed.TotalSeconds;
-                loaderEpoch++;
-
-                var valid = Validate();
-                // Managed objects that outlived a batch (items in flight, tensor handles) reach the oldest generation,
-                // which the GC collects only when it sees memory pressure — and it does not see libtorch's native heap.
-                // One full collection per epoch keeps a long fit flat (measured: peak RSS ×1.03 over 50 epochs, ×1.36
-                // over 100 without) at a few milliseconds per epoch.
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
-                double trainLoss = smoothCount > 0 ? smooth / (1 - Math.Pow(SmoothBeta, smoothCount)) : double.NaN;
-                var metrics = new EpochMetrics(history.Count + 1, phase.Name, trainLoss, lossCount > 0 ? lossSum / lossCount : double.NaN,
-                    valid.Loss, valid.ErrorRate, valid.AccuracyMulti, epochClock.Elapsed.TotalSeconds);
-                history.Add(metrics);
-                epochs.Add(metrics);
-                if (phase.FreezeBody == true)
-                {
-                    frozenEpochs++;
-                }
-                Report(metrics, (double)doneBatches / Math.Max(1, totalBatches));
-                foreach (var callback in options.Callbacks)
-                {
-                    callback.AfterEpoch(this, metrics);
-                }
+                RunPhase(phases[phaseIndex], phaseIndex, fit);
             }
         }
 
         double fitTime = clock.Elapsed.TotalSeconds;
-        return new FitResult(schedule, epochs, frozenEpochs, fitTime, PeakMemory.ProcessPeak(),
-            PeakMemory.Describe(reset, Device.type == DeviceType.CUDA), precision.Name, images, trainSeconds, steps);
+        return new FitResult(schedule, fit.Epochs, fit.FrozenEpochs, fitTime, PeakMemory.ProcessPeak(),
+            PeakMemory.Describe(reset, Device.type == DeviceType.CUDA), precision.Name, fit.Images, fit.TrainSeconds, fit.Steps);
+    }
+
+    /// <summary>
+    /// One phase (one fastai <c>fit</c> / <c>fit_one_cycle</c>; <c>fine_tune</c> runs two): its freezing, a schedule over all
+    /// of its batches, and its epochs. Gradients are zeroed at the start, the smoothed loss runs on across its epochs.
+    /// </summary>
+    private void RunPhase(Phase phase, int phaseIndex, FitProgress fit)
+    {
+        if (phase.FreezeBody == true)
+        {
+            Freeze();
+        }
+        else if (phase.FreezeBody == false)
+        {
+            Unfreeze();
+        }
+        var run = new PhaseRun(phase, phaseIndex, EnsureOptimizer(), fit.BatchesPerEpoch);
+        run.Optimizer.ZeroGrad();
+        var cancellation = Cancellation;
+
+        for (int epoch = 0; epoch < phase.Epochs; epoch++)
+        {
+            var epochClock = Stopwatch.StartNew();
+            _model.train();
+            double lossSum = 0;
+            long lossCount = 0;
+            var batchClock = Stopwatch.StartNew();
+            foreach (var batch in Train.Batches(_loaderEpoch, cancellation))
+            {
+                using var done = batch; // its pixel buffer goes back to the loader
+                using var scope = NewDisposeScope();
+                var lrs = ScheduleBatch(run, epoch, batch.Count);
+                double lossValue = TrainStep(run, epoch, batch, lrs, fit);
+
+                run.AddLoss(lossValue);
+                lossSum += lossValue * batch.Count;
+                lossCount += batch.Count;
+                fit.Images += batch.Count;
+                run.Step++;
+                fit.DoneBatches++;
+                if (_options.Context is { } context && fit.ProgressClock.ElapsedMilliseconds >= 500)
+                {
+                    fit.ProgressClock.Restart();
+                    context.ReportProgress((double)fit.DoneBatches / fit.TotalBatches,
+                        $"{phase.Name} epoch {epoch + 1}/{phase.Epochs}, batch {(run.Step - 1) % fit.BatchesPerEpoch + 1}/{fit.BatchesPerEpoch}");
+                }
+            }
+            fit.TrainSeconds += batchClock.Elapsed.TotalSeconds;
+            _loaderEpoch++;
+
+            EndEpoch(run, lossCount > 0 ? lossSum / lossCount : double.NaN, epochClock, fit);
+        }
+    }
+
+    /// <summary>
+    /// The schedule at the phase's current step: each group's learning rate and the momentum — fastai's one-cycle
+    /// (<see cref="OneCycleSchedule"/>) or constant — set in the optimizer, then <see cref="LearnerCallback.BeforeBatch"/>.
+    /// </summary>
+    /// <returns>The learning rates set, one per parameter group.</returns>
+    private double[] ScheduleBatch(PhaseRun run, int epoch, int batchSize)
+    {
+        var opt = run.Optimizer;
+        int position = Math.Min(run.Step, run.TotalSteps - 1);
+        double momentum;
+        var lrs = new double[run.LrMax.Length];
+        if (run.Phase.Schedule is { } oneCycle)
+        {
+            for (int g = 0; g < lrs.Length; g++)
+            {
+                lrs[g] = oneCycle.LearningRate(run.LrMax[g], position, run.TotalSteps);
+            }
+            momentum = oneCycle.Momentum(position, run.TotalSteps);
+        }
+        else
+        {
+            Array.Copy(run.LrMax, lrs, lrs.Length);
+            momentum = _options.Optimizer.Momentum;
+        }
+        for (int g = 0; g < lrs.Length; g++)
+        {
+            opt.SetLearningRate(g, lrs[g]);
+        }
+        opt.SetMomentum(momentum);
+        if (_options.Callbacks.Count > 0)
+        {
+            var info = new TrainingBatchInfo(run.Phase.Name, run.Index, epoch, run.Step, run.TotalSteps,
+                Enumerable.Range(0, lrs.Length).Select(opt.LearningRate).ToArray(), opt.Momentum, batchSize);
+            foreach (var callback in _options.Callbacks)
+            {
+                callback.BeforeBatch(this, info);
+            }
+        }
+        return lrs;
+    }
+
+    /// <summary>
+    /// Forward and backward pass of one training batch, and the optimizer step when it is due: every batch, or with
+    /// fastai's <c>GradientAccumulation</c> once <c>n_acc</c> samples were accumulated (each batch's loss gradient scaled by
+    /// <c>bs / n_acc</c>). <see cref="LearnerCallback.BeforeStep"/> and <see cref="LearnerCallback.AfterStep"/> surround the step.
+    /// </summary>
+    /// <returns>The batch's loss.</returns>
+    private double TrainStep(PhaseRun run, int epoch, ImageBatch batch, double[] lrs, FitProgress fit)
+    {
+        var (x, y) = Prepare(batch, training: true);
+        var loss = Loss(_model.call(x), y);
+        double lossValue = loss.item<float>();
+        if (_options.StopOnNonFiniteLoss && !double.IsFinite(lossValue))
+        {
+            throw new NonFiniteLossException(string.Create(CultureInfo.InvariantCulture,
+                $"The training loss became {lossValue} in phase '{run.Phase.Name}', epoch {epoch + 1}, batch {run.Step % fit.BatchesPerEpoch + 1} "
+                + $"(learning rates {string.Join(", ", lrs.Select(l => l.ToString("G3", CultureInfo.InvariantCulture)))}): the fit diverged; try a lower learning rate."));
+        }
+        int nAcc = _options.AccumulationSamples ?? 0;
+        if (nAcc > 0)
+        {
+            // fastai: loss_grad /= n_acc / bs.
+            (loss * (batch.Count / (double)nAcc)).backward();
+            run.Accumulated += batch.Count;
+        }
+        else
+        {
+            loss.backward();
+        }
+        if (nAcc <= 0 || run.Accumulated >= nAcc)
+        {
+            foreach (var callback in _options.Callbacks)
+            {
+                callback.BeforeStep(this);
+            }
+            run.Optimizer.Step();
+            run.Optimizer.ZeroGrad();
+            run.Accumulated = 0;
+            fit.Steps++;
+            foreach (var callback in _options.Callbacks)
+            {
+                callback.AfterStep(this);
+            }
+        }
+        return lossValue;
+    }
+
+    /// <summary>
+    /// The end of an epoch: validation, the epoch's metrics (fastai's recorder: smoothed train loss, valid loss, error rate)
+    /// into the history and the trial's context, then <see cref="LearnerCallback.AfterEpoch"/>.
+    /// </summary>
+    private void EndEpoch(PhaseRun run, double trainLossMean, Stopwatch epochClock, FitProgress fit)
+    {
+        var valid = Validate();
+        // Managed objects that outlived a batch (items in flight, tensor handles) reach the oldest generation,
+        // which the GC collects only when it sees memory pressure — and it does not see libtorch's native heap.
+        // One full collection per epoch keeps a long fit flat (measured: peak RSS ×1.03 over 50 epochs, ×1.36
+        // over 100 without) at a few milliseconds per epoch.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+        var metrics = new EpochMetrics(_history.Count + 1, run.Phase.Name, run.SmoothedLoss, trainLossMean,
+            valid.Loss, valid.ErrorRate, valid.AccuracyMulti, epochClock.Elapsed.TotalSeconds);
+        _history.Add(metrics);
+        fit.Epochs.Add(metrics);
+        if (run.Phase.FreezeBody == true)
+        {
+            fit.FrozenEpochs++;
+        }
+        Report(metrics, (double)fit.DoneBatches / Math.Max(1, fit.TotalBatches));
+        foreach (var callback in _options.Callbacks)
+        {
+            callback.AfterEpoch(this, metrics);
+        }
     }
 
     private void Report(EpochMetrics metrics, double progress)
     {
-        if (options.Context is not { } context)
+        if (_options.Context is not { } context)
         {
             return;
         }
@@ -432,6 +456,68 @@ public sealed class Learner : IDisposable
     }
 
     private sealed record Phase(string Name, int Epochs, bool? FreezeBody, LearningRates LearningRates, OneCycleSchedule? Schedule);
+
+    /// <summary>What one fit counts over all of its phases.</summary>
+    private sealed class FitProgress(int batchesPerEpoch, long totalBatches)
+    {
+        public int BatchesPerEpoch { get; } = batchesPerEpoch;
+
+        public long TotalBatches { get; } = totalBatches;
+
+        public long DoneBatches { get; set; }
+
+        /// <summary>Training images seen.</summary>
+        public long Images { get; set; }
+
+        /// <summary>Optimizer steps taken.</summary>
+        public long Steps { get; set; }
+
+        public int FrozenEpochs { get; set; }
+
+        /// <summary>Time in the training batches, without validation.</summary>
+        public double TrainSeconds { get; set; }
+
+        public List<EpochMetrics> Epochs { get; } = [];
+
+        /// <summary>Time since the last progress report (reported at most every 500 ms).</summary>
+        public Stopwatch ProgressClock { get; } = Stopwatch.StartNew();
+    }
+
+    /// <summary>The state of one phase's loop: its schedule, its position in it, the accumulation count and the smoothed loss.</summary>
+    private sealed class PhaseRun(Phase phase, int index, AdamWOptimizer optimizer, int batchesPerEpoch)
+    {
+        private double _smooth;
+        private int _smoothCount;
+
+        public Phase Phase { get; } = phase;
+
+        /// <summary>0-based index of the phase within the fit.</summary>
+        public int Index { get; } = index;
+
+        public AdamWOptimizer Optimizer { get; } = optimizer;
+
+        /// <summary>The peak learning rate of each parameter group.</summary>
+        public double[] LrMax { get; } = phase.LearningRates.For(optimizer.GroupNames.Count);
+
+        /// <summary>Batches of the phase: epochs × batches per epoch.</summary>
+        public int TotalSteps { get; } = phase.Epochs * batchesPerEpoch;
+
+        /// <summary>0-based batch within the phase (what the schedule sees).</summary>
+        public int Step { get; set; }
+
+        /// <summary>Samples whose gradients were accumulated since the last optimizer step.</summary>
+        public int Accumulated { get; set; }
+
+        /// <summary>fastai's <c>AvgSmoothLoss</c>, debiased: NaN before the first batch.</summary>
+        public double SmoothedLoss => _smoothCount > 0 ? _smooth / (1 - Math.Pow(SmoothBeta, _smoothCount)) : double.NaN;
+
+        /// <summary>fastai's <c>AvgSmoothLoss</c>: val = lerp(loss, val, 0.98).</summary>
+        public void AddLoss(double loss)
+        {
+            _smoothCount++;
+            _smooth = loss + (SmoothBeta * (_smooth - loss));
+        }
+    }
 }
 
 /// <summary>Validation loss and metrics.</summary>

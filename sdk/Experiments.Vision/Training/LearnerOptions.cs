@@ -29,7 +29,7 @@ public sealed record LearnerOptions
     /// </summary>
     public bool Pretrained { get; init; }
 
-    /// <summary>Batch augmentation of training batches, on the device, before normalisation (fastai's <c>batch_tfms</c>); none by default, as in the study.</summary>
+    /// <summary>Batch augmentation of training batches, on the device, before normalisation (fastai's <c>batch_tfms</c>); none by default (fastai's default without <c>batch_tfms</c>).</summary>
     public BatchAugmentation? Augmentation { get; init; }
 
     /// <summary>Normalisation applied to every batch after augmentation (fastai adds the weights' statistics when pretrained); none by default.</summary>

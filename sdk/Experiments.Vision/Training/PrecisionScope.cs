@@ -12,16 +12,16 @@ namespace Experiments.Vision.Training;
 /// </summary>
 internal sealed class PrecisionScope : IDisposable
 {
-    private readonly bool restore;
-    private readonly bool matmul;
-    private readonly bool cudnn;
+    private readonly bool _restore;
+    private readonly bool _matmul;
+    private readonly bool _cudnn;
 
     private PrecisionScope(string name, bool restore, bool matmul, bool cudnn)
     {
         Name = name;
-        this.restore = restore;
-        this.matmul = matmul;
-        this.cudnn = cudnn;
+        _restore = restore;
+        _matmul = matmul;
+        _cudnn = cudnn;
     }
 
     /// <summary>"fp32" or "tf32".</summary>
@@ -50,10 +50,10 @@ internal sealed class PrecisionScope : IDisposable
 
     public void Dispose()
     {
-        if (restore)
+        if (_restore)
         {
-            backends.cuda.matmul.allow_tf32 = matmul;
-            backends.cudnn.allow_tf32 = cudnn;
+            backends.cuda.matmul.allow_tf32 = _matmul;
+            backends.cudnn.allow_tf32 = _cudnn;
         }
     }
 }

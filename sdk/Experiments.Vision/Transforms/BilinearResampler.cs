@@ -175,7 +175,7 @@ internal static class BilinearResampler
     private sealed class Plan
     {
         [ThreadStatic]
-        private static Plan? last;
+        private static Plan? _last;
 
         private Plan(PlanKey key)
         {
@@ -207,7 +207,7 @@ internal static class BilinearResampler
 
         public int[] Offsets { get; }
 
-        public static Plan For(PlanKey key) => last is { } plan && plan.Key == key ? plan : last = new Plan(key);
+        public static Plan For(PlanKey key) => _last is { } plan && plan.Key == key ? plan : _last = new Plan(key);
     }
 
     /// <summary>Per output pixel: the first input pixel and the fixed-point weights of the pixels from there.</summary>

@@ -8,8 +8,8 @@ namespace Experiments.Vision.Trials;
 
 /// <summary>
 /// What one vision trial trains: the swept values of a declaration plus the fixed choices of the sweep. The defaults
-/// follow the study behind the transcript (lr 2e-3, crop, concat pooling, 5 epochs, <c>fine_tune(epochs, lr)</c>, no batch
-/// augmentation, a validation split with seed 42) and fastai's batch of 64 — except the image size, which defaults to the
+/// are fastai's for fine-tuning an image classifier (<c>fine_tune(epochs, base_lr)</c> with base_lr 2e-3, crop, concat
+/// pooling, 5 epochs, no batch augmentation, a validation split with seed 42) and fastai's batch of 64 — except the image size, which defaults to the
 /// data set's own (224 px is a GPU setting).
 /// </summary>
 public sealed record VisionTrialSettings
@@ -70,7 +70,7 @@ public sealed record VisionTrialSettings
     public int BatchSize { get; init; } = 64;
 
     /// <summary>
-    /// Micro-batches per optimizer step, as in the fastai lesson (<c>bs = 64 // accum</c> with
+    /// Micro-batches per optimizer step, as fastai accumulates gradients (<c>bs = 64 // accum</c> with
     /// <c>GradientAccumulation(64)</c>): the loader gives batches of <c>BatchSize / Accumulation</c> images and the learner
     /// accumulates gradients (each scaled by micro-batch / <see cref="BatchSize"/>) until <see cref="BatchSize"/> images
     /// were seen, then steps once. So changing <c>Accumulation</c> keeps the update that of a batch of <see cref="BatchSize"/>
@@ -92,8 +92,8 @@ public sealed record VisionTrialSettings
     public double ValidFraction { get; init; } = 0.2;
 
     /// <summary>
-    /// Seed of the validation split. Fixed by default (42, the study's), so every trial of a sweep — every model,
-    /// setting and repeat — is measured on the same images (PRODUCT §8). Null: a new split per trial (for ensembles).
+    /// Seed of the validation split. Fixed by default (42, fastai's usual <c>RandomSplitter(seed=42)</c>), so every trial of a
+    /// sweep — every model, setting and repeat — is measured on the same images. Null: a new split per trial (for ensembles).
     /// The trial's own seed never changes the split.
     /// </summary>
     public int? SplitSeed { get; init; } = 42;
@@ -124,7 +124,7 @@ public sealed record VisionTrialSettings
     /// </summary>
     public string? Pretrained { get; init; }
 
-    /// <summary>Training batch augmentation (fastai's <c>aug_transforms</c>, e.g. <see cref="AugmentationOptions.Default"/>); null: none, as in the study. TTA uses it too.</summary>
+    /// <summary>Training batch augmentation (fastai's <c>aug_transforms</c>, e.g. <see cref="AugmentationOptions.Default"/>); null: none (fastai's default without <c>batch_tfms</c>). TTA uses it too.</summary>
     public AugmentationOptions? Augmentation { get; init; }
 
     /// <summary>

@@ -12,8 +12,8 @@ public sealed class FileDownloader : IDisposable
 {
     private const int BufferSize = 1 << 16;
 
-    private readonly HttpClient client;
-    private readonly bool ownsClient;
+    private readonly HttpClient _client;
+    private readonly bool _ownsClient;
 
     /// <summary>A downloader with its own HTTP client (connection timeout 30 s; no limit on a whole file, see <see cref="StallTimeout"/>).</summary>
     public FileDownloader()
@@ -30,8 +30,8 @@ public sealed class FileDownloader : IDisposable
     private FileDownloader(HttpClient client, bool ownsClient)
     {
         ArgumentNullException.ThrowIfNull(client);
-        this.client = client;
-        this.ownsClient = ownsClient;
+        _client = client;
+        _ownsClient = ownsClient;
     }
 
     /// <summary>How long a response may send nothing before the download is given up (default 60 s). A large file on a slow line is fine as long as bytes keep coming.</summary>
@@ -100,9 +100,9 @@ public sealed class FileDownloader : IDisposable
 
     public void Dispose()
     {
-        if (ownsClient)
+        if (_ownsClient)
         {
-            client.Dispose();
+            _client.Dispose();
         }
     }
 
@@ -112,7 +112,7 @@ public sealed class FileDownloader : IDisposable
         try
         {
             stall.CancelAfter(StallTimeout);
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, stall.Token).ConfigureAwait(false);
+            using var response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, stall.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw Failed(url, $"the server answered HTTP {(int)response.StatusCode} ({Reason(response.StatusCode, response.ReasonPhrase)})", folder);

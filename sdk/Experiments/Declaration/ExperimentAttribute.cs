@@ -26,7 +26,7 @@ public sealed class ExperimentAttribute : Attribute
     /// <summary>Upper bound on the matrix size; a larger matrix is a build error (EXP009). 0 = the project default.</summary>
     public int MaxTrials { get; set; }
 
-    /// <summary>The constant in the report's score <c>objective × (fit_time + ScoreConstant)</c> (the transcript uses 80 seconds).</summary>
+    /// <summary>The constant in the report's score <c>objective × (fit_time + ScoreConstant)</c>: seconds added to every fit time, so that being faster than about this much counts little (default 80, of the order of one fine-tuning run on a GPU).</summary>
     public double ScoreConstant { get; set; } = 80;
 
     /// <summary>Seed of repeat #1; repeat #k runs with <c>Seed + k - 1</c>, the same for every combination.</summary>

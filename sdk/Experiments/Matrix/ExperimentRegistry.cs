@@ -6,15 +6,15 @@ namespace Experiments;
 /// </summary>
 public static class ExperimentRegistry
 {
-    private static readonly List<ExperimentDefinition> s_experiments = new();
+    private static readonly List<ExperimentDefinition> Registered = new();
 
     public static IReadOnlyList<ExperimentDefinition> All
     {
         get
         {
-            lock (s_experiments)
+            lock (Registered)
             {
-                return s_experiments.ToArray();
+                return Registered.ToArray();
             }
         }
     }
@@ -22,11 +22,11 @@ public static class ExperimentRegistry
     /// <summary>Called by generated code; registering the same definition twice is a no-op.</summary>
     public static void Register(ExperimentDefinition experiment)
     {
-        lock (s_experiments)
+        lock (Registered)
         {
-            if (!s_experiments.Contains(experiment))
+            if (!Registered.Contains(experiment))
             {
-                s_experiments.Add(experiment);
+                Registered.Add(experiment);
             }
         }
     }

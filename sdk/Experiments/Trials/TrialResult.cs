@@ -32,7 +32,7 @@ public sealed class TrialResult
     }
 }
 
-/// <summary>Metric names with a meaning in reports (the transcript's columns).</summary>
+/// <summary>Metric names with a meaning in reports: the report's columns and its score.</summary>
 public static class MetricNames
 {
     public const string ErrorRate = "error_rate";

@@ -6,8 +6,8 @@ namespace Experiments.Benchmarks.Reporting;
 /// <summary>One table of results: printed as Markdown, written into the run's Markdown file and as its own CSV file.</summary>
 public sealed class ResultTable(string id, string title, params string[] columns)
 {
-    private readonly List<string[]> rows = [];
-    private readonly List<string> notes = [];
+    private readonly List<string[]> _rows = [];
+    private readonly List<string> _notes = [];
 
     /// <summary>File name (without extension) of the CSV, e.g. <c>training</c>.</summary>
     public string Id { get; } = id;
@@ -16,10 +16,10 @@ public sealed class ResultTable(string id, string title, params string[] columns
 
     public IReadOnlyList<string> Columns { get; } = columns;
 
-    public IReadOnlyList<string[]> Rows => rows;
+    public IReadOnlyList<string[]> Rows => _rows;
 
     /// <summary>Lines printed under the table (what the numbers mean, what was skipped and why).</summary>
-    public IReadOnlyList<string> Notes => notes;
+    public IReadOnlyList<string> Notes => _notes;
 
     public void Add(params object?[] cells)
     {
@@ -27,28 +27,28 @@ public sealed class ResultTable(string id, string title, params string[] columns
         {
             throw new ArgumentException($"Table '{Id}' has {Columns.Count} columns; got {cells.Length} cells.", nameof(cells));
         }
-        rows.Add([.. cells.Select(Format)]);
+        _rows.Add([.. cells.Select(Format)]);
     }
 
-    public void Note(string line) => notes.Add(line);
+    public void Note(string line) => _notes.Add(line);
 
     public string ToMarkdown()
     {
-        var widths = Columns.Select((c, i) => Math.Max(c.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        var widths = Columns.Select((c, i) => Math.Max(c.Length, _rows.Count == 0 ? 0 : _rows.Max(r => r[i].Length))).ToArray();
         var text = new StringBuilder();
         text.Append("### ").Append(Title).Append('\n').Append('\n');
         string Line(IReadOnlyList<string> cells) =>
             "| " + string.Join(" | ", cells.Select((c, i) => IsNumeric(c) ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))) + " |";
         text.Append(Line(Columns)).Append('\n');
         text.Append("| ").Append(string.Join(" | ", widths.Select(w => new string('-', Math.Max(3, w))))).Append(" |\n");
-        foreach (var row in rows)
+        foreach (var row in _rows)
         {
             text.Append(Line(row)).Append('\n');
         }
-        if (notes.Count > 0)
+        if (_notes.Count > 0)
         {
             text.Append('\n');
-            foreach (var note in notes)
+            foreach (var note in _notes)
             {
                 text.Append("- ").Append(note).Append('\n');
             }
@@ -60,7 +60,7 @@ public sealed class ResultTable(string id, string title, params string[] columns
     {
         var text = new StringBuilder();
         text.Append(string.Join(',', Columns.Select(Quote))).Append('\n');
-        foreach (var row in rows)
+        foreach (var row in _rows)
         {
             text.Append(string.Join(',', row.Select(Quote))).Append('\n');
         }

@@ -9,8 +9,8 @@ namespace Experiments.Benchmarks.Reporting;
 /// </summary>
 public sealed class RunReport
 {
-    private readonly List<ResultTable> tables = [];
-    private readonly List<string> header = [];
+    private readonly List<ResultTable> _tables = [];
+    private readonly List<string> _header = [];
 
     public RunReport(string directory)
     {
@@ -22,19 +22,19 @@ public sealed class RunReport
 
     public string MarkdownPath => Path.Combine(Directory, "results.md");
 
-    public IReadOnlyList<ResultTable> Tables => tables;
+    public IReadOnlyList<ResultTable> Tables => _tables;
 
     /// <summary>A line of the header (machine, settings) printed before the tables.</summary>
     public void Header(string line)
     {
-        header.Add(line);
+        _header.Add(line);
         Console.WriteLine(line);
         Write();
     }
 
     public void Add(ResultTable table)
     {
-        tables.Add(table);
+        _tables.Add(table);
         Console.WriteLine();
         Console.WriteLine(table.ToMarkdown());
         Write();
@@ -47,16 +47,16 @@ public sealed class RunReport
     {
         var text = new StringBuilder();
         text.Append("# Benchmarks\n\n");
-        foreach (var line in header)
+        foreach (var line in _header)
         {
             text.Append(line).Append('\n');
         }
-        foreach (var table in tables)
+        foreach (var table in _tables)
         {
             text.Append('\n').Append(table.ToMarkdown());
         }
         File.WriteAllText(MarkdownPath, text.ToString());
-        foreach (var table in tables)
+        foreach (var table in _tables)
         {
             File.WriteAllText(Path.Combine(Directory, table.Id + ".csv"), table.ToCsv());
         }

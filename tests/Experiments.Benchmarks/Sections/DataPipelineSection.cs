@@ -186,14 +186,14 @@ public class TransformBenchmarks
     public static byte[] Jpeg { get; set; } = [];
 
     private const int BatchSize = 64;
-    private readonly Random random = new(1);
-    private ImageData decoded;
-    private ImageData mnist;
-    private ImageBatch? batch;
-    private Tensor? images;
-    private BatchAugmentation? augmentation;
-    private readonly Resize resize224 = new(224);
-    private readonly Resize resize64 = new(64);
+    private readonly Random _random = new(1);
+    private ImageData _decoded;
+    private ImageData _mnist;
+    private ImageBatch? _batch;
+    private Tensor? _images;
+    private BatchAugmentation? _augmentation;
+    private readonly Resize _resize224 = new(224);
+    private readonly Resize _resize64 = new(64);
 
     public static double ImagesPerOperation(string method) => method is nameof(BytesToTensor) or nameof(Augment) or nameof(Normalize) ? BatchSize : 1;
 
@@ -216,42 +216,42 @@ public class TransformBenchmarks
         {
             set_num_threads(MicroBenchmarks.TorchThreads);
         }
-        decoded = ImageDecoder.Decode(Jpeg, "benchmark.jpg");
-        mnist = TrainingData.TrainRgb.Get(0).Image;
-        batch = new ImageDataLoader(new SubsetDataset(TrainingData.TrainRgb, Enumerable.Range(0, BatchSize)), new DataLoaderOptions { BatchSize = BatchSize, ItemTransform = new Resize(64) }).Batches().Single();
-        images = batch.ImagesToTensor();
-        augmentation = new BatchAugmentation(AugmentationOptions.Default, seed: 1);
+        _decoded = ImageDecoder.Decode(Jpeg, "benchmark.jpg");
+        _mnist = TrainingData.TrainRgb.Get(0).Image;
+        _batch = new ImageDataLoader(new SubsetDataset(TrainingData.TrainRgb, Enumerable.Range(0, BatchSize)), new DataLoaderOptions { BatchSize = BatchSize, ItemTransform = new Resize(64) }).Batches().Single();
+        _images = _batch.ImagesToTensor();
+        _augmentation = new BatchAugmentation(AugmentationOptions.Default, seed: 1);
     }
 
     [Benchmark]
     public int DecodeJpeg() => ImageDecoder.Decode(Jpeg, "benchmark.jpg").Width;
 
     [Benchmark]
-    public int ResizeJpeg() => resize224.Apply(decoded, random, training: true).Width;
+    public int ResizeJpeg() => _resize224.Apply(_decoded, _random, training: true).Width;
 
     [Benchmark]
-    public int ResizeMnist() => resize64.Apply(mnist, random, training: true).Width;
+    public int ResizeMnist() => _resize64.Apply(_mnist, _random, training: true).Width;
 
     [Benchmark]
     public void BytesToTensor()
     {
-        using var x = batch!.ImagesToTensor();
+        using var x = _batch!.ImagesToTensor();
     }
 
     [Benchmark]
     public void Augment()
     {
         using var scope = NewDisposeScope();
-        augmentation!.Apply(images!, training: true);
+        _augmentation!.Apply(_images!, training: true);
     }
 
     [Benchmark]
     public void Normalize()
     {
         using var scope = NewDisposeScope();
-        Normalization.ImageNet.Normalize(images!);
+        Normalization.ImageNet.Normalize(_images!);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => images?.Dispose();
+    public void Cleanup() => _images?.Dispose();
 }

@@ -130,9 +130,9 @@ public static class GeneratorSection
     /// <summary>Build properties as the SDK passes them (<c>build_property.X</c>).</summary>
     private sealed class BuildProperties(IReadOnlyDictionary<string, string> global) : AnalyzerConfigOptionsProvider
     {
-        private readonly Options globalOptions = new(global);
+        private readonly Options _globalOptions = new(global);
 
-        public override AnalyzerConfigOptions GlobalOptions => globalOptions;
+        public override AnalyzerConfigOptions GlobalOptions => _globalOptions;
 
         public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
 

@@ -6,15 +6,15 @@ namespace Experiments.Benchmarks.Sections;
 /// <summary>A loop measured in rounds, optionally with its own torch thread count.</summary>
 public sealed class MeasuredLoop(string name, Func<RoundResult> run, int? threads = null)
 {
-    private readonly List<RoundResult> rounds = [];
+    private readonly List<RoundResult> _rounds = [];
 
     public string Name { get; } = name;
 
     public int? Threads { get; } = threads;
 
-    public IReadOnlyList<RoundResult> Rounds => rounds;
+    public IReadOnlyList<RoundResult> Rounds => _rounds;
 
-    public Stats ImagesPerSecond => Stats.Of(rounds.Select(r => r.ImagesPerSecond).ToList());
+    public Stats ImagesPerSecond => Stats.Of(_rounds.Select(r => r.ImagesPerSecond).ToList());
 
     public RoundResult RunOnce()
     {
@@ -36,18 +36,18 @@ public sealed class MeasuredLoop(string name, Func<RoundResult> run, int? thread
         }
     }
 
-    public void Record(RoundResult result) => rounds.Add(result);
+    public void Record(RoundResult result) => _rounds.Add(result);
 
     /// <summary>Median over the rounds of a per-batch value in milliseconds.</summary>
     public double MillisecondsPerBatch(Func<RoundResult, double> seconds, int batchSize) =>
-        Stats.Of(rounds.Select(r => seconds(r) * 1000 / (r.Images / (double)batchSize)).ToList()).Median;
+        Stats.Of(_rounds.Select(r => seconds(r) * 1000 / (r.Images / (double)batchSize)).ToList()).Median;
 
     /// <summary>
     /// Ratio of this loop's images/s to <paramref name="baseline"/>'s, paired by round (both ran in the same round, next to
     /// each other): the median of the per-round ratios, so that drift of the machine's load cancels.
     /// </summary>
     public double RatioTo(MeasuredLoop baseline) =>
-        Stats.Of(rounds.Zip(baseline.rounds, (a, b) => a.ImagesPerSecond / b.ImagesPerSecond).ToList()).Median;
+        Stats.Of(_rounds.Zip(baseline._rounds, (a, b) => a.ImagesPerSecond / b.ImagesPerSecond).ToList()).Median;
 }
 
 /// <summary>Runs loops side by side: one untimed warm-up round each, then rounds in rotated order (A B, B A, … for two).</summary>

@@ -135,8 +135,8 @@ public class MatmulBenchmarks
     [ParamsSource(nameof(Kinds))]
     public string Kind { get; set; } = Fp32;
 
-    private Tensor? a;
-    private Tensor? b;
+    private Tensor? _a;
+    private Tensor? _b;
 
     [GlobalSetup]
     public void Setup()
@@ -149,19 +149,19 @@ public class MatmulBenchmarks
         using var scope = NewDisposeScope();
         if (Kind == Fp32Conv3)
         {
-            a = randn(8, N / 4, 32, 32).MoveToOuterDisposeScope();
-            b = randn(N / 4, N / 4, 3, 3).MoveToOuterDisposeScope();
+            _a = randn(8, N / 4, 32, 32).MoveToOuterDisposeScope();
+            _b = randn(N / 4, N / 4, 3, 3).MoveToOuterDisposeScope();
             return;
         }
         if (Kind == Fp32Conv)
         {
-            a = randn(1, N, 32, N / 32).MoveToOuterDisposeScope();
-            b = randn(N, N, 1, 1).MoveToOuterDisposeScope();
+            _a = randn(1, N, 32, N / 32).MoveToOuterDisposeScope();
+            _b = randn(N, N, 1, 1).MoveToOuterDisposeScope();
             return;
         }
         var type = Kind == Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
-        a = randn(N, N).to_type(type).MoveToOuterDisposeScope();
-        b = randn(N, N).to_type(type).MoveToOuterDisposeScope();
+        _a = randn(N, N).to_type(type).MoveToOuterDisposeScope();
+        _b = randn(N, N).to_type(type).MoveToOuterDisposeScope();
     }
 
     [Benchmark]
@@ -169,16 +169,16 @@ public class MatmulBenchmarks
     {
         using var c = Kind switch
         {
-            Fp32Conv => nn.functional.conv2d(a!, b!),
-            Fp32Conv3 => nn.functional.conv2d(a!, b!, padding: [1, 1]),
-            _ => a!.matmul(b!),
+            Fp32Conv => nn.functional.conv2d(_a!, _b!),
+            Fp32Conv3 => nn.functional.conv2d(_a!, _b!, padding: [1, 1]),
+            _ => _a!.matmul(_b!),
         };
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        a?.Dispose();
-        b?.Dispose();
+        _a?.Dispose();
+        _b?.Dispose();
     }
 }

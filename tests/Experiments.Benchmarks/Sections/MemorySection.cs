@@ -84,12 +84,12 @@ public static class MemorySection
 
     private sealed class EpochSampler : LearnerCallback
     {
-        private TimeSpan? pauseAtStart;
+        private TimeSpan? _pauseAtStart;
 
         public List<Sample> Samples { get; } = [];
 
         // From the first batch: the compacting collection that resets the peak at the start of the fit is not the fit's.
-        public override void BeforeBatch(Learner learner, TrainingBatchInfo batch) => pauseAtStart ??= GC.GetTotalPauseDuration();
+        public override void BeforeBatch(Learner learner, TrainingBatchInfo batch) => _pauseAtStart ??= GC.GetTotalPauseDuration();
 
         public override void AfterEpoch(Learner learner, EpochMetrics metrics)
         {
@@ -97,7 +97,7 @@ public static class MemorySection
             process.Refresh();
             Samples.Add(new Sample(metrics.Epoch, process.PeakWorkingSet64, process.WorkingSet64,
                 DisposeScopeManager.Statistics.ThreadTotalLiveCount, GC.GetTotalMemory(forceFullCollection: false), GC.CollectionCount(2),
-                (GC.GetTotalPauseDuration() - (pauseAtStart ?? TimeSpan.Zero)).TotalMilliseconds));
+                (GC.GetTotalPauseDuration() - (_pauseAtStart ?? TimeSpan.Zero)).TotalMilliseconds));
         }
     }
 }

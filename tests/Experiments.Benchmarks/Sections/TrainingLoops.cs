@@ -152,7 +152,10 @@ public static class Layout
 /// </summary>
 public sealed class InputAdapter : nn.Module<Tensor, Tensor>
 {
+    // TorchSharp names components after their fields (the state-dict keys): PyTorch names, not _camelCase.
+#pragma warning disable IDE1006
     private readonly nn.Module<Tensor, Tensor> inner;
+#pragma warning restore IDE1006
 
     public InputAdapter(nn.Module<Tensor, Tensor> inner) : base(nameof(InputAdapter))
     {
@@ -175,55 +178,55 @@ public sealed class InputAdapter : nn.Module<Tensor, Tensor>
 /// </summary>
 public sealed class BareLoop : IDisposable
 {
-    private readonly nn.Module<Tensor, Tensor> model;
-    private readonly AdamWOptimizer optimizer;
-    private readonly LoopSettings settings;
-    private readonly bool channelsLast;
-    private readonly int batchSize;
-    private Tensor images;
-    private Tensor targets;
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly AdamWOptimizer _optimizer;
+    private readonly LoopSettings _settings;
+    private readonly bool _channelsLast;
+    private readonly int _batchSize;
+    private Tensor _images;
+    private Tensor _targets;
 
     public BareLoop(string modelName, int size, int batchSize, LoopSettings settings)
     {
         random.manual_seed(1);
-        model = ModelCatalog.Create(modelName, numClasses: 10, inChannels: 3);
-        channelsLast = Layout.ChannelsLastFor(modelName, settings);
-        Layout.Apply(model, settings.Bf16, channelsLast);
-        model.train();
-        optimizer = new AdamWOptimizer(model, ParameterGroups.Of(model), new AdamWOptions { Fused = settings.FusedStep });
-        for (int g = 0; g < optimizer.GroupNames.Count; g++)
+        _model = ModelCatalog.Create(modelName, numClasses: 10, inChannels: 3);
+        _channelsLast = Layout.ChannelsLastFor(modelName, settings);
+        Layout.Apply(_model, settings.Bf16, _channelsLast);
+        _model.train();
+        _optimizer = new AdamWOptimizer(_model, ParameterGroups.Of(_model), new AdamWOptions { Fused = settings.FusedStep });
+        for (int g = 0; g < _optimizer.GroupNames.Count; g++)
         {
-            optimizer.SetLearningRate(g, 1e-3);
+            _optimizer.SetLearningRate(g, 1e-3);
         }
-        this.settings = settings;
-        this.batchSize = batchSize;
+        _settings = settings;
+        _batchSize = batchSize;
         // Until UseData: random images (warm-up and the step-time probe).
         using (var scope = NewDisposeScope())
         {
-            images = Layout.Input(randn(batchSize, 3, size, size), settings.Bf16, channelsLast).MoveToOuterDisposeScope();
-            targets = randint(0, 10, [batchSize]).MoveToOuterDisposeScope();
+            _images = Layout.Input(randn(batchSize, 3, size, size), settings.Bf16, _channelsLast).MoveToOuterDisposeScope();
+            _targets = randint(0, 10, [batchSize]).MoveToOuterDisposeScope();
         }
         Size = size;
     }
 
     public int Size { get; }
 
-    public nn.Module<Tensor, Tensor> Model => model;
+    public nn.Module<Tensor, Tensor> Model => _model;
 
     /// <summary>Switches to pre-made data (the loop owns and disposes it).</summary>
     public void UseData(Tensor newImages, Tensor newTargets)
     {
-        images.Dispose();
-        targets.Dispose();
-        targets = newTargets;
-        if (!settings.Bf16 && !channelsLast)
+        _images.Dispose();
+        _targets.Dispose();
+        _targets = newTargets;
+        if (!_settings.Bf16 && !_channelsLast)
         {
-            images = newImages;
+            _images = newImages;
             return;
         }
         using (var scope = NewDisposeScope())
         {
-            images = Layout.Input(newImages, settings.Bf16, channelsLast).MoveToOuterDisposeScope();
+            _images = Layout.Input(newImages, _settings.Bf16, _channelsLast).MoveToOuterDisposeScope();
         }
         newImages.Dispose();
     }
@@ -231,7 +234,7 @@ public sealed class BareLoop : IDisposable
     /// <summary><paramref name="steps"/> training steps over consecutive batches of the data (cycling).</summary>
     public RoundResult Run(int steps)
     {
-        int batches = (int)(images.shape[0] / batchSize);
+        int batches = (int)(_images.shape[0] / _batchSize);
         long compute = 0, step = 0;
         var clock = Stopwatch.StartNew();
         for (int s = 0; s < steps; s++)
@@ -239,29 +242,29 @@ public sealed class BareLoop : IDisposable
             using var scope = NewDisposeScope();
             long t0 = Stopwatch.GetTimestamp();
             int b = s % batches;
-            var x = images.narrow(0, b * batchSize, batchSize);
-            var y = targets.narrow(0, b * batchSize, batchSize);
-            var output = model.call(x);
-            var loss = nn.functional.cross_entropy(settings.Bf16 ? output.to_type(ScalarType.Float32) : output, y);
+            var x = _images.narrow(0, b * _batchSize, _batchSize);
+            var y = _targets.narrow(0, b * _batchSize, _batchSize);
+            var output = _model.call(x);
+            var loss = nn.functional.cross_entropy(_settings.Bf16 ? output.to_type(ScalarType.Float32) : output, y);
             loss.backward();
             long t1 = Stopwatch.GetTimestamp();
-            optimizer.Step();
-            optimizer.ZeroGrad();
+            _optimizer.Step();
+            _optimizer.ZeroGrad();
             long t2 = Stopwatch.GetTimestamp();
             _ = loss.item<float>();
             compute += t1 - t0;
             step += t2 - t1;
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        return new RoundResult(steps * batchSize, seconds, compute / (double)Stopwatch.Frequency, step / (double)Stopwatch.Frequency, 0);
+        return new RoundResult(steps * _batchSize, seconds, compute / (double)Stopwatch.Frequency, step / (double)Stopwatch.Frequency, 0);
     }
 
     public void Dispose()
     {
-        optimizer.Dispose();
-        model.Dispose();
-        images.Dispose();
-        targets.Dispose();
+        _optimizer.Dispose();
+        _model.Dispose();
+        _images.Dispose();
+        _targets.Dispose();
     }
 }
 
@@ -273,18 +276,18 @@ public sealed class BareLoop : IDisposable
 /// </summary>
 public sealed class PipelineLoop : IDisposable
 {
-    private readonly nn.Module<Tensor, Tensor> model;
-    private readonly Learner learner;
-    private readonly BatchTimer timer = new();
-    private readonly LoopSettings settings;
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly Learner _learner;
+    private readonly BatchTimer _timer = new();
+    private readonly LoopSettings _settings;
 
     public PipelineLoop(string modelName, int size, int batchSize, int steps, LoopSettings settings, TrainingStore? store, string trialId)
     {
         random.manual_seed(1);
         var vision = ModelCatalog.Create(modelName, numClasses: 10, inChannels: 3);
         Layout.Apply(vision, settings.Bf16, channelsLast: false);
-        model = settings.Bf16 ? new InputAdapter(vision) : vision;
-        this.settings = settings;
+        _model = settings.Bf16 ? new InputAdapter(vision) : vision;
+        _settings = settings;
         var train = new ImageDataLoader(TrainingData.TrainSubset(steps * batchSize, settings.RgbData), new DataLoaderOptions
         {
             BatchSize = batchSize,
@@ -302,12 +305,12 @@ public sealed class PipelineLoop : IDisposable
             ItemTransform = new Resize(size),
             DecodeThreads = settings.DecodeThreads ?? 1,
         });
-        learner = new Learner(model, train, valid, new LearnerOptions
+        _learner = new Learner(_model, train, valid, new LearnerOptions
         {
             Augmentation = settings.Augment ? new BatchAugmentation(AugmentationOptions.Default, seed: 1) : null,
             Normalization = Normalization.ImageNet,
             Context = settings.Store && store is not null ? store.Context(trialId) : null,
-            Callbacks = [timer],
+            Callbacks = [_timer],
             Optimizer = new AdamWOptions { Fused = settings.FusedStep },
             // A round is one Fit; resetting the peak-memory mark (a compacting GC and malloc_trim, once per fit in a trial)
             // would make every round's first batch fault its memory back in. The memory section measures memory.
@@ -319,37 +322,37 @@ public sealed class PipelineLoop : IDisposable
 
     public RoundResult Run()
     {
-        timer.Reset();
-        var fit = learner.Fit(1, 1e-3);
-        return new RoundResult((int)fit.TrainImages, fit.TrainSeconds, timer.ComputeSeconds, timer.StepSeconds, fit.FitTimeSeconds - fit.TrainSeconds);
+        _timer.Reset();
+        var fit = _learner.Fit(1, 1e-3);
+        return new RoundResult((int)fit.TrainImages, fit.TrainSeconds, _timer.ComputeSeconds, _timer.StepSeconds, fit.FitTimeSeconds - fit.TrainSeconds);
     }
 
     public void Dispose()
     {
-        learner.Dispose();
-        model.Dispose();
+        _learner.Dispose();
+        _model.Dispose();
     }
 
     /// <summary>Times each batch between the Learner's hooks: BeforeBatch → BeforeStep (prepare, forward, loss, backward) → AfterStep (step, zero_grad).</summary>
     private sealed class BatchTimer : LearnerCallback
     {
-        private long batchStart, stepStart, compute, step;
+        private long _batchStart, _stepStart, _compute, _step;
 
-        public double ComputeSeconds => compute / (double)Stopwatch.Frequency;
+        public double ComputeSeconds => _compute / (double)Stopwatch.Frequency;
 
-        public double StepSeconds => step / (double)Stopwatch.Frequency;
+        public double StepSeconds => _step / (double)Stopwatch.Frequency;
 
-        public void Reset() => compute = step = 0;
+        public void Reset() => _compute = _step = 0;
 
-        public override void BeforeBatch(Learner learner, TrainingBatchInfo batch) => batchStart = Stopwatch.GetTimestamp();
+        public override void BeforeBatch(Learner learner, TrainingBatchInfo batch) => _batchStart = Stopwatch.GetTimestamp();
 
         public override void BeforeStep(Learner learner)
         {
-            stepStart = Stopwatch.GetTimestamp();
-            compute += stepStart - batchStart;
+            _stepStart = Stopwatch.GetTimestamp();
+            _compute += _stepStart - _batchStart;
         }
 
-        public override void AfterStep(Learner learner) => step += Stopwatch.GetTimestamp() - stepStart;
+        public override void AfterStep(Learner learner) => _step += Stopwatch.GetTimestamp() - _stepStart;
     }
 }
 
@@ -360,35 +363,35 @@ public sealed class PipelineLoop : IDisposable
 public sealed class TrainingStore : IDisposable
 {
     private const string Experiment = "benchmark-training";
-    private readonly SqliteResultStore store;
-    private readonly string directory;
-    private readonly WorkerIdentity worker = WorkerIdentity.ForCurrentProcess();
-    private readonly DateTimeOffset start = DateTimeOffset.UtcNow;
+    private readonly SqliteResultStore _store;
+    private readonly string _directory;
+    private readonly WorkerIdentity _worker = WorkerIdentity.ForCurrentProcess();
+    private readonly DateTimeOffset _start = DateTimeOffset.UtcNow;
 
     public TrainingStore(IReadOnlyList<string> trialIds)
     {
-        directory = Directory.CreateTempSubdirectory("experiments-bench-store-").FullName;
-        store = new SqliteResultStore(Path.Combine(directory, "results.db"));
+        _directory = Directory.CreateTempSubdirectory("experiments-bench-store-").FullName;
+        _store = new SqliteResultStore(Path.Combine(_directory, "results.db"));
         var parameter = new ParameterDefinition("Config", "config", "string", true, trialIds);
-        store.Register(new ExperimentInfo(Experiment, 1, MetricNames.ErrorRate, Goal.Minimize, 0, trialIds.Count, 0, [parameter], []),
+        _store.Register(new ExperimentInfo(Experiment, 1, MetricNames.ErrorRate, Goal.Minimize, 0, trialIds.Count, 0, [parameter], []),
             trialIds.Select((id, i) => new PlannedTrial(id + "#1", i, 1, [new("Config", id)])));
     }
 
     public TrialContext Context(string trialId)
     {
         string id = trialId + "#1";
-        int attempt = store.TryClaim(Experiment, id, worker, start, rerunPassed: true, TimeSpan.FromHours(1))
+        int attempt = _store.TryClaim(Experiment, id, _worker, _start, rerunPassed: true, TimeSpan.FromHours(1))
             ?? throw new InvalidOperationException($"Could not claim {id} in the benchmark store.");
         var trial = new Trial(Experiment, id, 0, 1, 1, []);
-        return new TrialContext(trial, "cpu", directory, new Observer(store, id, attempt), CancellationToken.None);
+        return new TrialContext(trial, "cpu", _directory, new Observer(_store, id, attempt), CancellationToken.None);
     }
 
     public void Dispose()
     {
-        store.Dispose();
+        _store.Dispose();
         try
         {
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {

@@ -14,9 +14,9 @@ internal static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(LoadReferences);
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LoadedReferences = new(LoadReferences);
 
-    public static ImmutableArray<MetadataReference> References => s_references.Value;
+    public static ImmutableArray<MetadataReference> References => LoadedReferences.Value;
 
     /// <summary>The runtime's own assemblies (the folder System.Private.CoreLib lives in) plus Experiments.dll.</summary>
     private static ImmutableArray<MetadataReference> LoadReferences()

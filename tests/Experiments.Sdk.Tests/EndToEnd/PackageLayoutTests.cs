@@ -14,7 +14,7 @@ public sealed class PackageLayoutTests(PackedSdkFixture sdk)
 
         Assert.Equal(
             ["README.md", "Sdk/Sdk.props", "Sdk/Sdk.targets", "build/Experiments.Sdk.Version.props", "build/Experiments.Sdk.props", "build/Experiments.Sdk.targets",
-             "build/Experiments.TorchSharp.targets", "tasks/net10.0/Experiments.Sdk.Tasks.dll"],
+             "build/Experiments.TorchSharp.NativeStep.proj", "build/Experiments.TorchSharp.targets", "tasks/net10.0/Experiments.Sdk.Tasks.dll"],
             Content(package).Order(StringComparer.Ordinal));
         var nuspec = Nuspec(package);
         Assert.Equal("MSBuildSdk", nuspec.Descendants(nuspec.Name.Namespace + "packageType").Single().Attribute("name")?.Value);

@@ -289,9 +289,9 @@ public sealed class ImageDataLoaderTests
     /// <summary>Tiny 2×2 RGB items (label = index mod 4) that count how often they were decoded.</summary>
     private sealed class CountingDataset(int count, Func<int, ImageData>? image = null, TimeSpan delay = default) : IImageDataset
     {
-        private int gets;
+        private int _gets;
 
-        public int Gets => Volatile.Read(ref gets);
+        public int Gets => Volatile.Read(ref _gets);
 
         public int Count => count;
 
@@ -303,7 +303,7 @@ public sealed class ImageDataLoaderTests
 
         public ImageSample Get(int index)
         {
-            Interlocked.Increment(ref gets);
+            Interlocked.Increment(ref _gets);
             if (delay > TimeSpan.Zero)
             {
                 Thread.Sleep(delay);

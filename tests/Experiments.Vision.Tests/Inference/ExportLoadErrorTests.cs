@@ -12,29 +12,29 @@ namespace Experiments.Vision.Tests.Inference;
 /// <summary>One export, saved once; every test copies it and breaks the copy.</summary>
 public sealed class ExportFixture : IDisposable
 {
-    private readonly TempDirectory temp = new();
+    private readonly TempDirectory _temp = new();
 
     public ExportFixture()
     {
         using var model = Model(options: new ModelOptions { Pooling = Pooling.Average, HiddenSize = 32 });
-        Files = ModelExport.Save(model, temp.Path, "fixture", Metadata(Shapes(4)));
+        Files = ModelExport.Save(model, _temp.Path, "fixture", Metadata(Shapes(4)));
     }
 
     public ExportedFiles Files { get; }
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 }
 
 public sealed class ExportLoadErrorTests : IClassFixture<ExportFixture>, IDisposable
 {
-    private readonly ExportFixture fixture;
-    private readonly TempDirectory temp = new();
+    private readonly ExportFixture _fixture;
+    private readonly TempDirectory _temp = new();
 
     public ExportLoadErrorTests(ExportFixture fixture)
     {
-        this.fixture = fixture;
-        MetadataPath = temp.Combine("regnety_002_fixture.json");
-        WeightsPath = temp.Combine("regnety_002_fixture.safetensors");
+        _fixture = fixture;
+        MetadataPath = _temp.Combine("regnety_002_fixture.json");
+        WeightsPath = _temp.Combine("regnety_002_fixture.safetensors");
         File.Copy(fixture.Files.MetadataPath, MetadataPath);
         File.Copy(fixture.Files.WeightsPath, WeightsPath);
     }
@@ -43,7 +43,7 @@ public sealed class ExportLoadErrorTests : IClassFixture<ExportFixture>, IDispos
 
     private string WeightsPath { get; }
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void The_untouched_copy_loads()
@@ -109,7 +109,7 @@ public sealed class ExportLoadErrorTests : IClassFixture<ExportFixture>, IDispos
         File.WriteAllText(MetadataPath, "[1, 2]");
         Assert.Contains("must hold a JSON object, not an array", Assert.Throws<ExportFormatException>(() => ModelExport.Load(MetadataPath)).Message);
 
-        var missing = Assert.Throws<FileNotFoundException>(() => ModelExport.Load(temp.Combine("nothing.json")));
+        var missing = Assert.Throws<FileNotFoundException>(() => ModelExport.Load(_temp.Combine("nothing.json")));
         Assert.Contains("nothing.json", missing.Message);
     }
 
@@ -117,7 +117,7 @@ public sealed class ExportLoadErrorTests : IClassFixture<ExportFixture>, IDispos
     public void A_pickle_in_place_of_the_weights_is_refused_without_running_it()
     {
         // A protocol-2 pickle whose loading would call os.system("touch MARKER").
-        string marker = temp.Combine("pickle-ran");
+        string marker = _temp.Combine("pickle-ran");
         byte[] command = Encoding.ASCII.GetBytes($"touch {marker}");
         var pickle = new List<byte> { 0x80, 0x02 };
         pickle.AddRange(Encoding.ASCII.GetBytes("cposix\nsystem\nX"));

@@ -13,11 +13,11 @@ namespace Experiments.Vision.Tests.Inference;
 
 public sealed class ModelExportTests : IDisposable
 {
-    private readonly TempDirectory temp = new();
+    private readonly TempDirectory _temp = new();
 
     public ModelExportTests() => TorchRuntime.EnsureLoaded();
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     [Theory]
     [InlineData(ModelCatalog.RegNetY002, Pooling.Average)]
@@ -30,7 +30,7 @@ public sealed class ModelExportTests : IDisposable
         using var model = Model(architecture, options: new ModelOptions { Pooling = pooling, HiddenSize = 64, Dropout = 0.3 });
         using var expected = Predictor.Predict(model, Loader(dataset, batchSize: 8), new PredictOptions { Normalization = normalization });
 
-        var files = ModelExport.Save(model, temp.Path, "shapes / crop", Metadata(dataset, normalization));
+        var files = ModelExport.Save(model, _temp.Path, "shapes / crop", Metadata(dataset, normalization));
         using var loaded = ModelExport.Load(files.MetadataPath);
         using var actual = loaded.Predict(dataset, batchSize: 8);
 
@@ -44,7 +44,7 @@ public sealed class ModelExportTests : IDisposable
         var manifest = loaded.Manifest;
         Assert.Equal($"{architecture}_shapes-crop", manifest.Name);
         Assert.Equal(files.Name, manifest.Name);
-        Assert.Equal(Path.Combine(temp.Path, manifest.Name + ".safetensors"), files.WeightsPath);
+        Assert.Equal(Path.Combine(_temp.Path, manifest.Name + ".safetensors"), files.WeightsPath);
         Assert.Equal(architecture, manifest.Architecture);
         Assert.Equal("shapes / crop", manifest.Description);
         Assert.Equal(ShapesDataset.ShapeNames, manifest.Classes);
@@ -71,11 +71,11 @@ public sealed class ModelExportTests : IDisposable
     {
         var dataset = Shapes(6);
         using var model = Model();
-        var files = ModelExport.Save(model, temp.Path, "paths", Metadata(dataset));
+        var files = ModelExport.Save(model, _temp.Path, "paths", Metadata(dataset));
 
         using var fromJson = ModelExport.Load(files.MetadataPath);
         using var fromWeights = ModelExport.Load(files.WeightsPath);
-        using var fromBare = ModelExport.Load(Path.Combine(temp.Path, files.Name));
+        using var fromBare = ModelExport.Load(Path.Combine(_temp.Path, files.Name));
         Assert.Equal(files.Name, fromWeights.Name);
         Assert.Equal(files.Name, fromBare.Name);
         Assert.Equal(files.Manifest.Created, ModelExport.ReadManifest(files.WeightsPath).Created);
@@ -86,7 +86,7 @@ public sealed class ModelExportTests : IDisposable
         using var byImages = fromJson.Predict(images);
         Assert.True(Same(byDataset.Probabilities, byImages.Probabilities));
         Assert.Null(byImages.Targets);
-        var multiLabel = ModelExport.Save(model, temp.Path, "multi", Metadata(Shapes(4, multiLabel: true)));
+        var multiLabel = ModelExport.Save(model, _temp.Path, "multi", Metadata(Shapes(4, multiLabel: true)));
         using (var multi = ModelExport.Load(multiLabel.MetadataPath))
         using (var unlabelled = multi.Predict(images))
         {
@@ -102,7 +102,7 @@ public sealed class ModelExportTests : IDisposable
     public void A_loaded_export_refuses_data_it_was_not_made_for()
     {
         using var model = Model();
-        var files = ModelExport.Save(model, temp.Path, "", Metadata(Shapes(4)));
+        var files = ModelExport.Save(model, _temp.Path, "", Metadata(Shapes(4)));
         using var loaded = ModelExport.Load(files.MetadataPath);
 
         var wrongSize = Loader(Shapes(4), new Resize(24), batchSize: 4);
@@ -136,24 +136,24 @@ public sealed class ModelExportTests : IDisposable
         using var model = Model();
         var metadata = Metadata(dataset);
 
-        var names = Enumerable.Range(0, 3).Select(_ => ModelExport.Save(model, temp.Path, "repeat", metadata).Name).ToList();
+        var names = Enumerable.Range(0, 3).Select(_ => ModelExport.Save(model, _temp.Path, "repeat", metadata).Name).ToList();
         Assert.Equal(["regnety_002_repeat", "regnety_002_repeat_2", "regnety_002_repeat_3"], names);
-        Assert.All(names, n => Assert.True(File.Exists(temp.Combine(n + ".json")) && File.Exists(temp.Combine(n + ".safetensors"))));
+        Assert.All(names, n => Assert.True(File.Exists(_temp.Combine(n + ".json")) && File.Exists(_temp.Combine(n + ".safetensors"))));
 
-        var before = Directory.GetFiles(temp.Path).Order().ToList();
-        var error = Assert.Throws<IOException>(() => ModelExport.Save(model, temp.Path, "repeat", metadata, ExportCollision.Fail));
+        var before = Directory.GetFiles(_temp.Path).Order().ToList();
+        var error = Assert.Throws<IOException>(() => ModelExport.Save(model, _temp.Path, "repeat", metadata, ExportCollision.Fail));
         Assert.Contains("regnety_002_repeat", error.Message);
-        Assert.Equal(before, Directory.GetFiles(temp.Path).Order());
+        Assert.Equal(before, Directory.GetFiles(_temp.Path).Order());
 
-        var replaced = ModelExport.Save(model, temp.Path, "repeat", metadata with { Metrics = new Dictionary<string, double> { ["error_rate"] = 0.125 } },
+        var replaced = ModelExport.Save(model, _temp.Path, "repeat", metadata with { Metrics = new Dictionary<string, double> { ["error_rate"] = 0.125 } },
             ExportCollision.Overwrite);
         Assert.Equal("regnety_002_repeat", replaced.Name);
         Assert.Equal(0.125, ModelExport.ReadManifest(replaced.MetadataPath).Metrics["error_rate"]);
-        Assert.Equal(before, Directory.GetFiles(temp.Path).Order());
+        Assert.Equal(before, Directory.GetFiles(_temp.Path).Order());
 
         // Weights left without metadata (an interrupted export) also hold the name.
-        File.WriteAllBytes(temp.Combine("regnety_002_orphan.safetensors"), [1, 2, 3]);
-        Assert.Equal("regnety_002_orphan_2", ModelExport.Save(model, temp.Path, "orphan", metadata).Name);
+        File.WriteAllBytes(_temp.Combine("regnety_002_orphan.safetensors"), [1, 2, 3]);
+        Assert.Equal("regnety_002_orphan_2", ModelExport.Save(model, _temp.Path, "orphan", metadata).Name);
     }
 
     [Fact]
@@ -163,12 +163,12 @@ public sealed class ModelExportTests : IDisposable
         var models = Enumerable.Range(0, 3).Select(seed => Model(seed: seed)).ToList();
         var names = new string[models.Count];
 
-        Parallel.For(0, models.Count, i => names[i] = ModelExport.Save(models[i], temp.Path, "parallel", Metadata(dataset)).Name);
+        Parallel.For(0, models.Count, i => names[i] = ModelExport.Save(models[i], _temp.Path, "parallel", Metadata(dataset)).Name);
 
         Assert.Equal(["regnety_002_parallel", "regnety_002_parallel_2", "regnety_002_parallel_3"], names.Order());
         foreach (var name in names)
         {
-            using var loaded = ModelExport.Load(temp.Combine(name + ".json"));
+            using var loaded = ModelExport.Load(_temp.Combine(name + ".json"));
             Assert.Equal(name, loaded.Name);
         }
         models.ForEach(m => m.Dispose());
@@ -182,16 +182,16 @@ public sealed class ModelExportTests : IDisposable
         var metadata = Metadata(dataset);
 
         Assert.Contains("2 classes", Assert.Throws<ArgumentException>(() =>
-            ModelExport.Save(model, temp.Path, "x", metadata with { Classes = ["a", "b"] })).Message);
+            ModelExport.Save(model, _temp.Path, "x", metadata with { Classes = ["a", "b"] })).Message);
         Assert.Contains("'a' is listed twice", Assert.Throws<ArgumentException>(() =>
-            ModelExport.Save(model, temp.Path, "x", metadata with { Classes = ["a", "b", "a"] })).Message);
+            ModelExport.Save(model, _temp.Path, "x", metadata with { Classes = ["a", "b", "a"] })).Message);
         Assert.Contains("2 channels", Assert.Throws<ArgumentException>(() =>
-            ModelExport.Save(model, temp.Path, "x", metadata with { Normalization = new Normalization([0.5, 0.5], [0.2, 0.2]) })).Message);
+            ModelExport.Save(model, _temp.Path, "x", metadata with { Normalization = new Normalization([0.5, 0.5], [0.2, 0.2]) })).Message);
         using var vit = Model(ModelCatalog.ViTTinyPatch4x32, options: new ModelOptions { HiddenSize = 16 });
         Assert.Contains("32×32", Assert.Throws<ArgumentException>(() =>
-            ModelExport.Save(vit, temp.Path, "x", metadata with { ImageHeight = 40, ImageWidth = 40 })).Message);
+            ModelExport.Save(vit, _temp.Path, "x", metadata with { ImageHeight = 40, ImageWidth = 40 })).Message);
 
-        Assert.Empty(Directory.GetFiles(temp.Path));
+        Assert.Empty(Directory.GetFiles(_temp.Path));
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class ModelExportTests : IDisposable
     public void The_metadata_file_is_plain_json_with_the_documented_fields()
     {
         using var model = Model(options: new ModelOptions { Pooling = Pooling.Concat, HiddenSize = 32 });
-        var files = ModelExport.Save(model, temp.Path, "fields", Metadata(Shapes(4)) with { ResizeMethod = ResizeMethod.Pad, PadMode = PadMode.Border });
+        var files = ModelExport.Save(model, _temp.Path, "fields", Metadata(Shapes(4)) with { ResizeMethod = ResizeMethod.Pad, PadMode = PadMode.Border });
 
         var json = JsonNode.Parse(File.ReadAllText(files.MetadataPath))!.AsObject();
 

@@ -12,11 +12,11 @@ public sealed class PredictionsCsvTests : IDisposable
 {
     private static readonly string[] AwkwardClasses = ["cat", "with,comma", "say \"hi\"", "two\nlines"];
 
-    private readonly TempDirectory temp = new();
+    private readonly TempDirectory _temp = new();
 
     public PredictionsCsvTests() => TorchRuntime.EnsureLoaded();
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void The_csv_has_a_header_and_one_row_per_item_with_fields_escaped()
@@ -25,7 +25,7 @@ public sealed class PredictionsCsvTests : IDisposable
         float[] values = [0.1f, 0.2f, 0.3f, 0.4f, 0.7f, 0.1f, 0.1f, 0.1f];
         using var predictions = new Predictions(tensor(values, [2, 4]), tensor(new long[] { 2, 1 }), [4, 9], AwkwardClasses, isMultiLabel: false);
         var dataset = new NamedItems(["/data/a,b.png", "/data/plain.png"]);
-        string path = temp.Combine("predictions.csv");
+        string path = _temp.Combine("predictions.csv");
 
         PredictionsCsv.Write(path, predictions, new IndexedNames(dataset, 4, 9));
 

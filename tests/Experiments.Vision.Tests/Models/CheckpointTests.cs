@@ -10,9 +10,9 @@ namespace Experiments.Vision.Tests.Models;
 
 public sealed class CheckpointTests : IDisposable
 {
-    private readonly TempDirectory temp = new();
+    private readonly TempDirectory _temp = new();
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     [Theory]
     [InlineData("resnet18")]
@@ -22,7 +22,7 @@ public sealed class CheckpointTests : IDisposable
     [InlineData("regnety_002")]
     public void A_saved_model_loads_into_a_fresh_instance_with_identical_outputs(string name)
     {
-        string path = temp.Combine(name + ".safetensors");
+        string path = _temp.Combine(name + ".safetensors");
         using var scope = NewDisposeScope();
         int size = ModelCatalog.Describe(name).InputSize ?? 32;
         var images = randn(2, 3, size, size);
@@ -58,7 +58,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void TorchSharps_own_format_loads_with_the_same_key_checks()
     {
-        string path = temp.Combine("resnet26d.dat");
+        string path = _temp.Combine("resnet26d.dat");
         using var scope = NewDisposeScope();
         using var original = ModelCatalog.CreateReference("resnet26d", numClasses: 10);
         original.save(path); // TorchSharp's Module.save
@@ -82,7 +82,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void A_reference_checkpoint_loads_into_a_vision_models_body_without_its_classifier()
     {
-        string path = temp.Combine("convnext_femto.safetensors");
+        string path = _temp.Combine("convnext_femto.safetensors");
         using var reference = ModelCatalog.CreateReference("convnext_femto", numClasses: 1000);
         ModelCheckpoint.Save(reference, path);
 
@@ -100,7 +100,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void Wrong_missing_and_misshapen_keys_fail_with_a_message_that_lists_them()
     {
-        string path = temp.Combine("wrong.safetensors");
+        string path = _temp.Combine("wrong.safetensors");
         using var scope = NewDisposeScope();
         using var model = ModelCatalog.CreateReference("resnet18", numClasses: 10);
         var tensors = model.state_dict();
@@ -127,7 +127,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void Not_strict_loads_the_matching_keys_and_reports_the_rest()
     {
-        string path = temp.Combine("partial.safetensors");
+        string path = _temp.Combine("partial.safetensors");
         using var scope = NewDisposeScope();
         using var model = ModelCatalog.CreateReference("regnety_002", numClasses: 10);
         var tensors = model.state_dict();
@@ -146,7 +146,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void BatchNorm_batch_counts_may_be_absent_from_the_file_or_the_model()
     {
-        string path = temp.Combine("counts.safetensors");
+        string path = _temp.Combine("counts.safetensors");
         using var scope = NewDisposeScope();
         using var model = ModelCatalog.CreateReference("resnet18", numClasses: 10);
         var tensors = model.state_dict()
@@ -165,7 +165,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void Half_precision_values_are_converted_to_the_models_dtype()
     {
-        string path = temp.Combine("half.safetensors");
+        string path = _temp.Combine("half.safetensors");
         using var scope = NewDisposeScope();
         using var model = ModelCatalog.CreateReference("regnety_002", numClasses: 10);
         var tensors = model.state_dict().ToDictionary(
@@ -230,7 +230,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void A_header_length_past_the_end_of_the_file_is_refused()
     {
-        string path = temp.Combine("short.safetensors");
+        string path = _temp.Combine("short.safetensors");
         var bytes = new byte[16];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, 1_000_000);
         File.WriteAllBytes(path, bytes);
@@ -241,7 +241,7 @@ public sealed class CheckpointTests : IDisposable
 
     private string WriteRaw(string name, string header, byte[] data)
     {
-        string path = temp.Combine(name);
+        string path = _temp.Combine(name);
         var json = Encoding.UTF8.GetBytes(header);
         using var file = File.Create(path);
         Span<byte> prefix = stackalloc byte[8];

@@ -22,12 +22,12 @@ namespace Experiments.Vision.Tests.Pretrained;
 public sealed class CntkResNetTests : IDisposable
 {
     private const int Side = 224;
-    private readonly TempDirectory temp = new();
-    private readonly ITestOutputHelper output;
+    private readonly TempDirectory _temp = new();
+    private readonly ITestOutputHelper _output;
 
-    public CntkResNetTests(ITestOutputHelper output) => this.output = output;
+    public CntkResNetTests(ITestOutputHelper output) => _output = output;
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     private static CntkResNetFiles Package => CntkResNetPackage.Locate(ModelCatalog.ResNet20CntkIn1k);
 
@@ -66,7 +66,7 @@ public sealed class CntkResNetTests : IDisposable
     /// <summary>resnet20's body with <paramref name="state"/> loaded strictly (through a safetensors file, as trials load it), in eval mode.</summary>
     private ImageModel Body(IReadOnlyDictionary<string, Tensor> state)
     {
-        string path = temp.Combine(Guid.NewGuid().ToString("N") + ".safetensors");
+        string path = _temp.Combine(Guid.NewGuid().ToString("N") + ".safetensors");
         SafeTensors.Save(path, state);
         var body = ModelCatalog.CreateReference(ModelCatalog.ResNet20, numClasses: 0);
         ModelCheckpoint.Load(body, path);
@@ -97,7 +97,7 @@ public sealed class CntkResNetTests : IDisposable
         double maxAbs = (actual - expected).abs().max().item<float>();
         double largest = expected.abs().max().item<float>();
         Assert.True(largest > 1, $"features as large as {largest}: the images should excite the network");
-        output.WriteLine($"exact path: max |TorchSharp − ONNX Runtime| = {maxAbs:E2}, features up to {largest:F2}");
+        _output.WriteLine($"exact path: max |TorchSharp − ONNX Runtime| = {maxAbs:E2}, features up to {largest:F2}");
         Assert.True(maxAbs <= 1e-4, $"max |TorchSharp − ONNX Runtime| = {maxAbs:E2} over features up to {largest:F2}");
     }
 
@@ -122,7 +122,7 @@ public sealed class CntkResNetTests : IDisposable
         // Not exact: the preprocessing subtracts a per-pixel mean image, the fold its channel means (see CntkResNetConverter).
         var cosine = nn.functional.cosine_similarity(actual, expected, dim: 1);
         double worst = cosine.min().item<float>();
-        output.WriteLine($"folded path: cosine per image {string.Join(", ", cosine.data<float>().ToArray().Select(c => c.ToString("F5")))}; " +
+        _output.WriteLine($"folded path: cosine per image {string.Join(", ", cosine.data<float>().ToArray().Select(c => c.ToString("F5")))}; " +
             $"max abs {(actual - expected).abs().max().item<float>():F3}");
         Assert.True(worst >= 0.998, $"worst cosine {worst:F5} per image: {string.Join(", ", cosine.data<float>().ToArray().Select(c => c.ToString("F5")))}");
     }
@@ -130,7 +130,7 @@ public sealed class CntkResNetTests : IDisposable
     [Fact]
     public void The_weights_are_converted_once_into_the_cache_and_load_into_the_models_body()
     {
-        string cache = temp.Combine("cache");
+        string cache = _temp.Combine("cache");
 
         string path = PretrainedWeights.Resolve(ModelCatalog.ResNet20CntkIn1k, cache);
         var written = File.GetLastWriteTimeUtc(path);
@@ -153,7 +153,7 @@ public sealed class CntkResNetTests : IDisposable
     [Fact]
     public void A_cache_entry_from_another_converter_or_a_damaged_one_is_made_again()
     {
-        string cache = temp.Combine("stale");
+        string cache = _temp.Combine("stale");
         Directory.CreateDirectory(cache);
         string path = Path.Combine(cache, "resnet20.cntk_in1k.safetensors");
         using (var small = ones(2))
@@ -172,10 +172,10 @@ public sealed class CntkResNetTests : IDisposable
     [Fact]
     public void A_missing_package_names_every_place_looked_and_how_to_get_it()
     {
-        var nowhere = new[] { CntkResNetPackage.InPackage(temp.Combine("a")), CntkResNetPackage.InPackage(temp.Combine("b")) };
+        var nowhere = new[] { CntkResNetPackage.InPackage(_temp.Combine("a")), CntkResNetPackage.InPackage(_temp.Combine("b")) };
 
         var error = Assert.Throws<PretrainedWeightsUnavailableException>(
-            () => PretrainedWeights.Resolve(ModelCatalog.ResNet20CntkIn1k, temp.Combine("cache-missing"), nowhere));
+            () => PretrainedWeights.Resolve(ModelCatalog.ResNet20CntkIn1k, _temp.Combine("cache-missing"), nowhere));
 
         Assert.IsAssignableFrom<MissingPrerequisiteException>(error);
         Assert.Equal(nowhere[0].Network, error.Path);
@@ -183,14 +183,14 @@ public sealed class CntkResNetTests : IDisposable
         Assert.Contains(nowhere[1].Network, error.Message);
         Assert.Contains("Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0", error.Message);
         Assert.Contains("dotnet restore", error.Message);
-        Assert.False(Directory.Exists(temp.Combine("cache-missing")));
+        Assert.False(Directory.Exists(_temp.Combine("cache-missing")));
     }
 
     [Fact]
     public void An_altered_network_file_is_refused_with_its_name_and_both_hashes()
     {
         var original = Package;
-        var copy = CntkResNetPackage.InPackage(temp.Combine("altered"));
+        var copy = CntkResNetPackage.InPackage(_temp.Combine("altered"));
         Directory.CreateDirectory(Path.GetDirectoryName(copy.Network)!);
         Directory.CreateDirectory(Path.GetDirectoryName(copy.Preprocess)!);
         File.Copy(original.Preprocess, copy.Preprocess);
@@ -199,13 +199,13 @@ public sealed class CntkResNetTests : IDisposable
         File.WriteAllBytes(copy.Network, bytes);
 
         var error = Assert.Throws<PretrainedWeightsUnavailableException>(
-            () => PretrainedWeights.Resolve(ModelCatalog.ResNet20CntkIn1k, temp.Combine("cache-altered"), [copy]));
+            () => PretrainedWeights.Resolve(ModelCatalog.ResNet20CntkIn1k, _temp.Combine("cache-altered"), [copy]));
 
         Assert.Equal(copy.Network, error.Path);
         Assert.Contains($"'{copy.Network}'", error.Message);
         Assert.Contains(CntkResNetPackage.NetworkSha256, error.Message);
         Assert.Contains("altered", error.Message);
-        Assert.False(File.Exists(temp.Combine("cache-altered", "resnet20.cntk_in1k.safetensors")));
+        Assert.False(File.Exists(_temp.Combine("cache-altered", "resnet20.cntk_in1k.safetensors")));
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class CntkResNetTests : IDisposable
 
         var resnet18 = Assert.Throws<InvalidDataException>(() => CntkResNetConverter.ReadNetwork(files.Network, ResNetConfig.ResNet18));
         var notResNet = Assert.Throws<InvalidDataException>(() => CntkResNetConverter.ReadNetwork(files.Preprocess, ResNetConfig.ResNet20));
-        string garbage = temp.Combine("garbage.onnx");
+        string garbage = _temp.Combine("garbage.onnx");
         File.WriteAllBytes(garbage, [0xff, 0xff, 0xff, 0xff, 0x0f]);
         var notOnnx = Assert.Throws<InvalidDataException>(() => CntkResNetConverter.ReadNetwork(garbage, ResNetConfig.ResNet20));
 

@@ -188,11 +188,14 @@ public sealed class AdamWOptimizerTests
 
     private sealed class Toy : Module
     {
+        // TorchSharp names components after their fields (the state-dict keys): PyTorch names, not _camelCase.
+#pragma warning disable IDE1006
         private readonly Parameter w;
         private readonly Parameter bias;
         private readonly Parameter frozen;
         private readonly Parameter hw;
         private readonly LayerNorm norm;
+#pragma warning restore IDE1006
 
         public Toy() : base(nameof(Toy))
         {

@@ -55,10 +55,13 @@ internal static class TrainingFixtures
 
     private sealed class TinyBody : ImageModel
     {
+        // TorchSharp names components after their fields (the state-dict keys): PyTorch names, not _camelCase.
+#pragma warning disable IDE1006
         private readonly Conv2d conv1;
         private readonly BatchNorm2d bn1;
         private readonly Conv2d conv2;
         private readonly int width;
+#pragma warning restore IDE1006
 
         public TinyBody(int inChannels, int width) : base(nameof(TinyBody), 0, inChannels)
         {

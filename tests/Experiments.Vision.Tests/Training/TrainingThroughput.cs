@@ -94,9 +94,9 @@ public sealed class TrainingThroughput(ITestOutputHelper output)
     /// <summary>A dataset's items decoded once and kept in memory.</summary>
     private sealed class CachedDataset(IImageDataset source) : IImageDataset
     {
-        private readonly ImageSample[] items = Enumerable.Range(0, source.Count).AsParallel().AsOrdered().Select(source.Get).ToArray();
+        private readonly ImageSample[] _items = Enumerable.Range(0, source.Count).AsParallel().AsOrdered().Select(source.Get).ToArray();
 
-        public int Count => items.Length;
+        public int Count => _items.Length;
 
         public IReadOnlyList<string> Classes => source.Classes;
 
@@ -104,9 +104,9 @@ public sealed class TrainingThroughput(ITestOutputHelper output)
 
         public int Channels => source.Channels;
 
-        public ImageSample Get(int index) => items[index];
+        public ImageSample Get(int index) => _items[index];
 
-        public int[] GetLabels(int index) => items[index].Labels;
+        public int[] GetLabels(int index) => _items[index].Labels;
 
         public string Describe(int index) => source.Describe(index);
     }

@@ -20,9 +20,9 @@ public sealed class VisionTrialTests : IDisposable
 {
     private const string Architecture = ModelCatalog.RegNetY002;
 
-    private readonly TempDirectory temp = new();
+    private readonly TempDirectory _temp = new();
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     private static VisionTrialSettings Tiny(ResizeMethod resize = ResizeMethod.Crop) => new()
     {
@@ -42,7 +42,7 @@ public sealed class VisionTrialTests : IDisposable
     public async Task A_trial_reports_its_metrics_and_exports_a_model_that_loads_back()
     {
         var observer = new RecordingObserver();
-        string output = temp.Combine("trial-output");
+        string output = _temp.Combine("trial-output");
         var context = RecordingObserver.Context($"shapes/{Architecture}/crop#1", seed: 7, output, observer);
 
         var result = await VisionTrial.RunAsync(context, Tiny() with { Tta = true, TtaPasses = 2, Export = true });
@@ -106,7 +106,7 @@ public sealed class VisionTrialTests : IDisposable
     [Fact]
     public void A_rerun_replaces_the_export_in_the_trials_own_folder_and_a_shared_folder_keeps_both()
     {
-        string own = temp.Combine("own");
+        string own = _temp.Combine("own");
         var context = RecordingObserver.Context($"shapes/{Architecture}/crop#1", seed: 7, own, new RecordingObserver());
 
         var first = VisionTrial.Run(context, Tiny() with { Export = true }).Export!;
@@ -115,7 +115,7 @@ public sealed class VisionTrialTests : IDisposable
         Assert.Equal(first.MetadataPath, second.MetadataPath);
         Assert.Single(Directory.GetFiles(own, "*.json"));
 
-        string shared = temp.Combine("shared");
+        string shared = _temp.Combine("shared");
         var a = VisionTrial.Run(context, Tiny() with { Export = true, ExportDirectory = shared }).Export!;
         var b = VisionTrial.Run(context, Tiny() with { Export = true, ExportDirectory = shared }).Export!;
         Assert.NotEqual(a.MetadataPath, b.MetadataPath);
@@ -125,7 +125,7 @@ public sealed class VisionTrialTests : IDisposable
     /// <summary>A folder with a "pretrained" checkpoint of the reference model (its own 1000-class classifier is skipped on loading).</summary>
     private string PretrainedFolder(string name)
     {
-        string weights = temp.Combine(name);
+        string weights = _temp.Combine(name);
         Directory.CreateDirectory(weights);
         using var reference = ModelCatalog.CreateReference(Architecture);
         ModelCheckpoint.Save(reference, Path.Combine(weights, Architecture + ".safetensors"));
@@ -137,7 +137,7 @@ public sealed class VisionTrialTests : IDisposable
     {
         string weights = PretrainedFolder("weights");
         var observer = new RecordingObserver();
-        var context = RecordingObserver.Context($"shapes/{Architecture}/squish#2", seed: 3, temp.Path, observer);
+        var context = RecordingObserver.Context($"shapes/{Architecture}/squish#2", seed: 3, _temp.Path, observer);
 
         var outcome = VisionTrial.Run(context, Tiny(ResizeMethod.Squish) with { Pretrained = weights, Size = 16, Height = null, Width = null });
 
@@ -157,7 +157,7 @@ public sealed class VisionTrialTests : IDisposable
     [Fact]
     public void A_catalog_name_with_weights_fine_tunes_from_them_without_a_file_of_the_users()
     {
-        var context = RecordingObserver.Context("shapes/resnet20.cntk_in1k#1", seed: 5, temp.Combine("cntk-output"), new RecordingObserver());
+        var context = RecordingObserver.Context("shapes/resnet20.cntk_in1k#1", seed: 5, _temp.Combine("cntk-output"), new RecordingObserver());
 
         var outcome = VisionTrial.Run(context, Tiny(ResizeMethod.Squish) with { Architecture = ModelCatalog.ResNet20CntkIn1k, Size = 32, Height = null, Width = null });
 
@@ -173,7 +173,7 @@ public sealed class VisionTrialTests : IDisposable
     public void Pretrained_weights_take_grey_data_as_it_is_and_export_a_3_channel_model()
     {
         string weights = PretrainedFolder("weights-grey");
-        var context = RecordingObserver.Context($"shapes/{Architecture}/squish#3", seed: 3, temp.Combine("grey-output"), new RecordingObserver());
+        var context = RecordingObserver.Context($"shapes/{Architecture}/squish#3", seed: 3, _temp.Combine("grey-output"), new RecordingObserver());
         var settings = Tiny(ResizeMethod.Squish) with
         {
             Pretrained = weights,
@@ -195,7 +195,7 @@ public sealed class VisionTrialTests : IDisposable
     [Fact]
     public void Accumulation_splits_the_batch_and_steps_once_per_batch_size_images()
     {
-        var context = RecordingObserver.Context($"shapes/{Architecture}/squish#1", seed: 5, temp.Path, new RecordingObserver());
+        var context = RecordingObserver.Context($"shapes/{Architecture}/squish#1", seed: 5, _temp.Path, new RecordingObserver());
 
         var outcome = VisionTrial.Run(context, Tiny(ResizeMethod.Squish) with { BatchSize = 16, Accumulation = 4 });
 
@@ -209,7 +209,7 @@ public sealed class VisionTrialTests : IDisposable
     {
         using var cancellation = new CancellationTokenSource();
         var observer = new RecordingObserver { OnMetricRecorded = (_, _, _) => cancellation.Cancel() };
-        string output = temp.Combine("cancelled");
+        string output = _temp.Combine("cancelled");
         var context = RecordingObserver.Context($"shapes/{Architecture}/crop#1", seed: 7, output, observer, cancellation.Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
@@ -226,7 +226,7 @@ public sealed class VisionTrialTests : IDisposable
         using var cancellation = new CancellationTokenSource();
         await cancellation.CancelAsync();
         var observer = new RecordingObserver();
-        var context = RecordingObserver.Context($"shapes/{Architecture}/crop#1", seed: 7, temp.Path, observer, cancellation.Token);
+        var context = RecordingObserver.Context($"shapes/{Architecture}/crop#1", seed: 7, _temp.Path, observer, cancellation.Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => VisionTrial.RunAsync(context, Tiny()));
         Assert.Throws<OperationCanceledException>(() => VisionTrial.Run(context, Tiny()));
@@ -238,7 +238,7 @@ public sealed class VisionTrialTests : IDisposable
     [InlineData(4, 4, "micro-batches")]
     public void Batch_sizes_that_do_not_split_into_micro_batches_are_refused(int batchSize, int accumulation, string message)
     {
-        var context = RecordingObserver.Context("shapes/x/crop#1", seed: 1, temp.Path, new RecordingObserver());
+        var context = RecordingObserver.Context("shapes/x/crop#1", seed: 1, _temp.Path, new RecordingObserver());
 
         var error = Assert.Throws<ArgumentException>(() => VisionTrial.Run(context, Tiny() with { BatchSize = batchSize, Accumulation = accumulation }));
 
@@ -248,7 +248,7 @@ public sealed class VisionTrialTests : IDisposable
     [Fact]
     public void A_size_other_than_a_fixed_input_size_is_refused_before_training()
     {
-        var context = RecordingObserver.Context("shapes/vit/crop#1", seed: 1, temp.Path, new RecordingObserver());
+        var context = RecordingObserver.Context("shapes/vit/crop#1", seed: 1, _temp.Path, new RecordingObserver());
 
         var error = Assert.Throws<ArgumentException>(() => VisionTrial.Run(context, Tiny() with { Architecture = ModelCatalog.ViTTinyPatch4x32 }));
 
@@ -259,7 +259,7 @@ public sealed class VisionTrialTests : IDisposable
     [Fact]
     public void A_size_below_a_models_minimum_is_refused_before_training()
     {
-        var context = RecordingObserver.Context("shapes/convnext/crop#1", seed: 1, temp.Path, new RecordingObserver());
+        var context = RecordingObserver.Context("shapes/convnext/crop#1", seed: 1, _temp.Path, new RecordingObserver());
 
         var error = Assert.Throws<ArgumentException>(() => VisionTrial.Run(context, Tiny() with { Architecture = ModelCatalog.ConvNeXtAtto }));
 
@@ -271,9 +271,9 @@ public sealed class VisionTrialTests : IDisposable
     [Fact]
     public void Missing_pretrained_weights_name_the_file_looked_for()
     {
-        var context = RecordingObserver.Context("shapes/x/crop#1", seed: 1, temp.Path, new RecordingObserver());
+        var context = RecordingObserver.Context("shapes/x/crop#1", seed: 1, _temp.Path, new RecordingObserver());
 
-        var error = Assert.Throws<FileNotFoundException>(() => VisionTrial.Run(context, Tiny() with { Pretrained = temp.Path }));
+        var error = Assert.Throws<FileNotFoundException>(() => VisionTrial.Run(context, Tiny() with { Pretrained = _temp.Path }));
 
         Assert.Contains($"{Architecture}.safetensors", error.Message);
     }

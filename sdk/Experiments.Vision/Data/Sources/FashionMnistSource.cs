@@ -9,7 +9,7 @@ namespace Experiments.Vision.Data;
 /// </summary>
 public sealed class FashionMnistSource : IDatasetSource
 {
-    private readonly FashionMnistLocator locator;
+    private readonly FashionMnistLocator _locator;
 
     /// <summary>The source as this process's environment places it.</summary>
     public FashionMnistSource()
@@ -19,7 +19,7 @@ public sealed class FashionMnistSource : IDatasetSource
 
     internal FashionMnistSource(FashionMnistLocator locator)
     {
-        this.locator = locator;
+        _locator = locator;
     }
 
     /// <summary>Upstream's download location (zalandoresearch/fashion-mnist).</summary>
@@ -42,7 +42,7 @@ public sealed class FashionMnistSource : IDatasetSource
 
     public IReadOnlyList<DownloadFile> Files => DownloadFiles;
 
-    public string DefaultDestination => locator.Candidates[0];
+    public string DefaultDestination => _locator.Candidates[0];
 
-    public DatasetLookup Locate() => locator.Locate();
+    public DatasetLookup Locate() => _locator.Locate();
 }

@@ -1,7 +1,7 @@
 using Experiments.Sdk.Tasks.Elf;
 using Experiments.Sdk.Tasks.LibStdCxx;
 
-namespace Experiments.Vision.Tests.Support;
+namespace Experiments.Sdk.Tasks.Tests.Support;
 
 /// <summary>What this machine's libstdc++ provides, and a fixed stand-in for an older system.</summary>
 internal static class SystemFacts

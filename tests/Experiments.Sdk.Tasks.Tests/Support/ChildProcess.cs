@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Experiments.Vision.Tests.Support;
+namespace Experiments.Sdk.Tasks.Tests.Support;
 
 /// <summary>Runs a program and returns its exit code and combined output.</summary>
 internal static class ChildProcess

@@ -1,9 +1,9 @@
 using Experiments.Sdk.Tasks;
 using Experiments.Sdk.Tasks.Elf;
-using Experiments.Vision.Tests.Support;
+using Experiments.Sdk.Tasks.Tests.Support;
 using Microsoft.Build.Utilities;
 
-namespace Experiments.Vision.Tests.NativeStep;
+namespace Experiments.Sdk.Tasks.Tests;
 
 /// <summary>The build step (WeakenMissingLibStdCxxVersion) on private copies of the real binding.</summary>
 public sealed class WeakenStepTests : IDisposable

@@ -1,7 +1,7 @@
 using System.Collections;
 using Microsoft.Build.Framework;
 
-namespace Experiments.Vision.Tests.Support;
+namespace Experiments.Sdk.Tasks.Tests.Support;
 
 /// <summary>Collects what a task logs.</summary>
 internal sealed class FakeBuildEngine : IBuildEngine

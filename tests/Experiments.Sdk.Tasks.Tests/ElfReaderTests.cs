@@ -1,8 +1,8 @@
 using Experiments.Sdk.Tasks.Elf;
 using Experiments.Sdk.Tasks.LibStdCxx;
-using Experiments.Vision.Tests.Support;
+using Experiments.Sdk.Tasks.Tests.Support;
 
-namespace Experiments.Vision.Tests.NativeStep;
+namespace Experiments.Sdk.Tasks.Tests;
 
 /// <summary>The hand-written ELF reader on the real binding and the real system libstdc++.</summary>
 public sealed class ElfReaderTests

@@ -1,7 +1,7 @@
 using System.Reflection;
-using Experiments.Vision.Tests.Support;
+using Experiments.Sdk.Tasks.Tests.Support;
 
-namespace Experiments.Vision.Tests.NativeStep;
+namespace Experiments.Sdk.Tasks.Tests;
 
 /// <summary>
 /// The targets in a real `dotnet build` of a small console project that uses TorchSharp, with
@@ -11,7 +11,7 @@ public sealed class BuildIntegrationTests : IDisposable
 {
     private static readonly string TargetsPath = typeof(BuildIntegrationTests).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "Experiments.Vision.Tests.TorchSharpTargets")
+        .Single(a => a.Key == "Experiments.Sdk.Tasks.Tests.TorchSharpTargets")
         .Value!;
 
     private readonly TempDirectory _temp = new();
@@ -33,7 +33,7 @@ public sealed class BuildIntegrationTests : IDisposable
         Assert.Contains($"sum=18 binding={output}", run.Output, StringComparison.Ordinal);
 
         var second = Build(project);
-        Assert.Contains("Skipping target \"_ExperimentsWeakenLibTorchSharpInOutput\" because all output files are up-to-date", second, StringComparison.Ordinal);
+        Assert.Contains("Skipping target \"_ExperimentsWeakenLibTorchSharpCopies\" because all output files are up-to-date", second, StringComparison.Ordinal);
 
         // What the copy step does when it copies again with hard links: the output becomes the cache's file, old time stamp and all.
         File.Delete(output);

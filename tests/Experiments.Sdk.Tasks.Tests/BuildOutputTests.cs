@@ -1,6 +1,6 @@
-using Experiments.Vision.Tests.Support;
+using Experiments.Sdk.Tasks.Tests.Support;
 
-namespace Experiments.Vision.Tests.NativeStep;
+namespace Experiments.Sdk.Tasks.Tests;
 
 /// <summary>What this project's own build did to its output (the step ran as part of `dotnet build`).</summary>
 public sealed class BuildOutputTests

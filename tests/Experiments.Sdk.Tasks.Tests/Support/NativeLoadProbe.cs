@@ -1,4 +1,4 @@
-namespace Experiments.Vision.Tests.Support;
+namespace Experiments.Sdk.Tasks.Tests.Support;
 
 /// <summary>dlopens a library in a fresh process (this test assembly's own Main), away from the LibTorch this process loaded.</summary>
 internal static class NativeLoadProbe

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 
-namespace Experiments.Vision.Tests.Support;
+namespace Experiments.Sdk.Tasks.Tests.Support;
 
 /// <summary>The real libLibTorchSharp.so of the TorchSharp package, and ways to get private copies of it.</summary>
 internal static class PackagedLibTorchSharp
@@ -11,7 +11,7 @@ internal static class PackagedLibTorchSharp
     /// <summary>The file in the NuGet cache. Read only: tests copy it first.</summary>
     public static string Path { get; } = typeof(PackagedLibTorchSharp).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "Experiments.Vision.Tests.PackagedLibTorchSharp")
+        .Single(a => a.Key == "Experiments.Sdk.Tasks.Tests.PackagedLibTorchSharp")
         .Value!;
 
     /// <summary>The folder of this test run's native files (the build output's copies).</summary>

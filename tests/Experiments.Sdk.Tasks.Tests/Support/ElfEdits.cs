@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Experiments.Sdk.Tasks.Elf;
 
-namespace Experiments.Vision.Tests.Support;
+namespace Experiments.Sdk.Tasks.Tests.Support;
 
 /// <summary>Edits of a copy of a real library that build the cases the step must refuse.</summary>
 internal static class ElfEdits

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Experiments.Vision.Tests;
+namespace Experiments.Sdk.Tasks.Tests;
 
 /// <summary>
 /// Entry point when the test assembly runs as a child process (see <see cref="Support.NativeLoadProbe"/>):
@@ -25,7 +25,7 @@ internal static class Program
             }
         }
 
-        Console.Error.WriteLine("usage: Experiments.Vision.Tests dlopen PATH");
+        Console.Error.WriteLine("usage: Experiments.Sdk.Tasks.Tests dlopen PATH");
         return 2;
     }
 }
