@@ -1,13 +1,13 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
-using Experiments.Reports.Model;
+using Experiments.Reports.Analysis;
 using Experiments.Results;
 
 namespace Experiments.Reports;
 
 /// <summary>
-/// Every trial as one CSV row, like the transcript's export (<c>dataset, model_name, GPU_mem, error_rate, valid_loss,
+/// Every trial as one CSV row, like a notebook's results table (<c>dataset, model_name, GPU_mem, error_rate, valid_loss,
 /// train_loss, fit_time</c>): fixed columns first, then one per parameter, the model family, the standard metrics,
 /// the other metrics (sorted) and the run's bookkeeping. Invariant culture; numbers round-trip.
 /// </summary>
@@ -65,7 +65,7 @@ public static class CsvExport
         {
             csv.WriteField(trial.Experiment);
             csv.WriteField(trial.TrialId);
-            csv.WriteField(ReportModelBuilder.ConfigurationIdOf(trial));
+            csv.WriteField(SweepContext.ConfigurationIdOf(trial));
             csv.WriteField(Integer(trial.Repeat));
             csv.WriteField(Status(trial.Status));
             foreach (var name in parameterNames)

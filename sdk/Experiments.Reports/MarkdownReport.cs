@@ -1,6 +1,7 @@
 using System.Globalization;
 using Experiments.Reports.Formatting;
-using Experiments.Reports.Model;
+using Experiments.Reports.Analysis;
+using Experiments.Reports.Markdown;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
@@ -32,13 +33,22 @@ public static class MarkdownReport
     /// <summary>The text of the default template (what a custom template starts from).</summary>
     public static string DefaultTemplate => DefaultTemplateText.Value;
 
-    /// <summary>Renders the report; <paramref name="templateText"/> replaces the default template when given.</summary>
+    /// <summary>Renders the report without plots; <paramref name="templateText"/> replaces the default template when given.</summary>
     /// <exception cref="ReportTemplateException">The template does not parse, or fails at run time.</exception>
     public static string Render(ReportInput input, string? templateText = null)
+        => Render(ReportAnalysis.Of(input), [], templateText);
+
+    /// <summary>
+    /// Renders the report of <paramref name="analysis"/>, linking <paramref name="plots"/> (the images written next to
+    /// it, see <see cref="ReportPlots"/>); <paramref name="templateText"/> replaces the default template when given.
+    /// </summary>
+    /// <exception cref="ReportTemplateException">The template does not parse, or fails at run time.</exception>
+    public static string Render(ReportAnalysis analysis, IReadOnlyList<ReportPlot> plots, string? templateText = null)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(analysis);
+        ArgumentNullException.ThrowIfNull(plots);
         var template = templateText is null ? DefaultTemplateParsed.Value : Parse(templateText);
-        var model = ScriptModel.From(ReportModel.Build(input));
+        var model = ScriptModel.From(ReportModel.Build(analysis, plots));
         model.Import("md_escape", new Func<string?, string>(MarkdownText.Escape));
 
         var context = new TemplateContext

@@ -7,14 +7,7 @@ public sealed record ReportInput(
     ExperimentInfo Experiment,
     IReadOnlyList<TrialRecord> Trials,
     IReadOnlyList<EpochMetric> EpochMetrics,
-    ReportEnvironment Environment)
-{
-    /// <summary>
-    /// The plot images that sit next to the report (see <see cref="ReportPlots"/>): the report links each one in its
-    /// section. Empty by default, since rendering the Markdown writes no file: whoever writes the images says so here.
-    /// </summary>
-    public IReadOnlyList<ReportPlot> Plots { get; init; } = [];
-}
+    ReportEnvironment Environment);
 
 /// <summary>
 /// Facts about the rendering, passed in rather than read from the machine so that tests (and reproducible reports)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using Experiments.Reports.Model;
+using Experiments.Reports.Analysis;
+using Experiments.Reports.Markdown;
 using Experiments.Reports.Plots;
 using Experiments.Reports.Tests.Fixtures;
 using Experiments.Results;
@@ -15,7 +16,7 @@ public sealed class PlotTests
     [Fact]
     public void Plan_names_one_scatter_plot_per_dataset()
     {
-        var plots = ReportPlots.Plan(SyntheticSweep.Create());
+        var plots = ReportPlots.Plan(ReportAnalysis.Of(SyntheticSweep.Create()));
 
         Assert.Equal(["FineTune-pets-scatter.png", "FineTune-planet-scatter.png"], plots.Select(p => p.FileName));
         Assert.Equal(["pets", "planet"], plots.Select(p => p.Dataset));
@@ -33,7 +34,7 @@ public sealed class PlotTests
         TrialRecord Run(string dataset) => Passed("m", 1, 0.1, parameters: [new("Dataset", dataset), new("Model", "m")]);
         var input = Input(Experiment(parameters: parameters), Run("a b"), Run("a/b"), Run("../x"));
 
-        var plots = ReportPlots.Plan(input);
+        var plots = ReportPlots.Plan(ReportAnalysis.Of(input));
 
         Assert.Equal(["Small-a_b-scatter.png", "Small-a_b-scatter-2.png", "Small-_x-scatter.png"], plots.Select(p => p.FileName));
         Assert.Equal(["a b", "a/b", "../x"], plots.Select(p => p.Dataset));
@@ -42,7 +43,7 @@ public sealed class PlotTests
     [Fact]
     public void Without_a_dataset_parameter_there_is_one_plot_for_the_experiment()
     {
-        var plot = Assert.Single(ReportPlots.Plan(Input(Experiment(), Passed("a", 1, 0.1), Passed("b", 1, 0.2))));
+        var plot = Assert.Single(ReportPlots.Plan(ReportAnalysis.Of(Input(Experiment(), Passed("a", 1, 0.1), Passed("b", 1, 0.2)))));
 
         Assert.Null(plot.Dataset);
         Assert.Equal("Small-scatter.png", plot.FileName);
@@ -52,7 +53,7 @@ public sealed class PlotTests
     public void The_scatter_png_is_a_picture_of_every_family()
     {
         var input = SyntheticSweep.Create();
-        var png = ReportPlots.RenderScatterPng(input, ReportPlots.Plan(input)[0]);
+        var png = ReportPlots.RenderScatterPng(ReportAnalysis.Of(input), ReportPlots.Plan(ReportAnalysis.Of(input))[0]);
 
         Assert.Equal(PngSignature, png[..8]);
         Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(png, 12, 4));
@@ -78,7 +79,7 @@ public sealed class PlotTests
     public void The_size_can_be_chosen()
     {
         var input = Input(Experiment(), Passed("a", 1, 0.1), Passed("b", 1, 0.2, fitTime: 20));
-        var png = ReportPlots.RenderScatterPng(input, ReportPlots.Plan(input)[0], 640, 400);
+        var png = ReportPlots.RenderScatterPng(ReportAnalysis.Of(input), ReportPlots.Plan(ReportAnalysis.Of(input))[0], 640, 400);
 
         Assert.Equal(640, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
         Assert.Equal(400, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
@@ -89,15 +90,15 @@ public sealed class PlotTests
     {
         var input = Input(Experiment(), WithStatus("a", 1, TrialStatus.Failed, "boom"));
 
-        Assert.Empty(ReportPlots.Plan(input));
-        Assert.Throws<ArgumentException>(() => ReportPlots.RenderScatterPng(input, new ReportPlot(null, "x.png", "x")));
+        Assert.Empty(ReportPlots.Plan(ReportAnalysis.Of(input)));
+        Assert.Throws<ArgumentException>(() => ReportPlots.RenderScatterPng(ReportAnalysis.Of(input), new ReportPlot(null, "x.png", "x")));
     }
 
     [Fact]
     public void Families_are_series_in_catalog_order_and_lines_join_model_means_fastest_first()
     {
         var input = SyntheticSweep.Create();
-        var data = ReportPlots.ScatterOf(input, "pets")!;
+        var data = ReportPlots.ScatterOf(ReportAnalysis.Of(input), "pets")!;
 
         Assert.Equal(ScatterGrouping.Family, data.Grouping);
         Assert.Equal(["resnet", "resnet-d", "convnext", "vit"], data.Series.Select(s => s.Name));
@@ -119,14 +120,14 @@ public sealed class PlotTests
     public void Each_family_line_joins_its_models_and_every_family_is_drawn()
     {
         var input = FamilySweep.Create();
-        var data = ReportPlots.ScatterOf(input, "fashion-mnist")!;
+        var data = ReportPlots.ScatterOf(ReportAnalysis.Of(input), "fashion-mnist")!;
 
         Assert.Equal(["resnet", "resnet-d", "convnext", "vit", "mobilenet"], data.Series.Select(s => s.Name));
         Assert.Equal([3, 2, 3, 2, 2], data.Series.Select(s => s.Line.Count));
         Assert.All(data.Series, s => Assert.Equal(s.Line.OrderBy(p => p.FitTime).Select(p => p.FitTime), s.Line.Select(p => p.FitTime)));
         Assert.All(data.Series, s => Assert.Equal(2 * s.Line.Count, s.Configurations.Count));
 
-        using var bitmap = SKBitmap.Decode(ReportPlots.RenderScatterPng(input, ReportPlots.Plan(input)[0]));
+        using var bitmap = SKBitmap.Decode(ReportPlots.RenderScatterPng(ReportAnalysis.Of(input), ReportPlots.Plan(ReportAnalysis.Of(input))[0]));
         var colours = bitmap.Pixels.ToHashSet();
         foreach (var hex in new[] { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd" })
         {
@@ -140,7 +141,7 @@ public sealed class PlotTests
         var input = SyntheticSweep.Create();
         var withoutResnet = input with { Trials = input.Trials.Where(t => !t.TrialId.StartsWith("planet/resnet18/", StringComparison.Ordinal)).ToArray() };
 
-        var data = ReportPlots.ScatterOf(withoutResnet, "planet")!;
+        var data = ReportPlots.ScatterOf(ReportAnalysis.Of(withoutResnet), "planet")!;
 
         Assert.Equal(["resnet-d", "convnext", "vit"], data.Series.Select(s => s.Name));
         Assert.Equal([1, 2, 3], data.Series.Select(s => s.Key));
@@ -159,7 +160,7 @@ public sealed class PlotTests
         var input = Input(Experiment(parameters: parameters),
             Run("a", "0.1", 0.3, 10), Run("a", "0.2", 0.2, 5), Run("b", "0.1", 0.1, 30));
 
-        var data = ReportPlots.ScatterOf(input, null)!;
+        var data = ReportPlots.ScatterOf(ReportAnalysis.Of(input), null)!;
 
         Assert.Equal(ScatterGrouping.Parameter, data.Grouping);
         Assert.Equal("Model", data.GroupedBy);
@@ -176,7 +177,7 @@ public sealed class PlotTests
             Passed("x", 1, 0.3, parameters: [new("LearningRate", "0.1")]),
             Passed("x", 1, 0.2, parameters: [new("LearningRate", "0.2")]));
 
-        var data = ReportPlots.ScatterOf(input, null)!;
+        var data = ReportPlots.ScatterOf(ReportAnalysis.Of(input), null)!;
 
         Assert.Equal(ScatterGrouping.None, data.Grouping);
         var series = Assert.Single(data.Series);
@@ -191,8 +192,8 @@ public sealed class PlotTests
 
         Assert.DoesNotContain("![", MarkdownReport.Render(input));
 
-        var plots = ReportPlots.Plan(input);
-        var report = MarkdownReport.Render(input with { Plots = [plots[1]] });
+        var plots = ReportPlots.Plan(ReportAnalysis.Of(input));
+        var report = MarkdownReport.Render(ReportAnalysis.Of(input), [plots[1]]);
         Assert.Contains("![FineTune · planet: fit time vs error_rate](FineTune-planet-scatter.png)", report);
         Assert.DoesNotContain("FineTune-pets-scatter.png", report);
     }
@@ -202,7 +203,7 @@ public sealed class PlotTests
     {
         var input = Input(Experiment(), Passed("a", 1, 0.1));
 
-        var model = ReportModel.Build(input with { Plots = [new ReportPlot(null, "my plots/a (1).png", "A [b]")] });
+        var model = ReportModel.Build(ReportAnalysis.Of(input), [new ReportPlot(null, "my plots/a (1).png", "A [b]")]);
 
         var image = model.Sections.Single().ScatterPlot!;
         Assert.Equal("my%20plots/a%20%281%29.png", image.Path);
@@ -217,11 +218,11 @@ public sealed class PlotTests
             Passed("b", 1, 0.8, fitTime: 10, objectiveName: "accuracy"),
             Passed("c", 1, 0.7, fitTime: 20, objectiveName: "accuracy"));
 
-        var data = ReportPlots.ScatterOf(input, null)!;
+        var data = ReportPlots.ScatterOf(ReportAnalysis.Of(input), null)!;
 
         Assert.Equal("a", data.Best.Label);
         Assert.False(data.Minimize);
         Assert.Equal(["b", "a"], data.ParetoFront.Select(p => p.Label));
-        Assert.True(ReportPlots.RenderScatterPng(input, ReportPlots.Plan(input)[0]).Length > 10_000);
+        Assert.True(ReportPlots.RenderScatterPng(ReportAnalysis.Of(input), ReportPlots.Plan(ReportAnalysis.Of(input))[0]).Length > 10_000);
     }
 }

@@ -1,4 +1,5 @@
-using Experiments.Reports.Model;
+using Experiments.Reports.Analysis;
+using Experiments.Reports.Markdown;
 using Experiments.Reports.Tests.Fixtures;
 using Experiments.Results;
 using static Experiments.Reports.Tests.Fixtures.SmallSweep;
@@ -100,7 +101,7 @@ public sealed class ReportModelTests
         Assert.Equal(2, section.NotLearnt);
         Assert.Equal(["a", "b", "c", "d"], section.Leaderboard.Select(e => e.Configuration));
         Assert.Equal([true, true, false, false], section.Leaderboard.Select(e => e.Learnt));
-        Assert.Equal(ReportModelBuilder.NotLearntNote, section.Leaderboard[2].Note);
+        Assert.Equal(Experiments.Reports.Markdown.Tables.Notes.NotLearnt, section.Leaderboard[2].Note);
         Assert.False(section.Leaderboard[2].WithinNoise);
         Assert.StartsWith("2 of 4 configurations are not lower than the baseline", section.LearntSentence);
         // Only learnt configurations are compared with #1 (c's wide interval overlaps a's but says nothing).

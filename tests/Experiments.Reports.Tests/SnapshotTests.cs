@@ -1,4 +1,5 @@
 using System.Globalization;
+using Experiments.Reports.Analysis;
 using Experiments.Reports.Tests.Fixtures;
 using Experiments.Reports.Tests.Infrastructure;
 
@@ -11,7 +12,8 @@ public sealed class SnapshotTests
     public void Markdown_report_of_the_synthetic_sweep()
     {
         var input = SyntheticSweep.Create();
-        Snapshot.Match(MarkdownReport.Render(input with { Plots = ReportPlots.Plan(input) }), "FineTune.report", "md");
+        var analysis = ReportAnalysis.Of(input);
+        Snapshot.Match(MarkdownReport.Render(analysis, ReportPlots.Plan(analysis)), "FineTune.report", "md");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Experiments.Reports.Analysis;
 using ScottPlot;
 using SkiaSharp;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Experiments.Reports;
+using Experiments.Reports.Analysis;
 using Experiments.Results;
 
 namespace Experiments.Runner.Reporting;
@@ -15,9 +16,9 @@ internal static class ReportWriter
             Environment.MachineName,
             device ?? MostUsedDevice(trials) ?? "cpu",
             settings.Build.SourceRevision);
-        var input = new ReportInput(experiment, trials, store.GetEpochMetrics(experiment.Name), environment);
-        input = input with { Plots = WritePlots(input, settings.ReportDirectory, Console.Error) };
-        var markdown = MarkdownReport.Render(input, settings.ReportTemplate);
+        var analysis = ReportAnalysis.Of(new ReportInput(experiment, trials, store.GetEpochMetrics(experiment.Name), environment));
+        var plots = WritePlots(analysis, settings.ReportDirectory, Console.Error);
+        var markdown = MarkdownReport.Render(analysis, plots, settings.ReportTemplate);
         var path = Path.Combine(settings.ReportDirectory, FileNames.Safe(experiment.Name) + ".md");
         WriteAtomically(path, markdown);
         return path;
@@ -28,14 +29,14 @@ internal static class ReportWriter
     /// images that exist. A plot that cannot be drawn (no native graphics library on this platform, a full disk) costs
     /// its image, with a warning, never the report.
     /// </summary>
-    internal static IReadOnlyList<ReportPlot> WritePlots(ReportInput input, string directory, TextWriter warnings)
+    internal static IReadOnlyList<ReportPlot> WritePlots(ReportAnalysis analysis, string directory, TextWriter warnings)
     {
         var written = new List<ReportPlot>();
-        foreach (var plot in ReportPlots.Plan(input))
+        foreach (var plot in ReportPlots.Plan(analysis))
         {
             try
             {
-                WriteAtomically(Path.Combine(directory, plot.FileName), ReportPlots.RenderScatterPng(input, plot));
+                WriteAtomically(Path.Combine(directory, plot.FileName), ReportPlots.RenderScatterPng(analysis, plot));
                 written.Add(plot);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or DllNotFoundException

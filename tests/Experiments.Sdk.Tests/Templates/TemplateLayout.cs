@@ -17,7 +17,7 @@ internal static class TemplateLayout
     public static string ReportTemplateCopy { get; } = Path.Combine(ReportFolder, "report.sbn");
 
     /// <summary>The default report template it is a copy of.</summary>
-    public static string DefaultReportTemplate { get; } = Path.Combine(RepoLayout.Root, "sdk", "Experiments.Reports", "Templates", "report.sbn");
+    public static string DefaultReportTemplate { get; } = Path.Combine(RepoLayout.Root, "sdk", "Experiments.Reports", "Markdown", "Templates", "report.sbn");
 
     /// <summary>The sample declaration's class: the name of its report and CSV files.</summary>
     public const string SampleExperiment = "LogisticSweep";

@@ -1,4 +1,6 @@
-namespace Experiments.Reports.Model;
+using Experiments.Reports.Analysis;
+
+namespace Experiments.Reports.Markdown;
 
 /// <summary>
 /// Everything the report shows, computed and formatted, so a template only lays it out. Text meant for Markdown is
@@ -21,8 +23,11 @@ public sealed record ReportModel(
     IReadOnlyList<FailedTrial> Failed,
     IReadOnlyList<EpochPoint> EpochMetrics)
 {
-    /// <summary>Computes the model of a report.</summary>
-    public static ReportModel Build(ReportInput input) => ReportModelBuilder.Build(input);
+    /// <summary>The model of a report without plots.</summary>
+    public static ReportModel Build(ReportInput input) => ReportModelBuilder.Build(ReportAnalysis.Of(input), []);
+
+    /// <summary>The model of a report from its analysis, linking <paramref name="plots"/> (the images written next to it).</summary>
+    public static ReportModel Build(ReportAnalysis analysis, IReadOnlyList<ReportPlot> plots) => ReportModelBuilder.Build(analysis, plots);
 }
 
 /// <summary>The experiment's declaration as the store recorded it.</summary>

@@ -1,7 +1,7 @@
-using Experiments.Reports.Model;
+using Experiments.Reports.Formatting;
 using Experiments.Results;
 
-namespace Experiments.Reports.Plots;
+namespace Experiments.Reports.Analysis;
 
 /// <summary>How the points of a scatter plot are coloured.</summary>
 internal enum ScatterGrouping
@@ -62,36 +62,30 @@ internal sealed record ScatterData(
         }
     }
 
-    /// <summary>The plot of the passed trials of one section; null when no configuration has both the objective and a fit time.</summary>
-    public static ScatterData? Of(SweepContext context, IReadOnlyList<TrialRecord> passed)
+    /// <summary>The plot of one section; null when no configuration has both the objective and a fit time.</summary>
+    public static ScatterData? Of(SweepContext context, SectionAnalysis section)
     {
-        var configurations = passed
-            .GroupBy(ReportModelBuilder.ConfigurationIdOf, StringComparer.Ordinal)
-            .Select((group, order) => (Stats: ConfigurationStats.Of(context, group.Key, order, group.ToArray()), First: group.First()))
-            .Where(c => c.Stats.Objective is not null && c.Stats.FitTime is not null)
-            .ToArray();
+        var configurations = section.Configurations.Where(c => c.Objective is not null && c.FitTime is not null).ToArray();
         if (configurations.Length == 0)
         {
             return null;
         }
 
-        double Quality(ConfigurationStats c) => context.Minimize ? c.Objective!.Mean : -c.Objective!.Mean;
         static ScatterPoint PointOf(ConfigurationStats c) => new(c.FitTime!.Value, c.Objective!.Mean, c.Label);
-        var best = configurations.Select(c => c.Stats).OrderBy(Quality).ThenBy(c => c.Order).First();
+        var best = section.Ranked.First(c => c.Objective is not null && c.FitTime is not null);
         // The front is drawn through learnt configurations only (those that beat the trivial baseline, where there is one).
-        var baseline = Model.Baseline.Of(context, passed);
-        var learnt = configurations.Select(c => c.Stats).Where(c => baseline?.IsBeatenBy(c.Objective) ?? true).ToArray();
-        var pareto = ReportModelBuilder.ParetoFront(context, learnt).Select(PointOf).ToArray();
+        var pareto = section.ParetoFront.Select(PointOf).ToArray();
+        var baseline = section.Baseline?.Value;
 
         if (context.FamilyParameter is { } familyParameter)
         {
             var families = familyParameter.Values
-                .Select(v => familyParameter.MetadataOf(v).GetValueOrDefault(ReportModelBuilder.FamilyKey))
+                .Select(v => familyParameter.MetadataOf(v).GetValueOrDefault(ReportConventions.FamilyKey))
                 .OfType<string>()
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
             var series = configurations
-                .GroupBy(c => c.Stats.Family ?? Formatting.ReadableFormat.Missing, StringComparer.Ordinal)
+                .GroupBy(c => c.Family ?? ReadableFormat.Missing, StringComparer.Ordinal)
                 .Select(g => (Group: g, Key: KeyOf(families, g.Key)))
                 .OrderBy(x => x.Key)
                 .ThenBy(x => x.Group.Key, StringComparer.Ordinal)
@@ -99,26 +93,26 @@ internal sealed record ScatterData(
                 .Select(x => new ScatterSeries(
                     x.Group.Key,
                     x.Key,
-                    ModelMeans(context, familyParameter, passed, x.Group.Select(c => c.Stats.Model).OfType<string>().ToHashSet(StringComparer.Ordinal)),
-                    x.Group.Select(c => PointOf(c.Stats)).OrderBy(p => p.FitTime).ToArray()))
+                    ModelMeans(section, x.Group.Select(c => c.Model).OfType<string>().ToHashSet(StringComparer.Ordinal)),
+                    x.Group.Select(PointOf).OrderBy(p => p.FitTime).ToArray()))
                 .ToArray();
-            return new ScatterData(ScatterGrouping.Family, familyParameter.Name, context.Experiment.Objective, context.Minimize, series, PointOf(best), pareto) { Baseline = baseline?.Value };
+            return new ScatterData(ScatterGrouping.Family, familyParameter.Name, context.Experiment.Objective, context.Minimize, series, PointOf(best), pareto) { Baseline = baseline };
         }
 
         if (FirstStringParameter(context) is { } parameter)
         {
             var series = configurations
-                .GroupBy(c => c.First.Parameter(parameter.Name) ?? Formatting.ReadableFormat.Missing, StringComparer.Ordinal)
+                .GroupBy(c => c.First.Parameter(parameter.Name) ?? ReadableFormat.Missing, StringComparer.Ordinal)
                 .Select(g => (Group: g, Key: KeyOf(parameter.Values, g.Key)))
                 .OrderBy(x => x.Key)
                 .ThenBy(x => x.Group.Key, StringComparer.Ordinal)
                 .Select((x, i) => new ScatterSeries(
                     x.Group.Key,
                     x.Key == int.MaxValue ? parameter.Values.Count + i : x.Key,
-                    x.Group.Select(c => PointOf(c.Stats)).OrderBy(p => p.FitTime).ToArray(),
+                    x.Group.Select(PointOf).OrderBy(p => p.FitTime).ToArray(),
                     []))
                 .ToArray();
-            return new ScatterData(ScatterGrouping.Parameter, parameter.Name, context.Experiment.Objective, context.Minimize, series, PointOf(best), pareto) { Baseline = baseline?.Value };
+            return new ScatterData(ScatterGrouping.Parameter, parameter.Name, context.Experiment.Objective, context.Minimize, series, PointOf(best), pareto) { Baseline = baseline };
         }
 
         return new ScatterData(
@@ -126,23 +120,16 @@ internal sealed record ScatterData(
             null,
             context.Experiment.Objective,
             context.Minimize,
-            [new ScatterSeries("configurations", 0, [], configurations.Select(c => PointOf(c.Stats)).OrderBy(p => p.FitTime).ToArray())],
+            [new ScatterSeries("configurations", 0, [], configurations.Select(PointOf).OrderBy(p => p.FitTime).ToArray())],
             PointOf(best),
-            pareto) { Baseline = baseline?.Value };
+            pareto) { Baseline = baseline };
     }
 
-    /// <summary>Each model's mean objective and fit time over all its passed runs (the transcript's pivot), fastest first.</summary>
-    private static ScatterPoint[] ModelMeans(SweepContext context, ParameterDefinition familyParameter, IReadOnlyList<TrialRecord> passed, HashSet<string> models)
-        => passed
-            .Where(t => t.Parameter(familyParameter.Name) is { } model && models.Contains(model))
-            .GroupBy(t => t.Parameter(familyParameter.Name)!, StringComparer.Ordinal)
-            .Select(g =>
-            {
-                var objectives = g.Select(context.ObjectiveOf).OfType<double>().ToArray();
-                var fitTimes = g.Select(SweepContext.FitTimeOf).OfType<double>().ToArray();
-                return objectives.Length > 0 && fitTimes.Length > 0 ? new ScatterPoint(fitTimes.Average(), objectives.Average(), g.Key) : null;
-            })
-            .OfType<ScatterPoint>()
+    /// <summary>Each model's mean objective and fit time over all its passed runs (the section's model statistics), fastest first.</summary>
+    private static ScatterPoint[] ModelMeans(SectionAnalysis section, HashSet<string> models)
+        => section.Models
+            .Where(m => models.Contains(m.Model) && m.Stats.Objective is not null && m.Stats.FitTime is not null)
+            .Select(m => new ScatterPoint(m.Stats.FitTime!.Value, m.Stats.Objective!.Mean, m.Model))
             .OrderBy(p => p.FitTime)
             .ThenBy(p => p.Label, StringComparer.Ordinal)
             .ToArray();

@@ -1,8 +1,9 @@
+using Experiments.Reports.Statistics;
 using Experiments.Results;
 
-namespace Experiments.Reports.Model;
+namespace Experiments.Reports.Analysis;
 
-/// <summary>What the builder derives once from the declaration: the dataset and family parameters, the goal.</summary>
+/// <summary>What a report derives once from the declaration: the dataset and model parameters, the goal (see <see cref="ReportConventions"/>).</summary>
 internal sealed class SweepContext
 {
     private readonly Dictionary<string, ParameterDefinition> _parameters;
@@ -13,9 +14,10 @@ internal sealed class SweepContext
         _parameters = experiment.Parameters
             .GroupBy(p => p.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        DatasetParameter = experiment.Parameters.FirstOrDefault(p => string.Equals(p.Name, "Dataset", StringComparison.OrdinalIgnoreCase));
+        DatasetParameter = experiment.Parameters.FirstOrDefault(
+            p => string.Equals(p.Name, ReportConventions.DatasetParameter, StringComparison.OrdinalIgnoreCase));
         FamilyParameter = experiment.Parameters.FirstOrDefault(
-            p => p.ValueMetadata is { } metadata && metadata.Any(m => m.ContainsKey(ReportModelBuilder.FamilyKey)));
+            p => p.ValueMetadata is { } metadata && metadata.Any(m => m.ContainsKey(ReportConventions.FamilyKey)));
     }
 
     public ExperimentInfo Experiment { get; }
@@ -28,24 +30,29 @@ internal sealed class SweepContext
 
     public bool Minimize => Experiment.Goal == Goal.Minimize;
 
-    /// <summary>The transcript's score (objective × (fit time + constant)) trades error against speed: for minimised objectives only.</summary>
+    /// <summary>The score (objective × (fit time + constant)) trades error against speed: for minimised objectives only.</summary>
     public bool HasScore => Minimize;
 
-    public double? ObjectiveOf(TrialRecord trial) => ReportModelBuilder.MetricOf(trial, Experiment.Objective);
+    public double? ObjectiveOf(TrialRecord trial) => ReportConventions.MetricOf(trial, Experiment.Objective);
 
-    /// <summary>Fit time as the trial reported it, else the wall time the runner recorded.</summary>
-    public static double? FitTimeOf(TrialRecord trial)
-        => ReportModelBuilder.MetricOf(trial, MetricNames.FitTime)
-           ?? (trial.DurationSeconds is { } d && double.IsFinite(d) ? d : null);
+    /// <summary>Lower is better after this: the objective's mean, negated when it is maximised.</summary>
+    public double Quality(SampleSummary objective) => Minimize ? objective.Mean : -objective.Mean;
 
     public string? FamilyOf(TrialRecord trial)
         => FamilyParameter is { } parameter && trial.Parameter(parameter.Name) is { } value
-            && parameter.MetadataOf(value).TryGetValue(ReportModelBuilder.FamilyKey, out var family)
+            && parameter.MetadataOf(value).TryGetValue(ReportConventions.FamilyKey, out var family)
             ? family
             : null;
 
     public string? ModelOf(TrialRecord trial)
         => FamilyParameter is { } parameter ? trial.Parameter(parameter.Name) : null;
+
+    /// <summary>The id without its repeat suffix.</summary>
+    public static string ConfigurationIdOf(TrialRecord trial)
+    {
+        var hash = trial.TrialId.LastIndexOf('#');
+        return hash >= 0 ? trial.TrialId[..hash] : trial.TrialId;
+    }
 
     /// <summary>
     /// The trial's parameters as its id writes them (<c>resnet18/lr=0.008</c>), without the dataset when the report is
@@ -59,6 +66,6 @@ internal sealed class SweepContext
                 ? p.Value
                 : (definition?.Key ?? p.Key) + "=" + p.Value)
             .ToArray();
-        return parts.Length > 0 ? string.Join('/', parts) : ReportModelBuilder.ConfigurationIdOf(trial);
+        return parts.Length > 0 ? string.Join('/', parts) : ConfigurationIdOf(trial);
     }
 }

@@ -1,7 +1,7 @@
 using Experiments.Reports.Statistics;
 using Experiments.Results;
 
-namespace Experiments.Reports.Model;
+namespace Experiments.Reports.Analysis;
 
 /// <summary>
 /// The trivial baseline of a section's objective — what a predictor that ignores the input scores — from the
@@ -15,8 +15,7 @@ internal sealed record Baseline(double Value, double Low, double High, bool Mini
     /// <summary>The section's baseline (mean over its trials, which normally agree); null when no trial reports one.</summary>
     public static Baseline? Of(SweepContext context, IReadOnlyList<TrialRecord> passed)
     {
-        var name = MetricNames.BaselineOf(context.Experiment.Objective);
-        var values = passed.Select(t => ReportModelBuilder.MetricOf(t, name)).OfType<double>().ToArray();
+        var values = passed.Select(t => ReportConventions.BaselineOf(t, context.Experiment.Objective)).OfType<double>().ToArray();
         return values.Length == 0 ? null : new Baseline(values.Average(), values.Min(), values.Max(), context.Minimize);
     }
 

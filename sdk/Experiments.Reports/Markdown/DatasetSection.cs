@@ -1,4 +1,4 @@
-namespace Experiments.Reports.Model;
+namespace Experiments.Reports.Markdown;
 
 /// <summary>
 /// The results of one dataset (or of the whole experiment when it has no dataset parameter): leaderboard, score
@@ -67,7 +67,7 @@ public sealed record FamilySummary(
 
 /// <summary>
 /// One model (a value of the parameter with family metadata) over all its passed runs — every value of the other
-/// parameters and every repeat — as the transcript's pivot by dataset, family and model.
+/// parameters and every repeat — a pivot by dataset, family and model.
 /// </summary>
 public sealed record ModelEntry(
     int Rank,

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text;
 using Scriban.Runtime;
 
-namespace Experiments.Reports.Model;
+namespace Experiments.Reports.Markdown;
 
 /// <summary>
 /// Copies a <see cref="ReportModel"/> into plain Scriban data (script objects, arrays, strings, numbers, booleans),
