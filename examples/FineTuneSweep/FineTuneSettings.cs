@@ -38,7 +38,7 @@ public static class FineTuneSettings
     public const int FullTrainImages = 2000, FullValidImages = 1000;
 
     /// <summary>
-    /// The constant of the report's score, error_rate × (fit_time + constant). The transcript's 80 s was of the order of
+    /// The constant of the report's score, error_rate × (fit_time + constant). The fast.ai lesson's 80 s was of the order of
     /// one GPU fit; here a fit takes seconds, so the constant is scaled down with it.
     /// </summary>
     public const double ScoreConstant = 10;

@@ -6,7 +6,7 @@ using Experiments.Vision.Trials;
 namespace FineTuneSweep;
 
 /// <summary>
-/// Which models fine-tune best? The transcript's study (00:08–00:29) at CPU scale: 16 models of five families
+/// Which models fine-tune best? The model study of the fast.ai live-coding lesson at CPU scale: 16 models of five families
 /// (ResNet, ResNet-D, ConvNeXt, ViT, RegNetY; two to five sizes each; one, <c>resnet20.cntk_in1k</c>, from ImageNet
 /// weights, next to its architecture from scratch) × two data sets of different character
 /// (Fashion-MNIST: 10 classes of grey 28 px clothes; <c>fashion-mosaic</c>: multi-label grids of 1–4 garments, standing

@@ -31,14 +31,14 @@ public sealed class WideFashion : IImageDataset
 
     private static readonly Resize Enlarge = new(Side, Side, ResizeMethod.Squish);
 
-    private readonly FashionMnistDataset source;
-    private readonly int[] offsets;
+    private readonly FashionMnistDataset _source;
+    private readonly int[] _offsets;
 
     private WideFashion(FashionMnistDataset source, int count, int seed)
     {
-        this.source = source;
+        _source = source;
         var random = new Random(seed);
-        offsets = [.. Enumerable.Range(0, count).Select(_ => random.Next(0, Side + 1))];
+        _offsets = [.. Enumerable.Range(0, count).Select(_ => random.Next(0, Side + 1))];
     }
 
     /// <summary>The first <paramref name="count"/> images (the sample's first <paramref name="count"/> of its 1,000 training images on their canvases).</summary>
@@ -50,9 +50,9 @@ public sealed class WideFashion : IImageDataset
         return new WideFashion(source, count, seed);
     }
 
-    public int Count => offsets.Length;
+    public int Count => _offsets.Length;
 
-    public IReadOnlyList<string> Classes => source.Classes;
+    public IReadOnlyList<string> Classes => _source.Classes;
 
     public bool IsMultiLabel => false;
 
@@ -65,12 +65,12 @@ public sealed class WideFashion : IImageDataset
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        var sample = source.Get(index);
+        var sample = _source.Get(index);
         // Squish draws nothing from the random source.
         var garment = Enlarge.Apply(sample.Image, Random.Shared, training: false);
         bool tall = IsTall(index);
         int width = tall ? Side : 2 * Side, height = tall ? 2 * Side : Side;
-        int left = tall ? 0 : offsets[index], top = tall ? offsets[index] : 0;
+        int left = tall ? 0 : _offsets[index], top = tall ? _offsets[index] : 0;
         var pixels = new byte[width * height];
         for (int y = 0; y < Side; y++)
         {
@@ -79,9 +79,9 @@ public sealed class WideFashion : IImageDataset
         return new ImageSample(new ImageData(width, height, 1, pixels), sample.Labels);
     }
 
-    public int[] GetLabels(int index) => source.GetLabels(index);
+    public int[] GetLabels(int index) => _source.GetLabels(index);
 
     public string Describe(int index) => IsTall(index)
-        ? $"wide-fashion #{index} (tall {2 * Side}×{Side}, garment at y={offsets[index]}; fashion-mnist train #{index})"
-        : $"wide-fashion #{index} ({Side}×{2 * Side}, garment at x={offsets[index]}; fashion-mnist train #{index})";
+        ? $"wide-fashion #{index} (tall {2 * Side}×{Side}, garment at y={_offsets[index]}; fashion-mnist train #{index})"
+        : $"wide-fashion #{index} ({Side}×{2 * Side}, garment at x={_offsets[index]}; fashion-mnist train #{index})";
 }

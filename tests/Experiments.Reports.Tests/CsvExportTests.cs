@@ -9,7 +9,7 @@ namespace Experiments.Reports.Tests;
 public sealed class CsvExportTests
 {
     [Fact]
-    public void Columns_follow_the_transcripts_export()
+    public void Columns_follow_the_lesson_notebooks_export()
     {
         var rows = Read(SyntheticSweep.Experiment, SyntheticSweep.Trials());
 

@@ -48,11 +48,7 @@ internal sealed class SweepContext
         => FamilyParameter is { } parameter ? trial.Parameter(parameter.Name) : null;
 
     /// <summary>The id without its repeat suffix.</summary>
-    public static string ConfigurationIdOf(TrialRecord trial)
-    {
-        var hash = trial.TrialId.LastIndexOf('#');
-        return hash >= 0 ? trial.TrialId[..hash] : trial.TrialId;
-    }
+    public static string ConfigurationIdOf(TrialRecord trial) => TrialId.ConfigurationIdOf(trial.TrialId);
 
     /// <summary>
     /// The trial's parameters as its id writes them (<c>resnet18/lr=0.008</c>), without the dataset when the report is
@@ -62,10 +58,10 @@ internal sealed class SweepContext
     {
         var parts = trial.Parameters
             .Where(p => DatasetParameter is null || !string.Equals(p.Key, DatasetParameter.Name, StringComparison.Ordinal))
-            .Select(p => _parameters.TryGetValue(p.Key, out var definition) && definition.BareInId
-                ? p.Value
-                : (definition?.Key ?? p.Key) + "=" + p.Value)
+            .Select(p => _parameters.TryGetValue(p.Key, out var definition)
+                ? (definition.Key, p.Value, definition.BareInId)
+                : (p.Key, p.Value, false))
             .ToArray();
-        return parts.Length > 0 ? string.Join('/', parts) : ConfigurationIdOf(trial);
+        return parts.Length > 0 ? TrialId.Label(parts) : ConfigurationIdOf(trial);
     }
 }

@@ -19,17 +19,17 @@ internal static class DownloadProgressView
     /// <summary>Called on the downloading thread (not through a synchronization context), so it updates under a lock.</summary>
     private sealed class LiveProgress(ProgressContext context) : IProgress<DownloadProgress>
     {
-        private readonly Dictionary<string, ProgressTask> tasks = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ProgressTask> _tasks = new(StringComparer.Ordinal);
 
         public void Report(DownloadProgress value)
         {
-            lock (tasks)
+            lock (_tasks)
             {
-                if (!tasks.TryGetValue(value.File, out var task))
+                if (!_tasks.TryGetValue(value.File, out var task))
                 {
                     task = context.AddTask(Markup.Escape(value.File), maxValue: value.Total ?? 1);
                     task.IsIndeterminate = value.Total is null;
-                    tasks[value.File] = task;
+                    _tasks[value.File] = task;
                 }
                 task.Value = value.Total is null ? 0 : value.Bytes;
             }
@@ -38,18 +38,18 @@ internal static class DownloadProgressView
 
     private sealed class PlainProgress : IProgress<DownloadProgress>
     {
-        private readonly HashSet<string> started = new(StringComparer.Ordinal);
-        private readonly HashSet<string> finished = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _started = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
 
         public void Report(DownloadProgress value)
         {
-            lock (started)
+            lock (_started)
             {
-                if (started.Add(value.File))
+                if (_started.Add(value.File))
                 {
                     Console.Out.WriteLine(value.Total is { } total ? $"  {value.File}: {total:N0} bytes …" : $"  {value.File} …");
                 }
-                if (value.Total is { } size && value.Bytes >= size && finished.Add(value.File))
+                if (value.Total is { } size && value.Bytes >= size && _finished.Add(value.File))
                 {
                     Console.Out.WriteLine($"  {value.File}: received");
                 }

@@ -3,7 +3,7 @@ using Experiments.Results;
 namespace Experiments.Reports.Tests.Fixtures;
 
 /// <summary>
-/// The shape of the transcript's model study: 2 datasets × 5 families of 2–3 sizes (12 models) × 2 learning rates × 3
+/// The shape of the fast.ai lesson's model study: 2 datasets × 5 families of 2–3 sizes (12 models) × 2 learning rates × 3
 /// repeats, all passed, with peak memory. Every number is a fixed function of the parameters.
 /// </summary>
 public static class FamilySweep

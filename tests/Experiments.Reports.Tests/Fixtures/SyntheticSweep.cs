@@ -3,7 +3,7 @@ using Experiments.Results;
 namespace Experiments.Reports.Tests.Fixtures;
 
 /// <summary>
-/// A fixed, transcript-like sweep: 2 datasets × 4 architectures (families from known-set metadata) × 2 learning rates,
+/// A fixed sweep shaped like the fast.ai lesson's: 2 datasets × 4 architectures (families from known-set metadata) × 2 learning rates,
 /// minus one rule, × 3 repeats; failures with pipes and newlines in their errors, pending, running and interrupted
 /// trials, and passed trials from two builds. Every number is computed from the parameters, so it never changes.
 /// </summary>

@@ -7,11 +7,11 @@ namespace Experiments.Runner.Tests.Data;
 /// <summary>The downloader against a loopback server serving the Fashion-MNIST sample files; never the network.</summary>
 public sealed class FileDownloaderTests : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("experiments-download-tests-").FullName;
+    private readonly string _temp = Directory.CreateTempSubdirectory("experiments-download-tests-").FullName;
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
 
-    private string Target => Path.Combine(temp, "target");
+    private string Target => Path.Combine(_temp, "target");
 
     [Fact]
     public async Task Files_are_downloaded_verified_and_skipped_once_present()
@@ -199,24 +199,24 @@ public sealed class FileDownloaderTests : IDisposable
     /// <summary>Keeps every report (Progress&lt;T&gt; would post them to the thread pool, out of order).</summary>
     private sealed class RecordingProgress(Action<DownloadProgress>? onReport = null) : IProgress<DownloadProgress>
     {
-        private readonly List<DownloadProgress> reports = [];
+        private readonly List<DownloadProgress> _reports = [];
 
         public IReadOnlyList<DownloadProgress> Reports
         {
             get
             {
-                lock (reports)
+                lock (_reports)
                 {
-                    return reports.ToArray();
+                    return _reports.ToArray();
                 }
             }
         }
 
         public void Report(DownloadProgress value)
         {
-            lock (reports)
+            lock (_reports)
             {
-                reports.Add(value);
+                _reports.Add(value);
             }
             onReport?.Invoke(value);
         }

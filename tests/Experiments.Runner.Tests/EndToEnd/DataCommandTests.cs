@@ -11,11 +11,11 @@ public sealed class DataCommandTests : IDisposable
 {
     private const string Content = "fixture data\n";   // FixtureDataSource.Content
 
-    private readonly Workspace workspace = new();
+    private readonly Workspace _workspace = new();
 
-    public void Dispose() => workspace.Dispose();
+    public void Dispose() => _workspace.Dispose();
 
-    private string DataRoot => Path.Combine(workspace.Directory, "data");
+    private string DataRoot => Path.Combine(_workspace.Directory, "data");
 
     [Fact]
     public async Task Fetch_downloads_from_a_mirror_and_the_data_set_then_resolves()
@@ -41,7 +41,7 @@ public sealed class DataCommandTests : IDisposable
     public async Task Fetch_to_a_folder_says_that_experiments_do_not_look_there()
     {
         await using var server = LoopbackServer.ServingFiles(new Dictionary<string, byte[]> { ["greeting.txt"] = Encoding.UTF8.GetBytes(Content) });
-        string elsewhere = Path.Combine(workspace.Directory, "elsewhere");
+        string elsewhere = Path.Combine(_workspace.Directory, "elsewhere");
 
         var fetch = await RunAsync("data", "fetch", "fixture-data", "--from", server.BaseUrl.ToString(), "--to", elsewhere);
 
@@ -82,7 +82,7 @@ public sealed class DataCommandTests : IDisposable
 
     private async Task<RunResult> RunAsync(params string[] args)
     {
-        using var process = FixtureApp.Start(workspace.Directory, new Dictionary<string, string> { ["EXPERIMENTS_DATA"] = DataRoot }, args);
+        using var process = FixtureApp.Start(_workspace.Directory, new Dictionary<string, string> { ["EXPERIMENTS_DATA"] = DataRoot }, args);
         return await process.WaitAsync();
     }
 }

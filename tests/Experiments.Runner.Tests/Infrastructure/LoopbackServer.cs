@@ -26,33 +26,33 @@ internal abstract record LoopbackResponse
 /// </summary>
 internal sealed class LoopbackServer : IAsyncDisposable
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly Func<string, LoopbackResponse> respond;
-    private readonly CancellationTokenSource stopping = new();
-    private readonly List<string> requests = [];
-    private readonly Task accepting;
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Func<string, LoopbackResponse> _respond;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<string> _requests = [];
+    private readonly Task _accepting;
 
     public LoopbackServer(Func<string, LoopbackResponse> respond)
     {
-        this.respond = respond;
-        listener.Start();
-        accepting = AcceptAsync();
+        _respond = respond;
+        _listener.Start();
+        _accepting = AcceptAsync();
     }
 
     /// <summary>Serves <paramref name="files"/> by name at the root; anything else is a 404.</summary>
     public static LoopbackServer ServingFiles(IReadOnlyDictionary<string, byte[]> files)
         => new(path => files.TryGetValue(path.TrimStart('/'), out var body) ? new LoopbackResponse.Ok(body) : new LoopbackResponse.Status(404, "Not Found"));
 
-    public Uri BaseUrl => new($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
+    public Uri BaseUrl => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
 
     /// <summary>The paths requested so far.</summary>
     public IReadOnlyList<string> Requests
     {
         get
         {
-            lock (requests)
+            lock (_requests)
             {
-                return requests.ToArray();
+                return _requests.ToArray();
             }
         }
     }
@@ -69,26 +69,26 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync();
-        listener.Stop();
+        await _stopping.CancelAsync();
+        _listener.Stop();
         try
         {
-            await accepting;
+            await _accepting;
         }
         catch (OperationCanceledException)
         {
         }
-        stopping.Dispose();
+        _stopping.Dispose();
     }
 
     private async Task AcceptAsync()
     {
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             TcpClient client;
             try
             {
-                client = await listener.AcceptTcpClientAsync(stopping.Token);
+                client = await _listener.AcceptTcpClientAsync(_stopping.Token);
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -105,11 +105,11 @@ internal sealed class LoopbackServer : IAsyncDisposable
         {
             var stream = client.GetStream();
             string path = await ReadRequestPathAsync(stream);
-            lock (requests)
+            lock (_requests)
             {
-                requests.Add(path);
+                _requests.Add(path);
             }
-            switch (respond(path))
+            switch (_respond(path))
             {
                 case LoopbackResponse.Ok ok:
                     await WriteAsync(stream, $"HTTP/1.1 200 OK\r\nContent-Length: {ok.Body.Length}\r\nConnection: close\r\n\r\n", ok.Body);
@@ -122,7 +122,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
                     break;
                 case LoopbackResponse.Silent:
                     await WriteAsync(stream, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n", []);
-                    await Task.Delay(Timeout.Infinite, stopping.Token);
+                    await Task.Delay(Timeout.Infinite, _stopping.Token);
                     break;
             }
         }
