@@ -10,6 +10,9 @@ namespace Experiments.Reports;
 /// Every trial as one CSV row, like a notebook's results table (<c>dataset, model_name, GPU_mem, error_rate, valid_loss,
 /// train_loss, fit_time</c>): fixed columns first, then one per parameter, the model family, the standard metrics,
 /// the other metrics (sorted) and the run's bookkeeping. Invariant culture; numbers round-trip.
+/// Text cells that a spreadsheet would run as a formula (starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or
+/// carriage return) get a leading <c>'</c>, as OWASP's CSV-injection guidance says; numbers (<c>-0.5</c>) are written as
+/// they are.
 /// </summary>
 public static class CsvExport
 {
@@ -57,25 +60,25 @@ public static class CsvExport
         foreach (var header in LeadingColumns.Concat(parameterHeaders).Concat(withFamily ? ["family", "model"] : [])
                      .Concat(StandardMetrics).Concat(otherMetrics).Concat(TrailingColumns))
         {
-            csv.WriteField(header);
+            csv.WriteField(Text(header));
         }
         csv.NextRecord();
 
         foreach (var trial in trials)
         {
-            csv.WriteField(trial.Experiment);
-            csv.WriteField(trial.TrialId);
-            csv.WriteField(SweepContext.ConfigurationIdOf(trial));
+            csv.WriteField(Text(trial.Experiment));
+            csv.WriteField(Text(trial.TrialId));
+            csv.WriteField(Text(SweepContext.ConfigurationIdOf(trial)));
             csv.WriteField(Integer(trial.Repeat));
             csv.WriteField(Status(trial.Status));
             foreach (var name in parameterNames)
             {
-                csv.WriteField(trial.Parameter(name) ?? string.Empty);
+                csv.WriteField(Text(trial.Parameter(name)));
             }
             if (withFamily)
             {
-                csv.WriteField(context.FamilyOf(trial) ?? string.Empty);
-                csv.WriteField(context.ModelOf(trial) ?? string.Empty);
+                csv.WriteField(Text(context.FamilyOf(trial)));
+                csv.WriteField(Text(context.ModelOf(trial)));
             }
             foreach (var name in StandardMetrics.Concat(otherMetrics))
             {
@@ -83,14 +86,27 @@ public static class CsvExport
             }
             csv.WriteField(trial.DurationSeconds is { } duration ? Number(duration) : string.Empty);
             csv.WriteField(Integer(trial.Attempt));
-            csv.WriteField(trial.Worker ?? string.Empty);
-            csv.WriteField(trial.BuildId ?? string.Empty);
-            csv.WriteField(trial.SourceRevision ?? string.Empty);
-            csv.WriteField(trial.Error ?? string.Empty);
+            csv.WriteField(Text(trial.Worker));
+            csv.WriteField(Text(trial.BuildId));
+            csv.WriteField(Text(trial.SourceRevision));
+            csv.WriteField(Text(trial.Error));
             csv.NextRecord();
         }
         csv.Flush();
     }
+
+    /// <summary>Characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection").</summary>
+    private static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r'];
+
+    /// <summary>
+    /// A text cell as a spreadsheet will show it, never run it: a leading <c>'</c> when it starts like a formula and is
+    /// not a number. Parameter values, errors, worker names and ids come from users' code and exceptions.
+    /// </summary>
+    internal static string Text(string? value)
+        => value is { Length: > 0 } && Array.IndexOf(FormulaStarts, value[0]) >= 0
+           && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            ? "'" + value
+            : value ?? string.Empty;
 
     private static string Status(TrialStatus status) => status.ToString().ToLowerInvariant();
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Experiments.Reports.Formatting;
 using Experiments.Reports.Analysis;
 using Experiments.Reports.Markdown;
@@ -12,7 +13,7 @@ namespace Experiments.Reports;
 /// <summary>
 /// Renders the Markdown report of an experiment with Scriban: the embedded default template, or a user's template.
 /// Templates are treated as untrusted: they get plain data (<see cref="ReportModel"/> copied into script objects),
-/// no file loader, and bounded loops, recursion and output.
+/// no file loader, and bounded loops, recursion, output, regular-expression time and wall-clock time.
 /// </summary>
 public static class MarkdownReport
 {
@@ -26,6 +27,15 @@ public static class MarkdownReport
 
     /// <summary>Caps the rendered report, in characters.</summary>
     internal const int OutputLimit = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Caps the whole rendering: the other limits bound how much a template does, not how slowly (200,000 calls of a
+    /// slow regular expression pass them all). The default report renders in milliseconds.
+    /// </summary>
+    internal static readonly TimeSpan RenderTimeLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>Caps one regular-expression call of a builtin function (Scriban's default is 10 s).</summary>
+    internal static readonly TimeSpan RegexTimeLimit = TimeSpan.FromSeconds(1);
 
     private static readonly Lazy<string> DefaultTemplateText = new(LoadDefaultTemplate);
     private static readonly Lazy<Template> DefaultTemplateParsed = new(() => Parse(DefaultTemplateText.Value));
@@ -42,8 +52,11 @@ public static class MarkdownReport
     /// Renders the report of <paramref name="analysis"/>, linking <paramref name="plots"/> (the images written next to
     /// it, see <see cref="ReportPlots"/>); <paramref name="templateText"/> replaces the default template when given.
     /// </summary>
-    /// <exception cref="ReportTemplateException">The template does not parse, or fails at run time.</exception>
+    /// <exception cref="ReportTemplateException">The template does not parse, fails at run time, or runs longer than a minute.</exception>
     public static string Render(ReportAnalysis analysis, IReadOnlyList<ReportPlot> plots, string? templateText = null)
+        => Render(analysis, plots, templateText, RenderTimeLimit);
+
+    internal static string Render(ReportAnalysis analysis, IReadOnlyList<ReportPlot> plots, string? templateText, TimeSpan timeLimit)
     {
         ArgumentNullException.ThrowIfNull(analysis);
         ArgumentNullException.ThrowIfNull(plots);
@@ -63,17 +76,31 @@ public static class MarkdownReport
             MemberFilter = static _ => false,
             TemplateLoader = null,
             NewLine = "\n",
+            RegexTimeOut = RegexTimeLimit,
         };
+        using var deadline = new CancellationTokenSource(timeLimit);
+        // Scriban checks the token at every loop step and statement, so a slow template stops within one call.
+        context.CancellationToken = deadline.Token;
         context.PushCulture(CultureInfo.InvariantCulture);
         context.PushGlobal(model);
         try
         {
             return template.Render(context);
         }
+        catch (ScriptAbortException exception) when (deadline.IsCancellationRequested)
+        {
+            var (line, column) = Position(exception.Span.Start);
+            throw new ReportTemplateException(line, column,
+                $"rendering took longer than {timeLimit.TotalSeconds:0.###} s and was stopped; make the template's loops or regular expressions cheaper",
+                inner: exception);
+        }
         catch (ScriptRuntimeException exception)
         {
             var (line, column) = Position(exception.Span.Start);
-            throw new ReportTemplateException(line, column, exception.OriginalMessage, inner: exception);
+            var error = exception.InnerException is RegexMatchTimeoutException
+                ? $"a regular expression ran longer than {RegexTimeLimit.TotalSeconds:0.###} s and was stopped; simplify the pattern"
+                : exception.OriginalMessage;
+            throw new ReportTemplateException(line, column, error, inner: exception);
         }
     }
 

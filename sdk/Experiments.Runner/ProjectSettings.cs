@@ -19,6 +19,7 @@ internal sealed record ProjectSettings(
     public const string StorePathKey = "Experiments.StorePath";
     public const string ReportDirectoryKey = "Experiments.ReportDirectory";
     public const string ReportTemplateResource = "Experiments.ReportTemplate.sbn";
+    public const string ReportTemplateFileKey = "Experiments.ReportTemplateFile";
 
     /// <summary>The default store location, relative to the project directory.</summary>
     public const string DefaultStoreRelativePath = ".experiments/results.db";
@@ -38,8 +39,14 @@ internal sealed record ProjectSettings(
         var project = Path.GetFullPath(metadata.GetValueOrDefault(ProjectDirectoryKey) ?? Directory.GetCurrentDirectory());
         var store = Resolve(project, metadata.GetValueOrDefault(StorePathKey) ?? DefaultStoreRelativePath);
         var reports = Resolve(project, metadata.GetValueOrDefault(ReportDirectoryKey) ?? DefaultReportFolder);
-        return new ProjectSettings(project, store, reports, ReadTemplate(assembly), BuildOf(assembly), assembly?.Location);
+        return new ProjectSettings(project, store, reports, ReadTemplate(assembly), BuildOf(assembly), assembly?.Location)
+        {
+            ReportTemplateFile = metadata.GetValueOrDefault(ReportTemplateFileKey) is { } file ? Resolve(project, file) : null,
+        };
     }
+
+    /// <summary>Where the custom report template came from (for error messages); null for the default template.</summary>
+    public string? ReportTemplateFile { get; init; }
 
     /// <summary>Applies <c>--store</c> / <c>--output</c>; relative paths are taken from the current directory, like any CLI path.</summary>
     public ProjectSettings WithOverrides(string? storePath, string? reportDirectory) => this with

@@ -25,6 +25,30 @@ public sealed class CsvExportTests
         Assert.Equal(42, rows.Count - 1);
     }
 
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")")]
+    [InlineData("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0")]
+    [InlineData("-2+3", "'-2+3")]
+    [InlineData("@SUM(A1)", "'@SUM(A1)")]
+    [InlineData("\tx", "'\tx")]
+    [InlineData("-0.5", "-0.5")]
+    [InlineData("+1e-3", "+1e-3")]
+    [InlineData("resnet18", "resnet18")]
+    [InlineData("", "")]
+    public void Text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised(string value, string written)
+        => Assert.Equal(written, CsvExport.Text(value));
+
+    [Fact]
+    public void An_error_message_starting_like_a_formula_is_written_as_text()
+    {
+        var trials = SyntheticSweep.Trials().ToList();
+        trials[0] = trials[0] with { Error = "=1+1" };
+
+        var rows = Read(SyntheticSweep.Experiment, trials);
+
+        Assert.Equal("'=1+1", rows[1][^1]);
+    }
+
     [Fact]
     public void Every_trial_is_a_row_whatever_its_status()
     {

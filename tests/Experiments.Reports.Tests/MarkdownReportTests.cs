@@ -166,6 +166,32 @@ public sealed partial class MarkdownReportTests
     }
 
     [Fact]
+    public void A_slow_template_is_stopped_by_the_wall_clock_limit()
+    {
+        // Each step is cheap and within every count limit; together they would run far longer than the limit.
+        const string template = "# Slow\n{{ for i in 1..150000; for j in 1..150000; x = i * j; end; end }}";
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var exception = Assert.Throws<ReportTemplateException>(
+            () => MarkdownReport.Render(Analysis.ReportAnalysis.Of(SyntheticSweep.Create()), [], template, TimeSpan.FromMilliseconds(300)));
+
+        Assert.Equal(2, exception.Line);
+        Assert.Contains("longer than 0.3 s", exception.Message);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), $"stopped after {started.Elapsed}");
+    }
+
+    [Fact]
+    public void Regular_expressions_in_templates_have_a_short_time_limit()
+    {
+        // Catastrophic backtracking: (a+)+b against 40 a's never finishes on its own.
+        var exception = Assert.Throws<ReportTemplateException>(
+            () => MarkdownReport.Render(SyntheticSweep.Create(), "{{ 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' | regex.match '(a+)+b' }}"));
+
+        Assert.Equal((1, 50), (exception.Line, exception.Column));
+        Assert.Contains("a regular expression ran longer than 1 s", exception.Message);
+    }
+
+    [Fact]
     public void Unbounded_recursion_is_stopped_by_the_recursion_limit()
     {
         var exception = Assert.Throws<ReportTemplateException>(

@@ -13,6 +13,21 @@ public class ProjectSettingsTests
         Assert.Equal("/tmp/experiments-settings-test/.experiments/results.db", settings.StorePath);
         Assert.Equal("/tmp/experiments-settings-test/docs/results", settings.ReportDirectory);
         Assert.Equal("# Custom report for {{ experiment.name }}", settings.ReportTemplate?.Trim());
+        Assert.Equal("/tmp/experiments-settings-test/Infrastructure/CustomTemplate.sbn", settings.ReportTemplateFile);
+    }
+
+    [Fact]
+    public void A_template_error_names_the_template_file_line_and_column()
+    {
+        var settings = ProjectSettings.FromAssembly(typeof(ProjectSettingsTests).Assembly);
+        var error = new Experiments.Reports.ReportTemplateException(2, 11, "Expecting <expression>");
+
+        Assert.Equal(
+            "/tmp/experiments-settings-test/Infrastructure/CustomTemplate.sbn(2,11): Expecting <expression>",
+            Experiments.Runner.Reporting.ReportWriter.TemplateError(settings, error));
+        Assert.Equal(
+            "the default report template(2,11): Expecting <expression>",
+            Experiments.Runner.Reporting.ReportWriter.TemplateError(settings with { ReportTemplate = null }, error));
     }
 
     [Fact]

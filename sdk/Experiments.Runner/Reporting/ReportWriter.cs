@@ -2,6 +2,7 @@ using System.Text;
 using Experiments.Reports;
 using Experiments.Reports.Analysis;
 using Experiments.Results;
+using Experiments.Runner.Cli;
 
 namespace Experiments.Runner.Reporting;
 
@@ -18,10 +19,27 @@ internal static class ReportWriter
             settings.Build.SourceRevision);
         var analysis = ReportAnalysis.Of(new ReportInput(experiment, trials, store.GetEpochMetrics(experiment.Name), environment));
         var plots = WritePlots(analysis, settings.ReportDirectory, Console.Error);
-        var markdown = MarkdownReport.Render(analysis, plots, settings.ReportTemplate);
+        string markdown;
+        try
+        {
+            markdown = MarkdownReport.Render(analysis, plots, settings.ReportTemplate);
+        }
+        catch (ReportTemplateException exception)
+        {
+            // The user's file and line, like a compiler error, instead of a stack trace; the results stay in the store.
+            throw new CliException(TemplateError(settings, exception));
+        }
         var path = Path.Combine(settings.ReportDirectory, FileNames.Safe(experiment.Name) + ".md");
         WriteAtomically(path, markdown);
         return path;
+    }
+
+    /// <summary><c>report.sbn(3,17): error: …</c> — the form editors and CI logs link to the file.</summary>
+    internal static string TemplateError(ProjectSettings settings, ReportTemplateException exception)
+    {
+        var file = settings.ReportTemplate is null ? "the default report template" : settings.ReportTemplateFile ?? "the report template";
+        var position = exception.Line > 0 ? $"({exception.Line},{exception.Column})" : string.Empty;
+        return $"{file}{position}: {exception.Error}";
     }
 
     /// <summary>

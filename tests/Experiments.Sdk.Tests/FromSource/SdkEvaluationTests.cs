@@ -109,6 +109,7 @@ public sealed class SdkEvaluationTests : IDisposable
         Assert.Equal(Path.GetDirectoryName(project), metadata["Experiments.ProjectDirectory"]);
         Assert.Equal("results/sweeps.db", metadata["Experiments.StorePath"]);
         Assert.DoesNotContain("Experiments.ReportDirectory", metadata.Keys);
+        Assert.DoesNotContain("Experiments.ReportTemplateFile", metadata.Keys);
         Assert.Contains(evaluation.Items("Using"), u => u["Identity"] == "Experiments");
     }
 
@@ -121,10 +122,13 @@ public sealed class SdkEvaluationTests : IDisposable
               </ItemGroup>
             """);
 
-        var evaluation = MsBuildEvaluation.Of(project, [], ["EmbeddedResource"]);
+        var evaluation = MsBuildEvaluation.Of(project, [], ["EmbeddedResource", "AssemblyMetadata"]);
 
         var resource = Assert.Single(evaluation.Items("EmbeddedResource"));
         Assert.Equal("my-report.sbn", resource["Identity"]);
         Assert.Equal("Experiments.ReportTemplate.sbn", resource["LogicalName"]);
+        // The file's name, so a template error can point at it.
+        var metadata = evaluation.Items("AssemblyMetadata").ToDictionary(i => i["Identity"], i => i["Value"]);
+        Assert.Equal("my-report.sbn", metadata["Experiments.ReportTemplateFile"]);
     }
 }
