@@ -123,7 +123,8 @@ public static class ModelCheckpoint
     {
         ArgumentNullException.ThrowIfNull(module);
         options ??= CheckpointLoadOptions.Default;
-        var (source, metadata) = SafeTensors.IsSafeTensors(path)
+        // By name as well as by content: a damaged .safetensors file gets the safetensors reader's error, not the other format's.
+        var (source, metadata) = path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || SafeTensors.IsSafeTensors(path)
             ? SafeTensors.Load(path)
             : (TorchSharpFormat.Load(path), new Dictionary<string, string>());
         try

@@ -286,14 +286,19 @@ public static class SafeTensors
                 throw new SafeTensorsFormatException(path, $"tensor '{name}' has an invalid shape");
             }
             shape[i++] = size;
-            count = checked(count * size);
+            // A crafted shape ([2^40, 2^40]) must be this file's error, not a bare OverflowException.
+            if (size != 0 && count > long.MaxValue / size / type.Size)
+            {
+                throw new SafeTensorsFormatException(path, $"tensor '{name}' has a shape whose size overflows ([{string.Join(", ", shapeElement.EnumerateArray())}])");
+            }
+            count *= size;
         }
         var offsets = offsetsElement.EnumerateArray().ToArray();
         if (!offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
         {
             throw new SafeTensorsFormatException(path, $"tensor '{name}' has invalid data_offsets");
         }
-        if (end - begin != checked(count * type.Size))
+        if (end - begin != count * type.Size)
         {
             throw new SafeTensorsFormatException(path, $"tensor '{name}' ({dtype}, shape [{string.Join(", ", shape)}]) needs {count * type.Size} bytes but its data_offsets span {end - begin}");
         }

@@ -14,6 +14,12 @@ public static class IdxFile
 {
     private const byte UnsignedByte = 0x08;
 
+    /// <summary>
+    /// Deflate's largest expansion (RFC 1951: a 258-byte match per 2 bits, about 1032:1): a gzip file of n bytes cannot
+    /// decompress to more than this times n, so a header announcing more is refused before anything is allocated.
+    /// </summary>
+    private const long MaxDeflateRatio = 1032;
+
     /// <summary>Reads an unsigned-byte IDX file of <paramref name="rank"/> dimensions.</summary>
     /// <returns>The dimensions and the values in row-major order.</returns>
     /// <exception cref="DataFileException">The file cannot be read, is not such an IDX file, or its length does not match its header.</exception>
@@ -27,7 +33,7 @@ public static class IdxFile
             bool gzip = file.Length >= 2 && file.ReadByte() == 0x1F && file.ReadByte() == 0x8B;
             file.Position = 0;
             using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
-            return Read(stream, path, rank, gzip);
+            return Read(stream, path, rank, gzip, MaxBytes(file.Length, gzip));
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
         {
@@ -68,7 +74,7 @@ public static class IdxFile
             bool gzip = seekable.ReadByte() == 0x1F && seekable.ReadByte() == 0x8B;
             seekable.Position = start;
             using var gunzip = gzip ? new GZipStream(seekable, CompressionMode.Decompress, leaveOpen: true) : null;
-            return Read(gunzip ?? seekable, name, rank, gzip);
+            return Read(gunzip ?? seekable, name, rank, gzip, MaxBytes(seekable.Length - start, gzip));
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
         {
@@ -76,7 +82,10 @@ public static class IdxFile
         }
     }
 
-    private static (int[] Shape, byte[] Values) Read(Stream stream, string path, int rank, bool gzip)
+    /// <summary>The most bytes a file of <paramref name="length"/> bytes can hold once decompressed.</summary>
+    private static long MaxBytes(long length, bool gzip) => gzip ? length * MaxDeflateRatio : length;
+
+    private static (int[] Shape, byte[] Values) Read(Stream stream, string path, int rank, bool gzip, long maxBytes)
     {
         string what = gzip ? "the decompressed file" : "the file";
         Span<byte> magic = stackalloc byte[4];
@@ -118,6 +127,15 @@ public static class IdxFile
             {
                 throw new DataFileException(path, $"the IDX header announces more values than can be loaded ({string.Join(" × ", shape[..(d + 1)])} …)");
             }
+        }
+
+        // A header announcing more values than the file can hold (a 100-byte file announcing 2,000,000 images) is refused
+        // before the array is allocated.
+        long header = 4 + 4L * rank;
+        if (header + count > maxBytes)
+        {
+            throw new DataFileException(path,
+                $"its header announces {string.Join(" × ", shape)} = {count:N0} values, more than the file's {(gzip ? "compressed " : "")}length allows; the file is truncated or not this data set");
         }
 
         // Read only what the header announces: a crafted header cannot make this read more, and a short file is caught here.

@@ -21,6 +21,16 @@ public static class ImageDecoder
     /// <summary>Files larger than this are refused without being read (1 GiB).</summary>
     public const long MaxFileBytes = 1L << 30;
 
+    /// <summary>Decode buffers up to this size (a 2048 × 2048 RGBA image) come from the shared pool.</summary>
+    private const int PooledBytes = 16 << 20;
+
+    /// <summary>
+    /// Deflate (PNG) expands at most about 1032:1 (RFC 1951), and GIF's LZW emits at most 4096 pixels per 12-bit code.
+    /// </summary>
+    private const long DeflateRatio = 1032;
+
+    private const long LzwPixelsPerCode = 4096;
+
     private const string TruncatedProblem = "the image data ends early (truncated or corrupt file)";
 
     private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase)
@@ -78,9 +88,18 @@ public static class ImageDecoder
             throw new DataFileException(name, $"the image is {width}×{height}, more than the {MaxPixels:N0} pixels this decoder accepts");
         }
 
+        long fewestBytes = FewestEncodedBytes(codec.EncodedFormat, width, height);
+        if (encoded.Length < fewestBytes)
+        {
+            throw new DataFileException(name,
+                $"the header declares {width}×{height} pixels, which a {codec.EncodedFormat} file of {encoded.Length:N0} bytes cannot hold (at least {fewestBytes:N0}); the file is truncated or crafted");
+        }
+
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         int rgbaBytes = checked(width * height * 4);
-        byte[] rgba = ArrayPool<byte>.Shared.Rent(rgbaBytes);
+        // The pool hands out the next power of two (1 GiB for a 576 MB request): large images get an exact array.
+        bool pooled = rgbaBytes <= PooledBytes;
+        byte[] rgba = pooled ? ArrayPool<byte>.Shared.Rent(rgbaBytes) : GC.AllocateUninitializedArray<byte>(rgbaBytes);
         var pin = GCHandle.Alloc(rgba, GCHandleType.Pinned);
         try
         {
@@ -97,9 +116,24 @@ public static class ImageDecoder
         finally
         {
             pin.Free();
-            ArrayPool<byte>.Shared.Return(rgba);
+            if (pooled)
+            {
+                ArrayPool<byte>.Shared.Return(rgba);
+            }
         }
     }
+
+    /// <summary>
+    /// The fewest bytes a lossless file of this size can have: a header declaring more pixels than its data can
+    /// decompress to is refused before the pixel buffer is allocated. PNG: one filter byte plus one bit per pixel per row,
+    /// deflated; GIF: 12 bits per 4096 pixels. Lossy formats get no bound (JPEG and WebP can be tiny); MaxPixels bounds them.
+    /// </summary>
+    private static long FewestEncodedBytes(SKEncodedImageFormat format, int width, int height) => format switch
+    {
+        SKEncodedImageFormat.Png => (long)height * (1 + ((long)width + 7) / 8) / DeflateRatio,
+        SKEncodedImageFormat.Gif => (long)width * height / LzwPixelsPerCode * 12 / 8,
+        _ => 0,
+    };
 
     private static ImageData FromRgba(byte[] rgba, int width, int height, int channels)
     {

@@ -223,6 +223,34 @@ public sealed class FashionMnistTests
         Assert.Equal("short", error.FilePath);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_header_announcing_more_images_than_the_file_holds_is_refused_before_allocating(bool gzip)
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine(gzip ? "bomb-idx3-ubyte.gz" : "bomb-idx3-ubyte");
+        // 2,000,000 images of 28 × 28 announced by a 100-byte file.
+        var bytes = new byte[100];
+        bytes[2] = 8;
+        bytes[3] = 3;
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), 2_000_000);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), 28);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), 28);
+        using (var file = File.Create(path))
+        using (Stream output = gzip ? new GZipStream(file, CompressionLevel.Optimal) : file)
+        {
+            output.Write(bytes);
+        }
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+
+        var error = Assert.Throws<DataFileException>(() => IdxFile.ReadBytes(path, rank: 3));
+
+        Assert.Equal(path, error.FilePath);
+        Assert.Contains("2000000 × 28 × 28", error.Message);
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 16 << 20, "the values were allocated");
+    }
+
     [Fact]
     public void Three_channels_replicate_the_grey_value()
     {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Experiments.Vision.Data;
 using Experiments.Vision.Tests.Support;
 using SkiaSharp;
@@ -76,6 +77,61 @@ public sealed class ImageFolderDatasetTests
 
         Assert.Equal(path, error.FilePath);
         Assert.Equal($"{path}: the image data ends early (truncated or corrupt file)", error.Message);
+    }
+
+    [Fact]
+    public void A_PNG_header_declaring_more_pixels_than_its_data_can_hold_is_refused_before_decoding()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("a", "bomb.png");
+        DataFixtures.WriteImage(path, DataFixtures.Gradient(8, 8), SKEncodedImageFormat.Png);
+        byte[] bytes = File.ReadAllBytes(path);
+        // IHDR is the first chunk: length (4), "IHDR" (4), width (4), height (4), …, CRC over type and data.
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(16), 12_000);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(20), 12_000);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(29), Crc32(bytes.AsSpan(12, 17)));
+        File.WriteAllBytes(path, bytes);
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+
+        var error = Assert.Throws<DataFileException>(() => ImageDecoder.Decode(path));
+
+        Assert.Equal(path, error.FilePath);
+        Assert.Contains("declares 12000×12000 pixels", error.Message);
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 16 << 20, "the pixel buffer was allocated");
+    }
+
+    [Fact]
+    public void A_large_uniform_PNG_still_decodes()
+    {
+        // 2,100 × 2,100 of one colour compresses about 1000:1, the most a real file does: the bound must let it through.
+        using var temp = new TempDirectory();
+        string path = temp.Combine("a", "flat.png");
+        using (var bitmap = new SKBitmap(2100, 2100, SKColorType.Rgba8888, SKAlphaType.Unpremul))
+        {
+            bitmap.Erase(new SKColor(10, 20, 30));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using var stream = File.Create(path);
+            bitmap.Encode(stream, SKEncodedImageFormat.Png, 100);
+        }
+
+        var image = ImageDecoder.Decode(path);
+
+        Assert.Equal((2100, 2100), (image.Width, image.Height));
+        Assert.Equal(30, image.Pixels[^1]);
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+            }
+        }
+        return ~crc;
     }
 
     [Fact]

@@ -217,6 +217,7 @@ public sealed class CheckpointTests : IDisposable
     [InlineData("""{"a":{"dtype":"F32","shape":[1]}}""", 4, "needs dtype, shape and two data_offsets")]
     [InlineData("""[1, 2]""", 0, "not a JSON object")]
     [InlineData("""{"a": """, 0, "not valid JSON")]
+    [InlineData("""{"a":{"dtype":"F32","shape":[1099511627776,1099511627776],"data_offsets":[0,4]}}""", 4, "shape whose size overflows ([1099511627776, 1099511627776])")]
     public void An_invalid_file_fails_with_a_message_naming_the_file_and_the_problem(string header, int dataBytes, string problem)
     {
         string path = WriteRaw("bad.safetensors", header, new byte[dataBytes]);
@@ -236,6 +237,22 @@ public sealed class CheckpointTests : IDisposable
         File.WriteAllBytes(path, bytes);
 
         var error = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
+        Assert.Contains("header length 1000000 exceeds the file", error.Message);
+    }
+
+    [Fact]
+    public void A_damaged_safetensors_file_gets_the_safetensors_error_not_the_other_formats()
+    {
+        // A header length past the end: by content alone this no longer looks like safetensors.
+        string path = _temp.Combine("damaged.safetensors");
+        var bytes = new byte[16];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, 1_000_000);
+        File.WriteAllBytes(path, bytes);
+        using var model = ModelCatalog.CreateReference("resnet26d", numClasses: 10);
+
+        var error = Assert.Throws<SafeTensorsFormatException>(() => ModelCheckpoint.Load(model, path));
+
+        Assert.Contains(path, error.Message);
         Assert.Contains("header length 1000000 exceeds the file", error.Message);
     }
 
