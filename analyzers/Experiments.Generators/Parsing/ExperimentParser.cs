@@ -71,7 +71,10 @@ internal static class ExperimentParser
         {
             return null;
         }
-        var hintName = type.ToDisplayString(HintFormat).Replace('<', '{').Replace('>', '}').Replace(", ", ",");
+        // Unique per type; the kind is added for structs and records, because a partial struct and a partial class of
+        // one name are two types (the compiler reports CS0261) and one hint name twice would make the generator fail.
+        var hintName = type.ToDisplayString(HintFormat).Replace('<', '{').Replace('>', '}').Replace(", ", ",")
+            + (keyword == "class" ? "" : "." + keyword.Replace(' ', '-'));
         return new PropertyStubs(
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             containers.ToEquatableArray(),
