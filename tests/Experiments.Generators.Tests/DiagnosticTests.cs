@@ -105,7 +105,7 @@ public sealed class DiagnosticTests
     public void EXP003_empty_values(string attribute)
     {
         var result = Verify(Sources.Experiment($"    {attribute} public partial int X {{ get; }}\n    [Values(1)] public partial int Y {{ get; }}"));
-        Assert.Equal("Parameter 'X' declares no values", result.Single("EXP003").GetMessage());
+        Assert.Equal("Parameter 'X' declares no values: list at least one, e.g. [Values(1, 2)]", result.Single("EXP003").GetMessage());
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
@@ -118,20 +118,20 @@ public sealed class DiagnosticTests
     public void EXP004_duplicate_value(string type, string values, string described)
     {
         var result = Verify(Sources.Experiment($"    [Values({values})] public partial {type} X {{ get; }}"));
-        Assert.Equal($"Parameter 'X' declares the value {described} more than once", result.Single("EXP004").GetMessage());
+        Assert.Equal($"Parameter 'X' declares the value {described} more than once: remove the repeat", result.Single("EXP004").GetMessage());
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
     [Theory]
-    [InlineData("int", "1, {|EXP005:\"abc\"|}", "Value \"abc\" of parameter 'X' cannot be converted to 'int'")]
-    [InlineData("int", "{|EXP005:0.5|}", "Value 0.5 of parameter 'X' cannot be converted to 'int'")]
-    [InlineData("byte", "1, {|EXP005:300|}", "Value 300 of parameter 'X' cannot be converted to 'byte'")]
-    [InlineData("string", "\"a\", {|EXP005:1|}", "Value 1 of parameter 'X' cannot be converted to 'string'")]
-    [InlineData("Pooling", "{|EXP005:0|}", "Value 0 of parameter 'X' cannot be converted to 'Pooling'")]
-    [InlineData("bool", "{|EXP005:\"true\"|}", "Value \"true\" of parameter 'X' cannot be converted to 'bool'")]
-    [InlineData("double", "new object[] { 1.0, {|EXP005:'c'|} }", "Value 'c' of parameter 'X' cannot be converted to 'double'")]
-    [InlineData("int", "{|EXP005:null|}", "Value null of parameter 'X' cannot be converted to 'int'")]
-    [InlineData("float", "{|EXP005:1e300|}", "Value 1E+300 of parameter 'X' cannot be converted to 'float'")]
+    [InlineData("int", "1, {|EXP005:\"abc\"|}", "Value \"abc\" of parameter 'X' cannot be converted to 'int': write a value of that type")]
+    [InlineData("int", "{|EXP005:0.5|}", "Value 0.5 of parameter 'X' cannot be converted to 'int': write a value of that type")]
+    [InlineData("byte", "1, {|EXP005:300|}", "Value 300 of parameter 'X' cannot be converted to 'byte': write a value of that type")]
+    [InlineData("string", "\"a\", {|EXP005:1|}", "Value 1 of parameter 'X' cannot be converted to 'string': write a value of that type")]
+    [InlineData("Pooling", "{|EXP005:0|}", "Value 0 of parameter 'X' cannot be converted to 'Pooling': write a value of that type")]
+    [InlineData("bool", "{|EXP005:\"true\"|}", "Value \"true\" of parameter 'X' cannot be converted to 'bool': write a value of that type")]
+    [InlineData("double", "new object[] { 1.0, {|EXP005:'c'|} }", "Value 'c' of parameter 'X' cannot be converted to 'double': write a value of that type")]
+    [InlineData("int", "{|EXP005:null|}", "Value null of parameter 'X' cannot be converted to 'int': write a value of that type")]
+    [InlineData("float", "{|EXP005:1e300|}", "Value 1E+300 of parameter 'X' cannot be converted to 'float': write a value of that type")]
     public void EXP005_value_not_convertible(string type, string values, string message)
     {
         var result = Verify(Sources.Experiment($"    [Values({values})] public partial {type} X {{ get; }}"));
@@ -224,7 +224,7 @@ public sealed class DiagnosticTests
             {{Run}}
             }
             """);
-        Assert.Equal("The rules of experiment 'Sweep' exclude all 2 combinations", result.Single("EXP007").GetMessage());
+        Assert.Equal("The rules of experiment 'Sweep' exclude all 2 combinations: loosen or remove an [Exclude] rule", result.Single("EXP007").GetMessage());
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
@@ -241,8 +241,8 @@ public sealed class DiagnosticTests
                 public partial int Size { get; }
             """));
         var messages = result.ExperimentDiagnostics.Select(d => d.GetMessage()).ToList();
-        Assert.Contains("'vit_tiny' requires input_size=32, but parameter 'Size' declares only 64, 128", messages);
-        Assert.Contains("'vit_base' requires input_size=224, but parameter 'Size' declares only 64, 128", messages);
+        Assert.Contains("'vit_tiny' requires input_size=32, but parameter 'Size' declares only 64, 128: add 32 to 'Size' or remove 'vit_tiny'", messages);
+        Assert.Contains("'vit_base' requires input_size=224, but parameter 'Size' declares only 64, 128: add 224 to 'Size' or remove 'vit_base'", messages);
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
@@ -493,7 +493,7 @@ public sealed class DiagnosticTests
             classAttributes: rule));
         var diagnostic = result.Single("EXP015");
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
-        Assert.Equal($"Rule value {value} matches none of the values of parameter '{parameter}', so the rule never applies", diagnostic.GetMessage());
+        Assert.Equal($"Rule value {value} matches none of the values of parameter '{parameter}', so the rule never applies: correct the value or remove the rule", diagnostic.GetMessage());
         // A warning: the rule is dropped and the matrix generated in full.
         Assert.Contains("public const int MatrixSize = 4;", result.Sources["Sweep.Experiments.g.cs"]);
     }
@@ -552,7 +552,7 @@ public sealed class DiagnosticTests
     public void EXP018_more_than_one_value_source(string attributes)
     {
         var result = Verify(Sources.Experiment($"    {attributes} public partial double {{|EXP018:X|}} {{ get; }}"));
-        Assert.Equal("Parameter 'X' has more than one of [Values], [Uniform], [LogUniform]", result.Single("EXP018").GetMessage());
+        Assert.Equal("Parameter 'X' has more than one of [Values], [Uniform], [LogUniform]: keep one", result.Single("EXP018").GetMessage());
         AssertNothingGeneratedFor(result, "Sweep");
     }
 

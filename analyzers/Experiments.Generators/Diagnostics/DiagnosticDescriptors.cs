@@ -36,15 +36,15 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor EmptyValues = Error(
         DiagnosticIds.EmptyValues, "Parameter has no values",
-        "Parameter '{0}' declares no values", Values);
+        "Parameter '{0}' declares no values: list at least one, e.g. [Values(1, 2)]", Values);
 
     public static readonly DiagnosticDescriptor DuplicateValue = Error(
         DiagnosticIds.DuplicateValue, "Duplicate parameter value",
-        "Parameter '{0}' declares the value {1} more than once", Values);
+        "Parameter '{0}' declares the value {1} more than once: remove the repeat", Values);
 
     public static readonly DiagnosticDescriptor ValueNotConvertible = Error(
         DiagnosticIds.ValueNotConvertible, "Value does not fit the parameter's type",
-        "Value {1} of parameter '{0}' cannot be converted to '{2}'", Values);
+        "Value {1} of parameter '{0}' cannot be converted to '{2}': write a value of that type", Values);
 
     public static readonly DiagnosticDescriptor UnknownValue = Error(
         DiagnosticIds.UnknownValue, "Value is not in the known set",
@@ -52,11 +52,11 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NoTrialsLeft = Error(
         DiagnosticIds.NoTrialsLeft, "Rules exclude every combination",
-        "The rules of experiment '{0}' exclude all {1} combinations", Matrix);
+        "The rules of experiment '{0}' exclude all {1} combinations: loosen or remove an [Exclude] rule", Matrix);
 
     public static readonly DiagnosticDescriptor InputSizeConstraint = Error(
         DiagnosticIds.InputSizeConstraint, "A value's constraint cannot be met",
-        "'{0}' requires {1}={2}, but parameter '{3}' declares only {4}", Matrix);
+        "'{0}' requires {1}={2}, but parameter '{3}' declares only {4}: add {2} to '{3}' or remove '{0}'", Matrix);
 
     public static readonly DiagnosticDescriptor OverBudget = Error(
         DiagnosticIds.OverBudget, "Matrix exceeds its budget",
@@ -84,7 +84,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor RuleNeverApplies = Warning(
         DiagnosticIds.RuleNeverApplies, "Rule matches no declared value",
-        "Rule value {1} matches none of the values of parameter '{0}', so the rule never applies", Matrix);
+        "Rule value {1} matches none of the values of parameter '{0}', so the rule never applies: correct the value or remove the rule", Matrix);
 
     public static readonly DiagnosticDescriptor InvalidDistribution = Error(
         DiagnosticIds.InvalidDistribution, "Invalid distribution",
@@ -96,7 +96,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MultipleValueSources = Error(
         DiagnosticIds.MultipleValueSources, "Parameter has more than one value source",
-        "Parameter '{0}' has more than one of [Values], [Uniform], [LogUniform]", Values);
+        "Parameter '{0}' has more than one of [Values], [Uniform], [LogUniform]: keep one", Values);
 
     public static readonly DiagnosticDescriptor NoParameterlessConstructor = Error(
         DiagnosticIds.NoParameterlessConstructor, "Experiment needs a parameterless constructor",
