@@ -678,13 +678,17 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void EXP023_not_for_flags_enums_whose_combinations_are_values()
+    public void EXP023_flags_enums_take_combinations_of_members_but_not_undefined_bits()
     {
         var result = GeneratorHarness.Run(Sources.Experiment(
-            "    [Values(Access.Read, Access.Read | Access.Write)] public partial Access X { get; }")
-            + "[System.Flags] public enum Access { Read = 1, Write = 2 }\n");
+            "    [Values((Access)0, Access.Read, Access.Read | Access.Write)] public partial Access X { get; }")
+            + "[System.Flags] public enum Access : byte { Read = 1, Write = 2 }\n");
         result.AssertCompilesCleanly();
         Assert.Empty(result.Diagnostics);
+
+        var undefined = Verify(Sources.Experiment("    [Values(Access.Read, {|EXP023:Access.Read | (Access)64|})] public partial Access X { get; }")
+            + "[System.Flags] public enum Access : long { Read = 1, Write = 2, Far = 1L << 40 }\n");
+        Assert.Equal("Value 65 of parameter 'X' is not a member of enum 'Access': use one of its members (Read, Write, Far)", undefined.Single("EXP023").GetMessage());
     }
 
     [Theory]

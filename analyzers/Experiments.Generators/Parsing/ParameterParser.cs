@@ -159,13 +159,37 @@ internal static class ParameterParser
         return null;
     }
 
-    /// <summary>A constant of a non-[Flags] enum type that names none of its members: <c>(ResizeMethod)42</c>.</summary>
+    /// <summary>
+    /// A constant of the parameter's enum type that names none of its members (<c>(ResizeMethod)42</c>); for a
+    /// <c>[Flags]</c> enum, one with a bit that no member has (combinations of members and 0 are values).
+    /// </summary>
     private static bool IsUndefinedEnumValue(TypedConstant constant, ITypeSymbol type)
-        => type.TypeKind == TypeKind.Enum
-           && constant.Kind == TypedConstantKind.Enum
-           && SymbolEqualityComparer.Default.Equals(constant.Type, type)
-           && !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.FlagsAttribute")
-           && !EnumMembers(type).Any(f => Equals(f.ConstantValue, constant.Value));
+    {
+        if (type.TypeKind != TypeKind.Enum || constant.Kind != TypedConstantKind.Enum || constant.Value is null
+            || !SymbolEqualityComparer.Default.Equals(constant.Type, type))
+        {
+            return false;
+        }
+        var members = EnumMembers(type).ToList();
+        if (members.Any(f => Equals(f.ConstantValue, constant.Value)))
+        {
+            return false;
+        }
+        if (!type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.FlagsAttribute"))
+        {
+            return true;
+        }
+        var defined = members.Aggregate(0UL, (bits, f) => bits | Bits(f.ConstantValue));
+        return (Bits(constant.Value) & ~defined) != 0;
+    }
+
+    /// <summary>An enum constant's bits, whatever its underlying type.</summary>
+    private static ulong Bits(object? value) => value switch
+    {
+        sbyte or short or int or long => unchecked((ulong)System.Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        null => 0,
+        _ => System.Convert.ToUInt64(value, CultureInfo.InvariantCulture),
+    };
 
     private static IEnumerable<IFieldSymbol> EnumMembers(ITypeSymbol type)
         => type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue);
