@@ -33,8 +33,9 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
         var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownNames.Experiment,
-                // Records are matched too, only to be told they are not supported (EXP017) instead of ignored.
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                // Records, structs and interfaces are matched too, only to be told they are not supported (EXP017)
+                // instead of ignored.
+                static (node, _) => node is TypeDeclarationSyntax,
                 ExperimentParser.Parse)
             .WithTrackingName(TrackingNames.Declarations);
 
@@ -88,17 +89,21 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(catalog, static (output, pair) =>
         {
             var (entries, buildOptions) = pair;
-            var seen = new HashSet<string>();
+            // Names key the store, the artifact folders and the report files: on a case-insensitive file system 'Sweep'
+            // and 'sweep' would share them, so they clash too.
+            var seen = new Dictionary<string, CatalogEntry>(System.StringComparer.OrdinalIgnoreCase);
             var unique = new List<CatalogEntry>();
             foreach (var entry in entries.OrderBy(e => e.TypeName, System.StringComparer.Ordinal))
             {
-                if (seen.Add(entry.Name))
+                if (seen.TryGetValue(entry.Name, out var first))
                 {
-                    unique.Add(entry);
+                    output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateExperimentName, entry.Location,
+                        entry.Name, TypeDisplay(entry.TypeName), TypeDisplay(first.TypeName)).ToDiagnostic());
                 }
                 else
                 {
-                    output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateExperimentName, entry.Location, entry.Name).ToDiagnostic());
+                    seen.Add(entry.Name, entry);
+                    unique.Add(entry);
                 }
             }
             if (unique.Count > 0 || buildOptions.GenerateEntryPoint)
@@ -134,6 +139,9 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
         }
         return new ExpandedExperiment(model, removed, size, diagnostics.ToEquatableArray());
     }
+
+    private static string TypeDisplay(string fullyQualifiedName)
+        => fullyQualifiedName.StartsWith("global::", System.StringComparison.Ordinal) ? fullyQualifiedName.Substring("global::".Length) : fullyQualifiedName;
 
     private static BuildOptions ReadOptions(AnalyzerConfigOptions options)
     {

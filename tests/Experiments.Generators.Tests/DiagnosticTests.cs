@@ -5,7 +5,7 @@ using static Experiments.Generators.Tests.Infrastructure.DiagnosticVerifier;
 namespace Experiments.Generators.Tests;
 
 /// <summary>
-/// One test per diagnostic of the catalog (EXP001–EXP022): the id and the exact span it is reported at, marked in
+/// One test per diagnostic of the catalog (EXP001–EXP026): the id and the exact span it is reported at, marked in
 /// the source as <c>{|EXPnnn:…|}</c>. No other EXP diagnostic may be reported.
 /// </summary>
 public sealed class DiagnosticTests
@@ -25,6 +25,13 @@ public sealed class DiagnosticTests
         });
         Assert.DoesNotContain(result.Sources, s => s.Key.StartsWith("ExperimentCatalog", StringComparison.Ordinal) && s.Value.Contains($".{typeName}.Experiment", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// The compiler's errors next to the EXP ones: none of its own about the partial properties (CS9248 "must have an
+    /// implementation part", CS0751 "partial member in a non-partial type"), only <paramref name="expected"/>.
+    /// </summary>
+    private static void AssertCompilerErrors(GeneratorResult result, params string[] expected)
+        => Assert.Equal(expected.Order(StringComparer.Ordinal), result.OutputErrors.Select(d => d.Id).Order(StringComparer.Ordinal));
 
     [Fact]
     public void An_error_in_a_declaration_is_the_only_error_the_build_shows()
@@ -53,6 +60,26 @@ public sealed class DiagnosticTests
             """);
         Assert.Contains("'Sweep' must be declared partial", result.Single("EXP001").GetMessage());
         AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result);
+    }
+
+    [Fact]
+    public void EXP001_with_partial_properties_is_not_drowned_in_CS9248()
+    {
+        // The generated halves make the properties complete: instead of a CS0751 and a CS9248 per property, the compiler
+        // says once, at the class name, what EXP001 says (CS0260: missing partial modifier).
+        var result = Verify(Sources.Usings + $$"""
+            [Experiment]
+            public class {|EXP001:Sweep|}
+            {
+                [Values(1, 2)] public partial int X { get; }
+                [Values("a")] public partial string? Y { get; }
+            {{Run}}
+            }
+            """);
+        AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result, "CS0260");
+        Assert.Equal(result.Single("EXP001").Location.SourceSpan, Assert.Single(result.OutputErrors).Location.SourceSpan);
     }
 
     [Fact]
@@ -78,7 +105,7 @@ public sealed class DiagnosticTests
     public void EXP003_empty_values(string attribute)
     {
         var result = Verify(Sources.Experiment($"    {attribute} public partial int X {{ get; }}\n    [Values(1)] public partial int Y {{ get; }}"));
-        Assert.Equal("Parameter 'X' declares no values", result.Single("EXP003").GetMessage());
+        Assert.Equal("Parameter 'X' declares no values: list at least one, e.g. [Values(1, 2)]", result.Single("EXP003").GetMessage());
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
@@ -91,24 +118,43 @@ public sealed class DiagnosticTests
     public void EXP004_duplicate_value(string type, string values, string described)
     {
         var result = Verify(Sources.Experiment($"    [Values({values})] public partial {type} X {{ get; }}"));
-        Assert.Equal($"Parameter 'X' declares the value {described} more than once", result.Single("EXP004").GetMessage());
+        Assert.Equal($"Parameter 'X' declares the value {described} more than once: remove the repeat", result.Single("EXP004").GetMessage());
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
     [Theory]
-    [InlineData("int", "1, {|EXP005:\"abc\"|}", "Value \"abc\" of parameter 'X' cannot be converted to 'int'")]
-    [InlineData("int", "{|EXP005:0.5|}", "Value 0.5 of parameter 'X' cannot be converted to 'int'")]
-    [InlineData("byte", "1, {|EXP005:300|}", "Value 300 of parameter 'X' cannot be converted to 'byte'")]
-    [InlineData("string", "\"a\", {|EXP005:1|}", "Value 1 of parameter 'X' cannot be converted to 'string'")]
-    [InlineData("Pooling", "{|EXP005:0|}", "Value 0 of parameter 'X' cannot be converted to 'Pooling'")]
-    [InlineData("bool", "{|EXP005:\"true\"|}", "Value \"true\" of parameter 'X' cannot be converted to 'bool'")]
-    [InlineData("double", "new object[] { 1.0, {|EXP005:'c'|} }", "Value 'c' of parameter 'X' cannot be converted to 'double'")]
-    [InlineData("string", "{|EXP005:null|}", "Value null of parameter 'X' cannot be converted to 'string'")]
-    [InlineData("float", "{|EXP005:1e300|}", "Value 1E+300 of parameter 'X' cannot be converted to 'float'")]
+    [InlineData("int", "1, {|EXP005:\"abc\"|}", "Value \"abc\" of parameter 'X' cannot be converted to 'int': write a value of that type")]
+    [InlineData("int", "{|EXP005:0.5|}", "Value 0.5 of parameter 'X' cannot be converted to 'int': write a value of that type")]
+    [InlineData("byte", "1, {|EXP005:300|}", "Value 300 of parameter 'X' cannot be converted to 'byte': write a value of that type")]
+    [InlineData("string", "\"a\", {|EXP005:1|}", "Value 1 of parameter 'X' cannot be converted to 'string': write a value of that type")]
+    [InlineData("Pooling", "{|EXP005:0|}", "Value 0 of parameter 'X' cannot be converted to 'Pooling': write a value of that type")]
+    [InlineData("bool", "{|EXP005:\"true\"|}", "Value \"true\" of parameter 'X' cannot be converted to 'bool': write a value of that type")]
+    [InlineData("double", "new object[] { 1.0, {|EXP005:'c'|} }", "Value 'c' of parameter 'X' cannot be converted to 'double': write a value of that type")]
+    [InlineData("int", "{|EXP005:null|}", "Value null of parameter 'X' cannot be converted to 'int': write a value of that type")]
+    [InlineData("float", "{|EXP005:1e300|}", "Value 1E+300 of parameter 'X' cannot be converted to 'float': write a value of that type")]
     public void EXP005_value_not_convertible(string type, string values, string message)
     {
         var result = Verify(Sources.Experiment($"    [Values({values})] public partial {type} X {{ get; }}"));
         Assert.Equal(message, result.Single("EXP005").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Theory]
+    [InlineData("[Values({|CS0182:System.DateTime.Now.Second|})] public partial int X { get; }")]
+    [InlineData("[Values(1, {|CS0182:System.DateTime.Now.Second|}, 3)] public partial int X { get; }")]
+    [InlineData("[Values(new object[] { 1, {|CS0182:System.DateTime.Now.Second|} })] public partial int X { get; }")]
+    [InlineData("[Values(\"a\", {|CS0182:System.Environment.MachineName|})] public partial string X { get; }")]
+    [InlineData("[Values(1, Key = {|CS0182:System.Environment.MachineName|})] public partial int X { get; }")]
+    public void No_EXP_diagnostic_next_to_the_compilers_for_a_value_that_is_not_a_constant(string property)
+    {
+        // The compiler reports the argument (CS0182); an EXP005 "Value null ..." next to it would be wrong.
+        var (source, expected) = Markup.Parse(Sources.Experiment("    " + property + "\n    [Values(1)] public partial int Y { get; }"));
+        var result = GeneratorHarness.Run(source);
+        result.AssertNoException();
+        Assert.Empty(result.ExperimentDiagnostics);
+        var error = Assert.Single(result.OutputErrors);
+        Assert.Equal("CS0182", error.Id);
+        Assert.Equal(expected[0].Span, error.Location.SourceSpan);
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
@@ -178,7 +224,7 @@ public sealed class DiagnosticTests
             {{Run}}
             }
             """);
-        Assert.Equal("The rules of experiment 'Sweep' exclude all 2 combinations", result.Single("EXP007").GetMessage());
+        Assert.Equal("The rules of experiment 'Sweep' exclude all 2 combinations: loosen or remove an [Exclude] rule", result.Single("EXP007").GetMessage());
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
@@ -195,8 +241,8 @@ public sealed class DiagnosticTests
                 public partial int Size { get; }
             """));
         var messages = result.ExperimentDiagnostics.Select(d => d.GetMessage()).ToList();
-        Assert.Contains("'vit_tiny' requires input_size=32, but parameter 'Size' declares only 64, 128", messages);
-        Assert.Contains("'vit_base' requires input_size=224, but parameter 'Size' declares only 64, 128", messages);
+        Assert.Contains("'vit_tiny' requires input_size=32, but parameter 'Size' declares only 64, 128: add 32 to 'Size' or remove 'vit_tiny'", messages);
+        Assert.Contains("'vit_base' requires input_size=224, but parameter 'Size' declares only 64, 128: add 224 to 'Size' or remove 'vit_base'", messages);
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
@@ -390,11 +436,15 @@ public sealed class DiagnosticTests
     [InlineData("[Values(1)] public int {|EXP012:X|} { get; }")]
     [InlineData("[Values(1)] public int {|EXP012:X|} => 1;")]
     [InlineData("[Values(1)] public static partial int {|EXP012:X|} { get; }")]
+    [InlineData("[Values(1)] public partial int {|EXP012:X|} { get; private set; }")]
+    [InlineData("[Values(1)] internal partial int {|EXP012:X|} { get; private init; }")]
     public void EXP012_parameter_property_with_the_wrong_shape(string property)
     {
         var result = Verify(Sources.Experiment("    " + property + "\n    [Values(1)] public partial int Y { get; }"));
         Assert.Equal("Parameter 'X' must be a non-static partial property with only a getter: 'public partial T X { get; }'", result.Single("EXP012").GetMessage());
         AssertNothingGeneratedFor(result, "Sweep");
+        // The generated halves complete X as declared (with its setter), so no CS9248 comes with the EXP012.
+        AssertCompilerErrors(result);
     }
 
     [Theory]
@@ -443,7 +493,7 @@ public sealed class DiagnosticTests
             classAttributes: rule));
         var diagnostic = result.Single("EXP015");
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
-        Assert.Equal($"Rule value {value} matches none of the values of parameter '{parameter}', so the rule never applies", diagnostic.GetMessage());
+        Assert.Equal($"Rule value {value} matches none of the values of parameter '{parameter}', so the rule never applies: correct the value or remove the rule", diagnostic.GetMessage());
         // A warning: the rule is dropped and the matrix generated in full.
         Assert.Contains("public const int MatrixSize = 4;", result.Sources["Sweep.Experiments.g.cs"]);
     }
@@ -474,12 +524,25 @@ public sealed class DiagnosticTests
     [InlineData("[Experiment]\npublic abstract partial class {|EXP017:Sweep|}\n{\n    [Values(1)] public partial int X { get; }\n" + Run + "\n}", "abstract or static")]
     [InlineData("[Experiment]\npublic static partial class {|EXP017:Sweep|}\n{\n    [Values(1)] public static partial int X { get; }\n}", "abstract or static")]
     [InlineData("[Experiment]\npublic partial record {|EXP017:Sweep|}\n{\n    [Values(1)] public partial int X { get; }\n" + Run + "\n}", "a record")]
-    [InlineData("[Experiment]\nfile partial class {|EXP017:Sweep|}\n{\n    [Values(1)] public partial int X { get; }\n" + Run + "\n}", "file-local")]
-    public void EXP017_unsupported_type(string declaration, string why)
+    [InlineData("[Experiment]\npublic partial record struct {|EXP017:Sweep|}\n{\n    [Values(1)] public partial int X { get; }\n" + Run + "\n}", "a record", "CS0592")]
+    [InlineData("[Experiment]\npublic partial struct {|EXP017:Sweep|}\n{\n    [Values(1)] public partial int X { get; }\n" + Run + "\n}", "a struct", "CS0592")]
+    [InlineData("[Experiment]\npublic partial interface {|EXP017:Sweep|}\n{\n    [Values(1)] int X { get; }\n}", "an interface", "CS0592")]
+    [InlineData("public partial class Outer<T>\n{\n    public partial struct Inner\n    {\n        [Experiment]\n        internal partial class {|EXP017:Sweep|}<U> where U : new()\n        {\n            [Values(1)] public partial int X { get; private set; }\n            [Values(\"a\")] protected partial string? Y { get; }\n        }\n    }\n}", "nested in another type")]
+    public void EXP017_unsupported_type(string declaration, string why, string? compilerError = null)
     {
         var result = Verify(Sources.Usings + declaration);
         Assert.Equal($"Experiment 'Sweep' cannot be {why}: declare it as a top-level, non-generic class", result.Single("EXP017").GetMessage());
         AssertNothingGeneratedFor(result, "Sweep");
+        // The partial properties get their halves in the type as declared (nested, generic, struct, record): no CS9248.
+        AssertCompilerErrors(result, compilerError is null ? [] : [compilerError]);
+    }
+
+    [Fact]
+    public void EXP017_file_local_type_keeps_the_compilers_CS9248()
+    {
+        // A file-local type cannot be extended from another file: the compiler's CS9248 stays (a known limitation).
+        var result = Verify(Sources.Usings + "[Experiment]\nfile partial class {|EXP017:Sweep|}\n{\n    [Values(1)] public partial int X { get; }\n" + Run + "\n}");
+        AssertCompilerErrors(result, "CS9248");
     }
 
     [Theory]
@@ -489,7 +552,7 @@ public sealed class DiagnosticTests
     public void EXP018_more_than_one_value_source(string attributes)
     {
         var result = Verify(Sources.Experiment($"    {attributes} public partial double {{|EXP018:X|}} {{ get; }}"));
-        Assert.Equal("Parameter 'X' has more than one of [Values], [Uniform], [LogUniform]", result.Single("EXP018").GetMessage());
+        Assert.Equal("Parameter 'X' has more than one of [Values], [Uniform], [LogUniform]: keep one", result.Single("EXP018").GetMessage());
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
@@ -557,9 +620,39 @@ public sealed class DiagnosticTests
                 }
             }
             """);
-        Assert.Equal("Another experiment in this assembly is already named 'sweep'", result.Single("EXP021").GetMessage());
+        Assert.Equal("Experiment 'B.sweep' has the name 'sweep', which 'A.First' already uses in this assembly (names are compared ignoring case): give one of them another name with [Experiment(Name = \"...\")]", result.Single("EXP021").GetMessage());
         Assert.DoesNotContain("global::B.sweep.Experiment", result.Sources["ExperimentCatalog.Experiments.g.cs"]);
         Assert.Contains("global::A.First.Experiment", result.Sources["ExperimentCatalog.Experiments.g.cs"]);
+    }
+
+    [Fact]
+    public void EXP021_same_class_name_in_two_namespaces_differing_in_case()
+    {
+        // Names key the store and name the artifact folders and reports: 'Sweep' and 'sweep' would share them on a
+        // case-insensitive file system.
+        var result = Verify(Sources.Usings + $$"""
+            namespace A
+            {
+                [Experiment]
+                public partial class Sweep
+                {
+                    [Values(1)] public partial int X { get; }
+            {{Run}}
+                }
+            }
+
+            namespace B
+            {
+                [Experiment]
+                public partial class {|EXP021:SWEEP|}
+                {
+                    [Values(1)] public partial int X { get; }
+            {{Run}}
+                }
+            }
+            """);
+        Assert.Contains("'B.SWEEP' has the name 'SWEEP', which 'A.Sweep' already uses", result.Single("EXP021").GetMessage());
+        Assert.EndsWith("give one of them another name with [Experiment(Name = \"...\")]", result.Single("EXP021").GetMessage());
     }
 
     [Theory]
@@ -574,18 +667,111 @@ public sealed class DiagnosticTests
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
+    [Theory]
+    [InlineData("Pooling.Average, {|EXP023:(Pooling)42|}", "42")]
+    [InlineData("new object[] { {|EXP023:(Pooling)(-1)|} }", "-1")]
+    public void EXP023_enum_value_that_names_no_member(string values, string described)
+    {
+        var result = Verify(Sources.Experiment($"    [Values({values})] public partial Pooling X {{ get; }}"));
+        Assert.Equal($"Value {described} of parameter 'X' is not a member of enum 'Pooling': use one of its members (Average, Concat)", result.Single("EXP023").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+    }
+
+    [Fact]
+    public void EXP023_flags_enums_take_combinations_of_members_but_not_undefined_bits()
+    {
+        var result = GeneratorHarness.Run(Sources.Experiment(
+            "    [Values((Access)0, Access.Read, Access.Read | Access.Write)] public partial Access X { get; }")
+            + "[System.Flags] public enum Access : byte { Read = 1, Write = 2 }\n");
+        result.AssertCompilesCleanly();
+        Assert.Empty(result.Diagnostics);
+
+        var undefined = Verify(Sources.Experiment("    [Values(Access.Read, {|EXP023:Access.Read | (Access)64|})] public partial Access X { get; }")
+            + "[System.Flags] public enum Access : long { Read = 1, Write = 2, Far = 1L << 40 }\n");
+        Assert.Equal("Value 65 of parameter 'X' is not a member of enum 'Access': use one of its members (Read, Write, Far)", undefined.Single("EXP023").GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[Values(0.1)] public partial double Lr { get; }\n    [Values(0.3)] public partial double {|EXP024:LR|} { get; }", "LR", "lr", "Lr")]
+    [InlineData("[Values(0.1)] public partial double LearningRate { get; }\n    [Values(0.3, Key = {|EXP024:\"Learning-Rate\"|})] public partial double Lr2 { get; }", "Lr2", "Learning-Rate", "LearningRate")]
+    [InlineData("[Values(0.1, Key = \"x\")] public partial double A { get; }\n    [Uniform(0, 1, Key = {|EXP024:\"x\"|})] public partial double B { get; }", "B", "x", "A")]
+    public void EXP024_two_parameters_with_the_same_key(string members, string name, string key, string first)
+    {
+        var result = Verify(Sources.Experiment("    " + members));
+        Assert.Equal($"Parameter '{name}' has the key '{key}', which parameter '{first}' already has (keys are compared ignoring case, in ids and filters): give one of them another key with [Values(..., Key = \"...\")]",
+            result.Single("EXP024").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result);
+    }
+
+    [Theory]
+    [InlineData("string", "\"a\", {|EXP025:\"\"|}", "Value \"\"", "an empty value would have no visible id; use a named value such as \"none\" and map it to \"\" in RunAsync")]
+    [InlineData("string", "\"a\", {|EXP025:\"line\\nbreak\"|}", "Value \"line\\nbreak\"", "it contains the control character U+000A, which would split the id's line in 'list' and cannot be in a folder name; remove it, or use a plain name and map it to the text in RunAsync")]
+    [InlineData("string", "{|EXP025:\"tab\\t\"|}", "Value \"tab\\t\"", "it contains the control character U+0009, which would split the id's line in 'list' and cannot be in a folder name; remove it, or use a plain name and map it to the text in RunAsync")]
+    [InlineData("string", "{|EXP025:\"a\\u2028b\"|}", "Value \"a\\u2028b\"", "it contains the control character U+2028, which would split the id's line in 'list' and cannot be in a folder name; remove it, or use a plain name and map it to the text in RunAsync")]
+    [InlineData("char", "'a', {|EXP025:'\\0'|}", "Value '\\0'", "it contains the control character U+0000, which would split the id's line in 'list' and cannot be in a folder name; remove it, or use a plain name and map it to the text in RunAsync")]
+    [InlineData("string", "\"a\", {|EXP025:null|}", "Value null", "null has no id; use a named value such as \"none\" and map it to null in RunAsync")]
+    [InlineData("string?", "{|EXP025:null|}", "Value null", "null has no id; use a named value such as \"none\" and map it to null in RunAsync")]
+    [InlineData("int", "1, Key = {|EXP025:\"\"|}", "Key \"\"", "a key cannot be empty; use a short name such as \"lr\"")]
+    [InlineData("int", "1, Key = {|EXP025:\"a/b\"|}", "Key \"a/b\"", "it contains '/', which separates the parts of an id ('/' parameters, '=' key and value, '#' the repeat); use a short name without it")]
+    [InlineData("int", "1, Key = {|EXP025:\"lr=\"|}", "Key \"lr=\"", "it contains '=', which separates the parts of an id ('/' parameters, '=' key and value, '#' the repeat); use a short name without it")]
+    [InlineData("int", "1, Key = {|EXP025:\"n\\r\"|}", "Key \"n\\r\"", "it contains the control character U+000D; use a short name such as \"lr\"")]
+    public void EXP025_value_or_key_that_cannot_be_part_of_a_trial_id(string type, string values, string what, string problem)
+    {
+        var result = Verify(Sources.Experiment($"    [Values({values})] public partial {type} X {{ get; }}"));
+        Assert.Equal($"{what} of parameter 'X' cannot be part of a trial id: {problem}", result.Single("EXP025").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result);
+    }
+
+    [Theory]
+    [InlineData("[Values(1, 2)] public partial int? {|EXP026:X|} { get; }", "int?", " (a parameter always has a value, never null)")]
+    [InlineData("[Values(0.1)] public partial double? {|EXP026:X|} { get; }", "double?", " (a parameter always has a value, never null)")]
+    [InlineData("[Uniform(0, 1)] public partial double? {|EXP026:X|} { get; }", "double?", " (a parameter always has a value, never null)")]
+    [InlineData("[Values(\"2024-01-01\")] public partial System.DateTime {|EXP026:X|} { get; }", "System.DateTime", "")]
+    [InlineData("[Values(1, \"a\")] public partial object {|EXP026:X|} { get; }", "object", "")]
+    [InlineData("[Values(1, 2)] public partial int[] {|EXP026:X|} { get; }", "int[]", "")]
+    [InlineData("[Values(\"a\")] public partial System.Uri {|EXP026:X|} { get; }", "System.Uri", "")]
+    public void EXP026_parameter_type_not_supported_said_once_at_the_property(string property, string type, string why)
+    {
+        var result = Verify(Sources.Experiment("    " + property + "\n    [Values(1)] public partial int Y { get; }"));
+        Assert.Equal($"Parameter 'X' has type '{type}', which a parameter cannot have{why}: use string, bool, char, an integer type, float, double, decimal or an enum",
+            result.Single("EXP026").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result);
+    }
+
+    [Fact]
+    public void Help_links_come_from_the_one_repository_url_and_are_left_out_while_it_is_empty()
+    {
+        var descriptors = typeof(ExperimentGenerator).Assembly.GetType("Experiments.Generators.Diagnostics.DiagnosticDescriptors", throwOnError: true)!;
+        var repositoryUrl = (string)descriptors.GetField("RepositoryUrl")!.GetRawConstantValue()!;
+        var helpLinkFor = descriptors.GetMethod("HelpLinkFor")!;
+        string? HelpLink(string id, string url) => (string?)helpLinkFor.Invoke(null, [id, url]);
+
+        var all = descriptors.GetFields().Where(f => f.FieldType == typeof(DiagnosticDescriptor)).Select(f => (DiagnosticDescriptor)f.GetValue(null)!).ToList();
+        Assert.All(all, d => Assert.Equal(HelpLink(d.Id, repositoryUrl) ?? "", d.HelpLinkUri));
+        Assert.DoesNotContain(all, d => d.HelpLinkUri.Contains("experiments-sdk", StringComparison.Ordinal));
+
+        Assert.Null(HelpLink("EXP005", ""));
+        Assert.Equal("https://github.com/someone/experiments/blob/main/docs/diagnostics.md#exp005", HelpLink("EXP005", "https://github.com/someone/experiments/"));
+        // The anchor the link points at exists in docs/diagnostics.md for every id.
+        var docs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "diagnostics.md"));
+        Assert.All(all, d => Assert.Contains($"<a id=\"{d.Id.ToLowerInvariant()}\"></a>{d.Id}", docs));
+    }
+
     [Fact]
     public void Every_descriptor_in_the_catalog_is_tested_here_and_tracked_in_the_release_file()
     {
         var ids = typeof(ExperimentGenerator).Assembly.GetType("Experiments.Generators.Diagnostics.DiagnosticIds", throwOnError: true)!
             .GetFields().Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(Enumerable.Range(1, 22).Select(i => $"EXP{i:000}"), ids);
+        Assert.Equal(Enumerable.Range(1, 26).Select(i => $"EXP{i:000}"), ids);
 
         var tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name).ToList();
         Assert.All(ids, id => Assert.Contains(tested, name => name.StartsWith(id + "_", StringComparison.Ordinal)));
 
         var descriptors = typeof(ExperimentGenerator).Assembly.GetType("Experiments.Generators.Diagnostics.DiagnosticDescriptors", throwOnError: true)!
-            .GetFields().Select(f => (DiagnosticDescriptor)f.GetValue(null)!).ToList();
+            .GetFields().Where(f => f.FieldType == typeof(DiagnosticDescriptor)).Select(f => (DiagnosticDescriptor)f.GetValue(null)!).ToList();
         Assert.Equal(ids, descriptors.Select(d => d.Id).Order(StringComparer.Ordinal));
         var releases = File.ReadAllText(Path.Combine(RepoRoot(), "analyzers", "Experiments.Generators", "AnalyzerReleases.Unshipped.md"));
         Assert.All(descriptors, d => Assert.Contains($"{d.Id} | {d.Category} | {d.DefaultSeverity} | {d.Title}", releases));

@@ -89,6 +89,41 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void The_property_halves_of_a_declaration_with_errors_are_cached_too()
+    {
+        // A nested experiment (EXP017) gets only its properties' halves; they are plain strings in the parse result, so an
+        // unrelated edit neither parses it again nor writes them again.
+        var declaration = GeneratorHarness.Parse(Sources.Usings + """
+            namespace Demo;
+
+            public partial class Outer<T>
+            {
+                [Experiment]
+                public partial class Sweep
+                {
+                    [Values(1, 2)] public partial int X { get; private set; }
+                    public Task<TrialResult> RunAsync(TrialContext context) => Task.FromResult(TrialResult.Success());
+                }
+            }
+            """, "Nested.cs");
+        var other = GeneratorHarness.Parse(Unrelated, "Helpers.cs");
+        var compilation = GeneratorHarness.CreateCompilation(declaration, other);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var first = driver.GetRunResult().Results.Single();
+        Assert.Null(first.Exception);
+        Assert.Equal("Demo.Outer{T}.Sweep.Experiments.g.cs", Assert.Single(first.GeneratedSources).HintName);
+
+        var edited = compilation.ReplaceSyntaxTree(other, other.WithChangedText(other.GetText().Replace(other.GetText().ToString().IndexOf("2 * x", StringComparison.Ordinal), 5, "x + x")));
+        var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        Assert.Null(second.Exception);
+        Assert.All(second.TrackedSteps[TrackingNames.Declarations].SelectMany(run => run.Outputs),
+            output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"parse {output.Reason}"));
+        Assert.All(second.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(run => run.Outputs),
+            output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"output {output.Reason}"));
+        Assert.Contains(second.Diagnostics, d => d.Id == "EXP017");
+    }
+
+    [Fact]
     public void Changing_the_values_modifies_the_expanded_matrix()
     {
         var (driver, compilation, declaration, _) = FirstRun();

@@ -140,6 +140,41 @@ public sealed class MatrixBehaviourTests
     }
 
     [Fact]
+    public void Values_too_long_for_a_file_name_get_a_short_hashed_id_and_shorter_values_keep_theirs()
+    {
+        // A trial's artifact folder is named after its id, and a file name has at most 255 bytes: a value longer than
+        // 253 bytes (value#1) could never run, so it is shortened; every value that could run keeps its id.
+        var longest = new string('k', 253);
+        var prompt = "You are a helpful assistant/" + new string('x', 10_000);
+        var other = "You are a helpful assistant/" + new string('x', 9_999) + "y";
+        var wide = new string('é', 127);
+        var source = Sources.Usings + $$"""
+            [Experiment]
+            public partial class Prompts
+            {
+                [Values("{{longest}}", "{{prompt}}", "{{other}}", "{{wide}}")] public partial string Prompt { get; }
+                public Task<TrialResult> RunAsync(TrialContext context) => Task.FromResult(TrialResult.Success());
+            }
+            """;
+        var trials = LoadSingle(source, out _).Trials.ToList();
+        var ids = trials.Select(t => t.Id).ToList();
+
+        Assert.Equal(longest + "#1", ids[0]);
+        Assert.Matches("^You are a helpful assistant%2Fx{18}~[0-9a-f]{12}#1$", ids[1]);
+        Assert.Matches("^You are a helpful assistant%2Fx{18}~[0-9a-f]{12}#1$", ids[2]);
+        Assert.NotEqual(ids[1], ids[2]);
+        // 254 bytes of UTF-8: shortened to whole characters (2 bytes each) within 48 bytes.
+        Assert.Matches("^é{24}~[0-9a-f]{12}#1$", ids[3]);
+        Assert.All(ids, id => Assert.True(System.Text.Encoding.UTF8.GetByteCount(id) <= 255, id));
+        // The trial still gets the whole value.
+        Assert.Equal(prompt, trials[1].Parameters[0].Value);
+
+        // Stable: the hash is of the value, not of the build.
+        Assert.Equal(ids, LoadSingle(source, out _).Trials.Select(t => t.Id));
+        Assert.EndsWith("~" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(prompt)))[..12] + "#1", ids[1]);
+    }
+
+    [Fact]
     public async Task Every_primitive_type_round_trips_and_runs()
     {
         var source = Sources.Usings + """

@@ -80,6 +80,9 @@ public sealed class RobustnessTests
         { "//whole empty-class-not-partial", "[Experiment] public class Sweep { }" },
         { "//whole two-experiment-attributes", "[Experiment] [Experiment(Repeats = 2)] public partial class Sweep { [Values(1)] public partial int X { get; } " + Run + " }" },
         { "//whole attribute-on-two-parts", "[Experiment] public partial class Sweep { [Values(1)] public partial int X { get; } " + Run + " }\n[Experiment(Repeats = 2)] public partial class Sweep { }" },
+        { "//whole duplicate-non-partial-types", "[Experiment] public class Sweep { [Values(1)] public partial int X { get; } " + Run + " }\n[Experiment] public class Sweep { [Values(2)] public partial int Y { get; } }" },
+        { "//whole duplicate-struct-and-class", "[Experiment] public partial struct Sweep { [Values(1)] public partial int X { get; } }\n[Experiment] public partial class Sweep { [Values(2)] public partial int Y { get; } }" },
+        { "//whole nested-in-non-partial", "public class Outer { [Experiment] public partial class Sweep { [Values(1)] public partial int X { get; } " + Run + " } }" },
         { "//whole duplicate-type", "[Experiment] public partial class Sweep { [Values(1)] public partial int X { get; } " + Run + " }\n[Experiment] public class Sweep { }" },
         { "//whole parameter-named-like-generated-member", "[Experiment] public partial class Sweep { [Values(1)] public partial int MatrixSize { get; } " + Run + " }" },
         { "//whole method-named-like-generated-member", "[Experiment] public partial class Sweep { [Values(1)] public partial int X { get; } public void Experiment() { } " + Run + " }" },
@@ -168,7 +171,7 @@ public sealed class RobustnessTests
                 internal partial class Sweep
                 {
                     [Values(E.A, E.B)] internal partial E Mode { get; }
-                    [Values("line\nbreak", "tab\t", "unicode é 漢字", "")] public partial string Text { get; }
+                    [Values("unicode é 漢字", " spaces ", "a/b#c%d", "*")] public partial string Text { get; }
                     [Values(double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.0, double.MaxValue, double.Epsilon)] public partial double D { get; }
                     [Values(float.NaN, float.MaxValue)] public partial float F { get; }
                     [Values(long.MinValue, long.MaxValue)] public partial long L { get; }
@@ -176,7 +179,7 @@ public sealed class RobustnessTests
                     [Values(1e28, 0.1, -7)] public partial decimal M { get; }
                     [LogUniform(1e-300, 1e300, Samples = 3, Digits = 15)] public partial double Wide { get; }
                     [Uniform(-1, 1, Samples = 3)] public partial decimal Dec { get; }
-                    [Values('\'', '\\', '\0')] public partial char C { get; }
+                    [Values('\'', '\\', ' ')] public partial char C { get; }
 
                     private TrialResult Run(TrialContext context) => TrialResult.Success();
                 }

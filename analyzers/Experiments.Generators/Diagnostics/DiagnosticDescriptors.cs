@@ -8,13 +8,23 @@ internal static class DiagnosticDescriptors
     private const string Declaration = "Experiments.Declaration";
     private const string Values = "Experiments.Values";
     private const string Matrix = "Experiments.Matrix";
-    private const string HelpLink = "https://github.com/experiments-sdk/experiments/blob/main/docs/diagnostics.md#";
+
+    /// <summary>
+    /// The repository that publishes docs/diagnostics.md, e.g. <c>https://github.com/owner/experiments</c>; empty: the
+    /// diagnostics carry no help link. A fork that publishes the docs sets it (see docs/diagnostics.md), and every
+    /// diagnostic links to its row there (<c>…/blob/main/docs/diagnostics.md#exp005</c>).
+    /// </summary>
+    public const string RepositoryUrl = "";
+
+    /// <summary>The help link of diagnostic <paramref name="id"/> for a repository URL; null when the URL is empty.</summary>
+    public static string? HelpLinkFor(string id, string repositoryUrl)
+        => repositoryUrl.Length == 0 ? null : repositoryUrl.TrimEnd('/') + "/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant();
 
     private static DiagnosticDescriptor Error(string id, string title, string message, string category)
-        => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink + id.ToLowerInvariant());
+        => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkFor(id, RepositoryUrl));
 
     private static DiagnosticDescriptor Warning(string id, string title, string message, string category)
-        => new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink + id.ToLowerInvariant());
+        => new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinkFor(id, RepositoryUrl));
 
     public static readonly DiagnosticDescriptor TypeNotPartial = Error(
         DiagnosticIds.TypeNotPartial, "Experiment type must be partial",
@@ -26,15 +36,15 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor EmptyValues = Error(
         DiagnosticIds.EmptyValues, "Parameter has no values",
-        "Parameter '{0}' declares no values", Values);
+        "Parameter '{0}' declares no values: list at least one, e.g. [Values(1, 2)]", Values);
 
     public static readonly DiagnosticDescriptor DuplicateValue = Error(
         DiagnosticIds.DuplicateValue, "Duplicate parameter value",
-        "Parameter '{0}' declares the value {1} more than once", Values);
+        "Parameter '{0}' declares the value {1} more than once: remove the repeat", Values);
 
     public static readonly DiagnosticDescriptor ValueNotConvertible = Error(
         DiagnosticIds.ValueNotConvertible, "Value does not fit the parameter's type",
-        "Value {1} of parameter '{0}' cannot be converted to '{2}'", Values);
+        "Value {1} of parameter '{0}' cannot be converted to '{2}': write a value of that type", Values);
 
     public static readonly DiagnosticDescriptor UnknownValue = Error(
         DiagnosticIds.UnknownValue, "Value is not in the known set",
@@ -42,11 +52,11 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NoTrialsLeft = Error(
         DiagnosticIds.NoTrialsLeft, "Rules exclude every combination",
-        "The rules of experiment '{0}' exclude all {1} combinations", Matrix);
+        "The rules of experiment '{0}' exclude all {1} combinations: loosen or remove an [Exclude] rule", Matrix);
 
     public static readonly DiagnosticDescriptor InputSizeConstraint = Error(
         DiagnosticIds.InputSizeConstraint, "A value's constraint cannot be met",
-        "'{0}' requires {1}={2}, but parameter '{3}' declares only {4}", Matrix);
+        "'{0}' requires {1}={2}, but parameter '{3}' declares only {4}: add {2} to '{3}' or remove '{0}'", Matrix);
 
     public static readonly DiagnosticDescriptor OverBudget = Error(
         DiagnosticIds.OverBudget, "Matrix exceeds its budget",
@@ -74,7 +84,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor RuleNeverApplies = Warning(
         DiagnosticIds.RuleNeverApplies, "Rule matches no declared value",
-        "Rule value {1} matches none of the values of parameter '{0}', so the rule never applies", Matrix);
+        "Rule value {1} matches none of the values of parameter '{0}', so the rule never applies: correct the value or remove the rule", Matrix);
 
     public static readonly DiagnosticDescriptor InvalidDistribution = Error(
         DiagnosticIds.InvalidDistribution, "Invalid distribution",
@@ -86,7 +96,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MultipleValueSources = Error(
         DiagnosticIds.MultipleValueSources, "Parameter has more than one value source",
-        "Parameter '{0}' has more than one of [Values], [Uniform], [LogUniform]", Values);
+        "Parameter '{0}' has more than one of [Values], [Uniform], [LogUniform]: keep one", Values);
 
     public static readonly DiagnosticDescriptor NoParameterlessConstructor = Error(
         DiagnosticIds.NoParameterlessConstructor, "Experiment needs a parameterless constructor",
@@ -98,9 +108,25 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor DuplicateExperimentName = Error(
         DiagnosticIds.DuplicateExperimentName, "Duplicate experiment name",
-        "Another experiment in this assembly is already named '{0}'", Declaration);
+        "Experiment '{1}' has the name '{0}', which '{2}' already uses in this assembly (names are compared ignoring case): give one of them another name with [Experiment(Name = \"...\")]", Declaration);
 
     public static readonly DiagnosticDescriptor ReservedMemberName = Error(
         DiagnosticIds.ReservedMemberName, "Member name is reserved for generated code",
         "'{0}' is a member the generator adds to experiment '{1}': rename it", Declaration);
+
+    public static readonly DiagnosticDescriptor UndefinedEnumValue = Error(
+        DiagnosticIds.UndefinedEnumValue, "Value is not a member of its enum",
+        "Value {1} of parameter '{0}' is not a member of enum '{2}': use one of its members ({3})", Values);
+
+    public static readonly DiagnosticDescriptor DuplicateParameterKey = Error(
+        DiagnosticIds.DuplicateParameterKey, "Two parameters have the same key",
+        "Parameter '{0}' has the key '{1}', which parameter '{2}' already has (keys are compared ignoring case, in ids and filters): give one of them another key with [Values(..., Key = \"...\")]", Declaration);
+
+    public static readonly DiagnosticDescriptor NotUsableInId = Error(
+        DiagnosticIds.NotUsableInId, "Value or key cannot be part of a trial id",
+        "{0} of parameter '{1}' cannot be part of a trial id: {2}", Values);
+
+    public static readonly DiagnosticDescriptor UnsupportedParameterType = Error(
+        DiagnosticIds.UnsupportedParameterType, "Parameter type not supported",
+        "Parameter '{0}' has type '{1}', which a parameter cannot have{2}: use string, bool, char, an integer type, float, double, decimal or an enum", Values);
 }

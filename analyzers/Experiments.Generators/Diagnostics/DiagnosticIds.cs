@@ -12,6 +12,7 @@ internal static class DiagnosticIds
     public const string NoParameterlessConstructor = "EXP019";
     public const string MultipleValueSources = "EXP018";
     public const string ReservedMemberName = "EXP022";
+    public const string DuplicateParameterKey = "EXP024";
 
     // Values
     public const string EmptyValues = "EXP003";
@@ -20,6 +21,9 @@ internal static class DiagnosticIds
     public const string UnknownValue = "EXP006";
     public const string InvalidDistribution = "EXP016";
     public const string NotAKnownSet = "EXP020";
+    public const string UndefinedEnumValue = "EXP023";
+    public const string NotUsableInId = "EXP025";
+    public const string UnsupportedParameterType = "EXP026";
 
     // Matrix
     public const string NoTrialsLeft = "EXP007";

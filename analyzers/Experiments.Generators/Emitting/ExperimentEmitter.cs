@@ -46,8 +46,10 @@ internal static class ExperimentEmitter
     /// </summary>
     public static string EmitPropertiesOnly(ExperimentModel model) => EmitStubs(new PropertyStubs(
         model.Namespace,
-        model.TypeName,
-        model.Parameters.Select(p => $"{p.Accessibility} partial {p.TypeName} {p.Name} {{ get => default!; }}").ToEquatableArray()));
+        EquatableArray<string>.Empty,
+        $"partial class {model.TypeName}",
+        model.Parameters.Select(p => $"{p.Accessibility} partial {p.TypeName} {p.Name} {{ get => default!; }}").ToEquatableArray(),
+        model.HintName));
 
     /// <summary>The property halves of a declaration with errors (see <see cref="PropertyStubs"/>).</summary>
     public static string EmitStubs(PropertyStubs stubs)
@@ -58,12 +60,20 @@ internal static class ExperimentEmitter
         {
             writer.Line($"namespace {stubs.Namespace};").Line();
         }
-        writer.Open($"partial class {stubs.TypeName}");
+        foreach (var container in stubs.Containers)
+        {
+            writer.Open(container);
+        }
+        writer.Open(stubs.TypeHeader);
         foreach (var declaration in stubs.Declarations)
         {
             writer.Line(declaration);
         }
         writer.Close();
+        foreach (var _ in stubs.Containers)
+        {
+            writer.Close();
+        }
         return writer.ToString();
     }
 

@@ -71,12 +71,11 @@ internal sealed record ParseResult(ExperimentModel? Model, EquatableArray<Diagno
 
 /// <summary>
 /// <c>get => default!</c> halves of a declaration's partial properties, emitted when the declaration has errors so the
-/// build shows the EXP errors alone instead of one CS9248 per property next to them. Plain strings: equatable.
+/// build shows the EXP errors alone instead of one CS9248 per property next to them: the headers of the containing
+/// types (outermost first) and of the type (<c>partial record struct Sweep&lt;T&gt;</c>), the property declarations and a
+/// hint name unique per type. Plain strings: equatable.
 /// </summary>
-internal sealed record PropertyStubs(string? Namespace, string TypeName, EquatableArray<string> Declarations)
-{
-    public string HintName => Namespace is null ? TypeName : $"{Namespace}.{TypeName}";
-}
+internal sealed record PropertyStubs(string? Namespace, EquatableArray<string> Containers, string TypeHeader, EquatableArray<string> Declarations, string HintName);
 
 /// <summary>Project settings read from MSBuild (<c>build_property.*</c>).</summary>
 internal sealed record BuildOptions(int DefaultMaxTrials, bool GenerateEntryPoint);

@@ -42,7 +42,7 @@ internal static class ConstantConverter
         {
             case SpecialType.System_String when value is string text:
                 literal = SymbolDisplay.FormatLiteral(text, quote: true);
-                display = EscapeForId(text);
+                display = IdText(text);
                 return true;
             case SpecialType.System_Boolean when value is bool flag:
                 literal = display = flag ? "true" : "false";
@@ -163,6 +163,54 @@ internal static class ConstantConverter
     /// <summary>Ids (see Experiments.TrialId) use '/' between parameters and '#' before the repeat: escape them (and '%') inside values.</summary>
     public static string EscapeForId(string text)
         => text.Replace("%", "%25").Replace("/", "%2F").Replace("#", "%23");
+
+    /// <summary>
+    /// Most UTF-8 bytes a string value's id text keeps as it is: a file name has at most 255 bytes (ext4, APFS, NTFS:
+    /// 255 UTF-16 units), and the artifact folder of a trial is named after its id, at least <c>value#1</c>. A longer
+    /// value could never have run, so shortening it changes no id that ever worked.
+    /// </summary>
+    public const int MaxIdTextBytes = 253;
+
+    /// <summary>UTF-8 bytes of a long value's text kept before the hash.</summary>
+    public const int ShortenedPrefixBytes = 48;
+
+    /// <summary>
+    /// A string value's text in ids: escaped (<see cref="EscapeForId"/>), and, when longer than
+    /// <see cref="MaxIdTextBytes"/>, its first characters, <c>~</c> and 12 hex digits of the SHA-256 of the whole value
+    /// (<c>You are a helpful assistant. Answer in one~3f2a9c0b71de</c>): unique, stable across builds and short.
+    /// </summary>
+    public static string IdText(string text)
+    {
+        var escaped = EscapeForId(text);
+        if (Encoding.UTF8.GetByteCount(escaped) <= MaxIdTextBytes)
+        {
+            return escaped;
+        }
+        var prefix = new StringBuilder();
+        var bytes = 0;
+        for (var i = 0; i < text.Length;)
+        {
+            // Never split a surrogate pair or an escape: whole characters, escaped one at a time.
+            var length = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+            var piece = EscapeForId(text.Substring(i, length));
+            var pieceBytes = Encoding.UTF8.GetByteCount(piece);
+            if (bytes + pieceBytes > ShortenedPrefixBytes)
+            {
+                break;
+            }
+            prefix.Append(piece);
+            bytes += pieceBytes;
+            i += length;
+        }
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+        prefix.Append('~');
+        for (var i = 0; i < 6; i++)
+        {
+            prefix.Append(hash[i].ToString("x2", CultureInfo.InvariantCulture));
+        }
+        return prefix.ToString();
+    }
 
     private static string Invariant(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null";
 

@@ -14,59 +14,136 @@ namespace Experiments.Generators.Parsing;
 /// </summary>
 internal static class ExperimentParser
 {
+    /// <summary>Namespace-qualified, nested types joined by '.', type parameters kept: unique per type in a compilation.</summary>
+    private static readonly SymbolDisplayFormat HintFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
+
+    private static readonly SymbolDisplayFormat StubTypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        var model = TryParse(context, diagnostics, cancellationToken);
+        var model = TryParse(context, diagnostics, out var secondPart, cancellationToken);
         var hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
-        return new ParseResult(hasErrors ? null : model, diagnostics.ToEquatableArray(), hasErrors ? StubsOf(context) : null);
+        // No model, for an EXP error or for one the compiler reports (a non-constant value): the property halves alone.
+        // Not for the second [Experiment] part of a type, whose first part already gets them.
+        var stubs = (hasErrors || model is null) && !secondPart ? StubsOf(context, cancellationToken) : null;
+        return new ParseResult(hasErrors ? null : model, diagnostics.ToEquatableArray(), stubs);
     }
 
-    /// <summary>The get-only partial properties without an implementation, for a top-level, non-generic partial class.</summary>
-    private static PropertyStubs? StubsOf(GeneratorAttributeSyntaxContext context)
+    /// <summary>
+    /// Implementation halves for the declaration's partial properties that have none, so the build shows the EXP errors
+    /// without one CS9248 ("must have an implementation part") per property next to them. Written for the type as
+    /// declared (class, struct or record; generic; nested in partial types), whatever the EXP error says about its shape;
+    /// nothing for interfaces, file-local types or types nested in a type that is not partial, which another file
+    /// cannot add to without errors of its own. A type that is not partial gets one CS0260 ("missing partial
+    /// modifier") at its name instead of a CS0751 and a CS9248 per property.
+    /// </summary>
+    private static PropertyStubs? StubsOf(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax syntax
-            || syntax.Identifier.IsMissing || type.Name.Length == 0
-            || type.ContainingType is not null || type.IsGenericType || type.IsStatic || type.IsFileLocal
-            || !syntax.Modifiers.Any(m => m.ValueText == "partial"))
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax syntax
+            || syntax.Identifier.IsMissing || type.Name.Length == 0 || type.IsFileLocal || TypeKeyword(syntax) is not { } keyword)
         {
             return null;
         }
-        var declarations = type.GetMembers().OfType<IPropertySymbol>()
-            .Where(p => p.IsPartialDefinition && p.PartialImplementationPart is null && p.SetMethod is null && !p.IsIndexer && !p.IsStatic)
-            .Select(p => $"{AccessibilityText(p.DeclaredAccessibility)}partial {p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}{(p.NullableAnnotation == NullableAnnotation.Annotated && p.Type.IsReferenceType ? "?" : "")} {p.Name} {{ get => default!; }}")
-            .ToList();
-        return declarations.Count == 0
-            ? null
-            : new PropertyStubs(type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(), type.Name, declarations.ToEquatableArray());
+        var containers = new List<string>();
+        foreach (var container in syntax.Ancestors().OfType<TypeDeclarationSyntax>())
+        {
+            if (!IsPartial(container) || TypeKeyword(container) is not { } containerKeyword)
+            {
+                return null;
+            }
+            containers.Insert(0, $"partial {containerKeyword} {container.Identifier.ValueText}{TypeParameters(container)}");
+        }
+        var declarations = new List<string>();
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            if (property.IsPartialDefinition && property.PartialImplementationPart is null && !property.IsIndexer
+                && property.RefKind == RefKind.None && (property.IsStatic || !type.IsStatic) && !HasErrorType(property.Type)
+                && StubOf(property, cancellationToken) is { } stub)
+            {
+                declarations.Add(stub);
+            }
+        }
+        if (declarations.Count == 0)
+        {
+            return null;
+        }
+        // Unique per type; the kind is added for structs and records, because a partial struct and a partial class of
+        // one name are two types (the compiler reports CS0261) and one hint name twice would make the generator fail.
+        var hintName = type.ToDisplayString(HintFormat).Replace('<', '{').Replace('>', '}').Replace(", ", ",")
+            + (keyword == "class" ? "" : "." + keyword.Replace(' ', '-'));
+        return new PropertyStubs(
+            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            containers.ToEquatableArray(),
+            $"partial {keyword} {syntax.Identifier.ValueText}{TypeParameters(syntax)}",
+            declarations.ToEquatableArray(),
+            hintName);
     }
 
-    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
+    /// <summary>The property's definition with bodies: <c>public partial int X { get =&gt; default!; private set { } }</c>.</summary>
+    private static string? StubOf(IPropertySymbol property, CancellationToken cancellationToken)
     {
-        Accessibility.Public => "public ",
-        Accessibility.Internal => "internal ",
-        Accessibility.Protected => "protected ",
-        Accessibility.ProtectedOrInternal => "protected internal ",
-        Accessibility.ProtectedAndInternal => "private protected ",
-        Accessibility.Private => "private ",
-        _ => "",
+        var definition = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
+        if (definition?.AccessorList is not { } accessors || accessors.Accessors.Count == 0)
+        {
+            return null;
+        }
+        var parts = new List<string>();
+        foreach (var accessor in accessors.Accessors)
+        {
+            var modifiers = string.Concat(accessor.Modifiers.Select(m => m.ValueText + " "));
+            var body = accessor.Keyword.ValueText == "get" ? " => default!;" : " { }";
+            parts.Add(modifiers + accessor.Keyword.ValueText + body);
+        }
+        // The definition's own modifiers, as written: the two halves of a partial property must agree on them.
+        var propertyModifiers = string.Join(" ", definition.Modifiers.Select(m => m.ValueText));
+        return $"{propertyModifiers} {property.Type.ToDisplayString(StubTypeFormat)} {property.Name} {{ {string.Join(" ", parts)} }}";
+    }
+
+    /// <summary>A type the compiler could not bind (it reports that): the half would repeat its error.</summary>
+    private static bool HasErrorType(ITypeSymbol type) => type switch
+    {
+        { TypeKind: TypeKind.Error } => true,
+        IArrayTypeSymbol array => HasErrorType(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(HasErrorType),
+        _ => false,
     };
 
-    private static ExperimentModel? TryParse(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static string? TypeKeyword(TypeDeclarationSyntax syntax) => syntax switch
     {
+        RecordDeclarationSyntax record => record.ClassOrStructKeyword.ValueText == "struct" ? "record struct" : "record",
+        ClassDeclarationSyntax => "class",
+        StructDeclarationSyntax => "struct",
+        _ => null,
+    };
+
+    private static string TypeParameters(TypeDeclarationSyntax syntax)
+        => syntax.TypeParameterList is { } list ? "<" + string.Join(", ", list.Parameters.Select(p => p.Identifier.ValueText)) + ">" : "";
+
+    private static bool IsPartial(TypeDeclarationSyntax syntax) => syntax.Modifiers.Any(m => m.ValueText == "partial");
+
+    private static ExperimentModel? TryParse(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, out bool secondPart, CancellationToken cancellationToken)
+    {
+        secondPart = false;
         if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax syntax)
         {
             return null;
         }
         if (!HoldsFirstExperimentAttribute(type, syntax, cancellationToken))
         {
+            secondPart = true;
             // [Experiment] on two parts of one partial class (the compiler reports the duplicate attribute): only the
             // part with the first one is read, so the type is generated once.
             return null;
         }
         var nameLocation = LocationInfo.From(syntax.Identifier.GetLocation());
         // The emitted half is a top-level 'partial class' in another file: anything else would not compile with it.
-        var unsupported = type.ContainingType is not null ? "nested in another type"
+        var unsupported = syntax is StructDeclarationSyntax ? "a struct"
+            : syntax is InterfaceDeclarationSyntax ? "an interface"
+            : type.ContainingType is not null ? "nested in another type"
             : type.IsGenericType ? "generic"
             : type.IsRecord || syntax is RecordDeclarationSyntax ? "a record"
             : type.IsAbstract || type.IsStatic ? "abstract or static"
@@ -77,7 +154,7 @@ internal static class ExperimentParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, nameLocation, type.Name, unsupported));
             return null;
         }
-        if (!syntax.Modifiers.Any(m => m.ValueText == "partial"))
+        if (!IsPartial(syntax))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotPartial, nameLocation, type.Name));
             return null;
@@ -110,6 +187,7 @@ internal static class ExperimentParser
             }
         }
         ReservedNames(type, parameters, diagnostics);
+        anyParameterErrors |= DuplicateKeys(parameters, diagnostics);
         if (parameters.Count == 0 && !anyParameterErrors)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoParameters, nameLocation, type.Name));
@@ -190,6 +268,30 @@ internal static class ExperimentParser
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, LocationInfo.From(location), member.Name, type.Name));
             }
         }
+    }
+
+    /// <summary>
+    /// Keys name the parameters in ids (<c>lr=0.1</c>) and in filters (<c>--filter LR=0.1</c>), which compare them
+    /// ignoring case: two parameters with one key could not be told apart (EXP024, at the later parameter).
+    /// </summary>
+    private static bool DuplicateKeys(List<ParsedParameter> parameters, List<DiagnosticInfo> diagnostics)
+    {
+        var found = false;
+        var owners = new Dictionary<string, ParsedParameter>(System.StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in parameters)
+        {
+            if (owners.TryGetValue(parameter.Key, out var first))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateParameterKey, parameter.KeyLocation,
+                    parameter.Name, parameter.Key, first.Name));
+                found = true;
+            }
+            else
+            {
+                owners.Add(parameter.Key, parameter);
+            }
+        }
+        return found;
     }
 
     /// <summary>Properties in source order (file, then position), so the matrix order does not depend on symbol order.</summary>

@@ -7,6 +7,7 @@ using Experiments.Generators.Diagnostics;
 using Experiments.Generators.Matrix;
 using Experiments.Generators.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Experiments.Generators.Parsing;
@@ -51,12 +52,26 @@ internal static class ParameterParser
             // constructor) or an unknown type; nothing to add.
             return null;
         }
+        if (!IsSupportedType(property.Type))
+        {
+            // Said once, at the property, rather than "cannot be converted" at every value.
+            var nullable = property.Type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T ? " (a parameter always has a value, never null)" : "";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, propertyLocation, property.Name, property.Type.ToDisplayString(), nullable));
+            return null;
+        }
         var locations = new ArgumentLocations(source, cancellationToken);
-        var key = Named(source, "Key")?.Value as string ?? ConstantConverter.Kebab(property.Name);
-        var bare = property.Type.SpecialType == SpecialType.System_String || property.Type.TypeKind == TypeKind.Enum;
-        var parameter = new ParsedParameter(property, key, bare);
-
         var errorsBefore = diagnostics.Count;
+        var explicitKey = Named(source, "Key")?.Value as string;
+        var key = explicitKey ?? ConstantConverter.Kebab(property.Name);
+        var keyLocation = explicitKey is null ? propertyLocation : locations.Named("Key");
+        if (explicitKey is not null && KeyProblem(explicitKey) is { } keyProblem)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotUsableInId, keyLocation,
+                "Key " + SymbolDisplay.FormatLiteral(explicitKey, quote: true), property.Name, keyProblem));
+        }
+        var bare = property.Type.SpecialType == SpecialType.System_String || property.Type.TypeKind == TypeKind.Enum;
+        var parameter = new ParsedParameter(property, key, bare, keyLocation);
+
         if (source.AttributeClass!.ToDisplayString() == KnownNames.Values)
         {
             ReadValues(parameter, source, locations, diagnostics);
@@ -77,11 +92,107 @@ internal static class ParameterParser
     }
 
     /// <summary>An attribute the compiler could not bind: no constructor matched, or an argument is not a constant.</summary>
+    /// <remarks>
+    /// A non-constant element of a <c>params</c> array (<c>[Values(1, DateTime.Now.Second)]</c>) is an error element
+    /// inside a valid array: the compiler reports it (CS0182), so it counts as broken and gets no EXP diagnostic.
+    /// </remarks>
     public static bool IsBroken(AttributeData attribute)
         => attribute.AttributeConstructor is null
            || attribute.ConstructorArguments.Length != attribute.AttributeConstructor.Parameters.Length
-           || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
-           || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error);
+           || attribute.ConstructorArguments.Any(IsBroken)
+           || attribute.NamedArguments.Any(a => IsBroken(a.Value));
+
+    private static bool IsBroken(TypedConstant constant)
+        => constant.Kind == TypedConstantKind.Error
+           || (constant.Kind == TypedConstantKind.Array && !constant.IsNull && constant.Values.Any(IsBroken));
+
+    /// <summary>The types a value can have: they convert from attribute constants and have an id form.</summary>
+    private static bool IsSupportedType(ITypeSymbol type)
+        => type.TypeKind == TypeKind.Enum || type.SpecialType is SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Char
+            or SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16
+            or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
+            or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal;
+
+    /// <summary>Why a string or char value cannot be part of a trial id (EXP025), or null.</summary>
+    private static string? ValueProblem(string text)
+    {
+        if (text.Length == 0)
+        {
+            return "an empty value would have no visible id; use a named value such as \"none\" and map it to \"\" in RunAsync";
+        }
+        return FirstUnprintable(text) is { } character
+            ? $"it contains the control character U+{(int)character:X4}, which would split the id's line in 'list' and cannot be in a folder name; remove it, or use a plain name and map it to the text in RunAsync"
+            : null;
+    }
+
+    /// <summary>Why an explicit <c>Key</c> cannot be part of a trial id (EXP025), or null.</summary>
+    private static string? KeyProblem(string key)
+    {
+        if (key.Length == 0)
+        {
+            return "a key cannot be empty; use a short name such as \"lr\"";
+        }
+        if (FirstUnprintable(key) is { } character)
+        {
+            return $"it contains the control character U+{(int)character:X4}; use a short name such as \"lr\"";
+        }
+        foreach (var c in key)
+        {
+            if (c is '/' or '#' or '=')
+            {
+                return $"it contains '{c}', which separates the parts of an id ('/' parameters, '=' key and value, '#' the repeat); use a short name without it";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The first control character (C0, DEL, C1) or line/paragraph separator: they break lines and file names.</summary>
+    private static char? FirstUnprintable(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c) || c is '\u2028' or '\u2029')
+            {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A constant of the parameter's enum type that names none of its members (<c>(ResizeMethod)42</c>); for a
+    /// <c>[Flags]</c> enum, one with a bit that no member has (combinations of members and 0 are values).
+    /// </summary>
+    private static bool IsUndefinedEnumValue(TypedConstant constant, ITypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Enum || constant.Kind != TypedConstantKind.Enum || constant.Value is null
+            || !SymbolEqualityComparer.Default.Equals(constant.Type, type))
+        {
+            return false;
+        }
+        var members = EnumMembers(type).ToList();
+        if (members.Any(f => Equals(f.ConstantValue, constant.Value)))
+        {
+            return false;
+        }
+        if (!type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.FlagsAttribute"))
+        {
+            return true;
+        }
+        var defined = members.Aggregate(0UL, (bits, f) => bits | Bits(f.ConstantValue));
+        return (Bits(constant.Value) & ~defined) != 0;
+    }
+
+    /// <summary>An enum constant's bits, whatever its underlying type.</summary>
+    private static ulong Bits(object? value) => value switch
+    {
+        sbyte or short or int or long => unchecked((ulong)System.Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        null => 0,
+        _ => System.Convert.ToUInt64(value, CultureInfo.InvariantCulture),
+    };
+
+    private static IEnumerable<IFieldSymbol> EnumMembers(ITypeSymbol type)
+        => type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue);
 
     private static void ReadValues(ParsedParameter parameter, AttributeData source, ArgumentLocations locations, List<DiagnosticInfo> diagnostics)
     {
@@ -94,13 +205,33 @@ internal static class ParameterParser
             return;
         }
         var seen = new HashSet<string>();
+        var type = parameter.Property.Type;
         for (var i = 0; i < values.Length; i++)
         {
             var location = locations.ParamsElement(0, i);
-            if (!ConstantConverter.TryConvert(values[i], parameter.Property.Type, out var literal, out var display))
+            if (values[i].IsNull && type.SpecialType == SpecialType.System_String)
+            {
+                // Null is not a value: it has no id, and "null" would be the string "null".
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotUsableInId, location, "Value null", parameter.Name,
+                    "null has no id; use a named value such as \"none\" and map it to null in RunAsync"));
+                continue;
+            }
+            if (IsUndefinedEnumValue(values[i], type))
+            {
+                var members = EnumMembers(type).Select(f => f.Name).Distinct().ToList();
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UndefinedEnumValue, location, parameter.Name, ConstantConverter.Describe(values[i]),
+                    type.ToDisplayString(), members.Count == 0 ? "it has none" : string.Join(", ", members.Take(8)) + (members.Count > 8 ? ", ..." : "")));
+                continue;
+            }
+            if (!ConstantConverter.TryConvert(values[i], type, out var literal, out var display))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueNotConvertible, location,
                     parameter.Name, ConstantConverter.Describe(values[i]), parameter.Property.Type.ToDisplayString()));
+                continue;
+            }
+            if (values[i].Value is string or char && ValueProblem(values[i].Value!.ToString()) is { } problem)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotUsableInId, location, "Value " + ConstantConverter.Describe(values[i]), parameter.Name, problem));
                 continue;
             }
             if (!seen.Add(display))

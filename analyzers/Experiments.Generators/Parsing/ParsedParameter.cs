@@ -10,16 +10,20 @@ namespace Experiments.Generators.Parsing;
 /// </summary>
 internal sealed class ParsedParameter
 {
-    public ParsedParameter(IPropertySymbol property, string key, bool bareInId)
+    public ParsedParameter(IPropertySymbol property, string key, bool bareInId, LocationInfo? keyLocation)
     {
         Property = property;
         Key = key;
         BareInId = bareInId;
+        KeyLocation = keyLocation;
     }
 
     public IPropertySymbol Property { get; }
     public string Name => Property.Name;
     public string Key { get; }
+
+    /// <summary>Where the key comes from: the <c>Key =</c> argument, else the property's name.</summary>
+    public LocationInfo? KeyLocation { get; }
     public bool BareInId { get; }
     public List<ParsedValue> Values { get; } = new();
     public string? ConstrainedBy { get; set; }

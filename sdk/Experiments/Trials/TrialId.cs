@@ -8,7 +8,9 @@ namespace Experiments;
 /// Written <c>configuration#repeat</c> (<c>resnet18/lr=0.008#2</c>): parameters in declaration order separated by
 /// <c>/</c>, each as <c>key=value</c>, or as the value alone for parameters that are <c>BareInId</c> (strings, enums).
 /// Ids are stable across builds, so the store is keyed by experiment and id. The generator escapes <c>/</c>, <c>#</c>
-/// and <c>%</c> inside values (<c>%2F</c>, <c>%23</c>, <c>%25</c>), so the last <c>#</c> always starts the repeat.
+/// and <c>%</c> inside values (<c>%2F</c>, <c>%23</c>, <c>%25</c>), so the last <c>#</c> always starts the repeat; it
+/// rejects values without a usable id (empty, null, control characters: EXP025) and writes a value longer than 253
+/// UTF-8 bytes as its first 48 bytes, <c>~</c> and 12 hex digits of its SHA-256 (no value alone is too long for a file name).
 /// This is the one place that builds and splits ids.
 /// </summary>
 /// <param name="ConfigurationId">The id without the repeat suffix: the same for every repeat of one combination.</param>
