@@ -18,6 +18,7 @@ internal static class RunnerCommandLine
             ReportCommand.Create(experiments, settings),
             ExportCommand.Create(experiments, settings),
             DataCommand.Create(DatasetSourceDiscovery.FromEntryAssembly),
+            MergeCommand.Create(),
             WorkerCommand.Create(experiments),
         };
         return root;
