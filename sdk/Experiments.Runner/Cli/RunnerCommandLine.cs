@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Experiments.Runner.Cli.Deploy;
 using Experiments.Runner.Data;
 
 namespace Experiments.Runner.Cli;
@@ -19,6 +20,7 @@ internal static class RunnerCommandLine
             ExportCommand.Create(experiments, settings),
             DataCommand.Create(DatasetSourceDiscovery.FromEntryAssembly),
             MergeCommand.Create(),
+            DeployCommand.Create(settings),
             WorkerCommand.Create(experiments),
         };
         return root;
