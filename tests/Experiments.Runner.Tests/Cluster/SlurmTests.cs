@@ -64,6 +64,28 @@ public sealed class SlurmTests : IClassFixture<SlurmTests.Cluster>, IDisposable
     }
 
     [SlurmFact]
+    public async Task In_shard_mode_each_task_writes_its_own_store_and_the_merge_has_every_trial_once()
+    {
+        var (job, _) = await SubmitAsync("Fast", tasks: 3, parallel: 2, "--mode", "shard");
+
+        await _cluster.Slurm.WaitForEndAsync(job, 3, TimeSpan.FromSeconds(60));
+
+        var shards = Path.Combine(_workspace.Directory, ".experiments", "shards");
+        var files = Directory.GetFiles(shards, "shard-*.db").Order().ToArray();
+        Assert.Equal(["shard-0.db", "shard-1.db", "shard-2.db"], files.Select(Path.GetFileName));
+        var all = Path.Combine(shards, "all.db");
+        using (var merge = FixtureApp.Start(_workspace.Directory, null, ["merge", .. files, "--into", all]))
+        {
+            var result = await merge.WaitAsync();
+            Assert.True(result.ExitCode == 0, result.ToString());
+        }
+        using var store = new Store.Sqlite.SqliteResultStore(all);
+        Assert.All(store.GetTrials("Fast"), t => Assert.Equal(TrialStatus.Passed, t.Status));
+        Assert.Equal(8, store.GetAttemptCounts("Fast").Count);
+        Assert.All(store.GetAttemptCounts("Fast").Values, a => Assert.Equal(1, a));
+    }
+
+    [SlurmFact]
     public async Task A_cancelled_and_requeued_task_loses_nothing_and_runs_nothing_twice()
     {
         _workspace.Environment["FIXTURE_SLOW_MS"] = "2500";
@@ -91,12 +113,14 @@ public sealed class SlurmTests : IClassFixture<SlurmTests.Cluster>, IDisposable
         Assert.Matches(@"(?s)CANCELLED.*\d+ passed, \d+ failed", log);
     }
 
-    private async Task<(string Job, string Logs)> SubmitAsync(string experiment, int tasks, int parallel)
+    /// <summary>Writes the script with <c>deploy slurm</c> (on the workspace's store unless in shard mode) and submits it.</summary>
+    private async Task<(string Job, string Logs)> SubmitAsync(string experiment, int tasks, int parallel, params string[] options)
     {
         var script = Path.Combine(_workspace.Directory, "job.sbatch");
         var logs = Path.Combine(_workspace.Directory, "slurm-%a.out");
-        using (var deploy = FixtureApp.Start(_workspace.Directory, null, "deploy", "slurm", "--tasks", $"{tasks}", "--parallel", $"{parallel}",
-            "--experiment", experiment, "--store", _workspace.StorePath, "--log", logs, "--out", script))
+        string[] store = options.Contains("shard") ? [] : ["--store", _workspace.StorePath];
+        using (var deploy = FixtureApp.Start(_workspace.Directory, null, ["deploy", "slurm", "--tasks", $"{tasks}", "--parallel", $"{parallel}",
+            "--experiment", experiment, .. store, "--log", logs, "--out", script, .. options]))
         {
             var result = await deploy.WaitAsync();
             Assert.True(result.ExitCode == 0, result.ToString());
