@@ -54,7 +54,7 @@ internal static partial class SlurmScript
                 ? "one SQLite file per task, " + Path.Combine(options.PerTaskFolder, "shard-<task>.db") + "."
                 : plan.Store is not null
                     ? $"{plan.Store} (given to deploy with --store)."
-                    : "EXPERIMENTS_STORE from the environment sbatch passes on (it exports the submitting shell's variables), else the project's default store.",
+                    : "EXPERIMENTS_STORE as set where you run sbatch (it passes the environment on), else the project's default.",
             ["command"] = string.Join(' ', command),
         };
         var context = new TemplateContext { StrictVariables = true, MemberFilter = static _ => false, TemplateLoader = null, NewLine = "\n" };
