@@ -6,7 +6,8 @@ namespace Experiments.Runner;
 /// <summary>
 /// The entry point of an experiment project: the generated <c>Main</c> passes its arguments and the project's
 /// experiments, e.g. <c>return await ExperimentApp.RunAsync(args, ExperimentRegistry.All);</c>.
-/// Commands: <c>list</c>, <c>run</c> (the default), <c>report</c>, <c>export csv</c>, <c>data list</c>, <c>data fetch</c>.
+/// Commands: <c>list</c>, <c>run</c> (the default), <c>report</c>, <c>export csv</c>, <c>data list</c>, <c>data fetch</c>,
+/// <c>merge</c>, <c>deploy slurm</c>, <c>deploy kubernetes</c>.
 /// </summary>
 public static class ExperimentApp
 {

@@ -14,6 +14,7 @@ public sealed class ReportAnalysis
         Context = new SweepContext(input.Experiment);
         Passed = input.Trials.Where(t => t.Status == TrialStatus.Passed).ToArray();
         Sections = SectionAnalysis.Of(Context, input.Trials);
+        Hosts = HostUsage.Of(input.Trials);
     }
 
     /// <summary>What the analysis was made from.</summary>
@@ -24,6 +25,9 @@ public sealed class ReportAnalysis
     internal IReadOnlyList<TrialRecord> Passed { get; }
 
     internal IReadOnlyList<SectionAnalysis> Sections { get; }
+
+    /// <summary>The machines that ran the finished trials, most trials first.</summary>
+    public IReadOnlyList<HostShare> Hosts { get; }
 
     /// <summary>Analyses the results in <paramref name="input"/>.</summary>
     public static ReportAnalysis Of(ReportInput input)

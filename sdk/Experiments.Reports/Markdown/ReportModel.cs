@@ -57,13 +57,18 @@ public sealed record RunSummary(
     double ComputeSeconds,
     string ComputeText);
 
-/// <summary>Where and when the report was made, and what ran the trials.</summary>
+/// <summary>
+/// Where and when the report was made, and what ran the trials: <c>Hosts</c> is how many machines ran the finished
+/// trials, <c>HostsText</c> names them with their trial counts (empty when no trial names its worker).
+/// </summary>
 public sealed record EnvironmentSummary(
     string Date,
     string Machine,
     string Device,
     string SourceRevision,
-    string TrialDevices);
+    string TrialDevices,
+    int Hosts,
+    string HostsText);
 
 /// <summary>A build (assembly version id) that produced passed trials.</summary>
 public sealed record BuildCount(string BuildId, string SourceRevision, int Trials);

@@ -36,7 +36,7 @@ internal static class ReportModelBuilder
         return new ReportModel(
             Experiment: Summarise(experiment),
             Runs: CountRuns(trials),
-            Environment: DescribeEnvironment(input.Environment, trials, passed),
+            Environment: DescribeEnvironment(input.Environment, trials, passed, analysis.Hosts),
             Builds: builds,
             MixedBuilds: builds.Length > 1,
             HasFamily: context.FamilyParameter is not null,
@@ -130,7 +130,8 @@ internal static class ReportModelBuilder
             ReadableFormat.Duration(compute));
     }
 
-    private static EnvironmentSummary DescribeEnvironment(ReportEnvironment environment, IReadOnlyList<TrialRecord> trials, IReadOnlyList<TrialRecord> passed)
+    private static EnvironmentSummary DescribeEnvironment(
+        ReportEnvironment environment, IReadOnlyList<TrialRecord> trials, IReadOnlyList<TrialRecord> passed, IReadOnlyList<HostShare> hosts)
     {
         var devices = trials
             .Where(t => !string.IsNullOrEmpty(t.Device))
@@ -147,8 +148,20 @@ internal static class ReportModelBuilder
             MarkdownText.Escape(environment.Machine),
             MarkdownText.Escape(environment.Device),
             revision is null ? "unknown" : MarkdownText.Escape(revision),
-            trialDevices);
+            trialDevices,
+            hosts.Count,
+            HostsText(hosts));
     }
+
+    /// <summary><c>1 host (lab-01)</c>, or <c>3 hosts: node-1 (12 trials), node-2 (11 trials), …</c>; empty without hosts.</summary>
+    private static string HostsText(IReadOnlyList<HostShare> hosts) => hosts.Count switch
+    {
+        0 => string.Empty,
+        1 => $"1 host ({MarkdownText.Escape(hosts[0].Host)})",
+        _ => string.Create(CultureInfo.InvariantCulture, $"{hosts.Count} hosts: ")
+            + string.Join(", ", hosts.Select(h => string.Create(CultureInfo.InvariantCulture,
+                $"{MarkdownText.Escape(h.Host)} ({h.Trials} {(h.Trials == 1 ? "trial" : "trials")})"))),
+    };
 
     private static string? MostCommon(IEnumerable<string?> values)
         => values

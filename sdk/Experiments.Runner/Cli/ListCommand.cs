@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Experiments.Results;
 using Experiments.Runner.Filtering;
 using Experiments.Runner.Terminal;
@@ -6,7 +7,10 @@ using Spectre.Console;
 
 namespace Experiments.Runner.Cli;
 
-/// <summary><c>list</c>: every trial of the matrix with its parameters and its status in the store.</summary>
+/// <summary>
+/// <c>list</c>: every trial of the matrix with its parameters and its status in the store; for running trials, who
+/// runs them (host, process id) and how old their last heartbeat is, so a cluster run shows which task does what.
+/// </summary>
 internal static class ListCommand
 {
     public static Command Create(IReadOnlyList<ExperimentDefinition> experiments, ProjectSettings settings)
@@ -38,9 +42,12 @@ internal static class ListCommand
         {
             var records = store?.GetTrials(experiment.Name).ToDictionary(r => r.TrialId, StringComparer.Ordinal)
                 ?? new Dictionary<string, TrialRecord>(StringComparer.Ordinal);
+            var running = RunningOf(store, experiment.Name, records.Values);
+            var now = DateTimeOffset.UtcNow;
             var rows = experiment.Trials
                 .Where(filter.Matches)
-                .Select(t => (Trial: t, Status: records.TryGetValue(t.Id, out var r) ? r.Status : TrialStatus.Pending))
+                .Select(t => (Trial: t, Status: records.TryGetValue(t.Id, out var r) ? r.Status : TrialStatus.Pending,
+                    Who: running.TryGetValue(t.Id, out var who) ? WhoText(who, now) : string.Empty))
                 .ToArray();
             total += rows.Length;
             var counts = string.Join(", ", rows.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {StatusText(g.Key)}"));
@@ -58,17 +65,48 @@ internal static class ListCommand
         return 0;
     }
 
-    private static void WritePlain(string heading, IReadOnlyList<(Trial Trial, TrialStatus Status)> rows)
+    /// <summary>The running trials by id, with their heartbeats when the store keeps them.</summary>
+    private static Dictionary<string, RunningTrial> RunningOf(IResultStore? store, string experiment, IEnumerable<TrialRecord> records)
+    {
+        var running = store is IRunningTrials withHeartbeats
+            ? withHeartbeats.GetRunning(experiment)
+            : records.Where(r => r.Status == TrialStatus.Running)
+                .Select(r => new RunningTrial(r.TrialId, r.Attempt, WorkerIdentity.Parse(r.Worker), r.StartedAt, null))
+                .ToArray();
+        return running.ToDictionary(r => r.TrialId, StringComparer.Ordinal);
+    }
+
+    /// <summary><c>node-3 pid 4711, heartbeat 4s ago</c>: enough to find the process and to see a dead one.</summary>
+    internal static string WhoText(RunningTrial running, DateTimeOffset now)
+    {
+        var who = running.Worker is { } worker
+            ? string.Create(CultureInfo.InvariantCulture, $"{worker.Host} pid {worker.ProcessId}")
+            : "unknown worker";
+        return running.HeartbeatAt is { } beat ? $"{who}, heartbeat {AgeText(now - beat)} ago" : who;
+    }
+
+    internal static string AgeText(TimeSpan age)
+    {
+        var seconds = Math.Max(0, (long)age.TotalSeconds);
+        return seconds switch
+        {
+            < 60 => string.Create(CultureInfo.InvariantCulture, $"{seconds}s"),
+            < 3600 => string.Create(CultureInfo.InvariantCulture, $"{seconds / 60}m {seconds % 60}s"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{seconds / 3600}h {seconds % 3600 / 60}m"),
+        };
+    }
+
+    private static void WritePlain(string heading, IReadOnlyList<(Trial Trial, TrialStatus Status, string Who)> rows)
     {
         Console.Out.WriteLine(heading);
-        foreach (var (trial, status) in rows)
+        foreach (var (trial, status, who) in rows)
         {
             var parameters = string.Join(' ', trial.Parameters.Select(p => $"{p.Name}={p.Display}"));
-            Console.Out.WriteLine($"  {StatusText(status),-11} {trial.Id}  {parameters}");
+            Console.Out.WriteLine($"  {StatusText(status),-11} {trial.Id}  {parameters}{(who.Length > 0 ? $"  [{who}]" : string.Empty)}");
         }
     }
 
-    private static void WriteTable(ExperimentDefinition experiment, string heading, IReadOnlyList<(Trial Trial, TrialStatus Status)> rows)
+    private static void WriteTable(ExperimentDefinition experiment, string heading, IReadOnlyList<(Trial Trial, TrialStatus Status, string Who)> rows)
     {
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(heading));
         table.AddColumn("Trial");
@@ -77,11 +115,20 @@ internal static class ListCommand
             table.AddColumn(Markup.Escape(parameter.Name));
         }
         table.AddColumn("Status");
-        foreach (var (trial, status) in rows)
+        var anyRunning = rows.Any(r => r.Who.Length > 0);
+        if (anyRunning)
+        {
+            table.AddColumn("Running on");
+        }
+        foreach (var (trial, status, who) in rows)
         {
             var cells = new List<string> { Markup.Escape(trial.Id) };
             cells.AddRange(trial.Parameters.Select(p => Markup.Escape(p.Display)));
             cells.Add($"[{StatusColour(status)}]{StatusText(status)}[/]");
+            if (anyRunning)
+            {
+                cells.Add(Markup.Escape(who));
+            }
             table.AddRow(cells.ToArray());
         }
         AnsiConsole.Write(table);

@@ -14,9 +14,9 @@ namespace Experiments.Runner.Cli;
 /// </summary>
 internal static class RunCommand
 {
-    /// <summary>Between beats, and how old a beat must be before another host may take the trial over.</summary>
+    /// <summary>Between beats, and by default how old a beat must be before another host may take the trial over.</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(60);
 
     /// <summary>How long running trials get to honour cancellation after Ctrl+C / SIGTERM before their worker is killed.</summary>
     private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
@@ -38,6 +38,18 @@ internal static class RunCommand
             Description = "Device the trials train on (e.g. cpu, cuda, cuda:0); a comma-separated list gives each worker its own.",
             DefaultValueFactory = _ => "cpu",
         };
+        var shard = new Option<string?>("--shard") { Description = Shard.Syntax };
+        var lease = new Option<int?>("--lease")
+        {
+            Description = $"Seconds without a heartbeat after which a trial another machine was running may be claimed again (default: {DefaultLease.TotalSeconds:0}; at least 3 heartbeats of {HeartbeatInterval.TotalSeconds:0} s).",
+        };
+        lease.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } seconds && seconds < 3 * HeartbeatInterval.TotalSeconds)
+            {
+                r.AddError($"--lease {seconds} is too short: at least {3 * HeartbeatInterval.TotalSeconds:0} seconds (3 heartbeats), or live trials would be taken over.");
+            }
+        });
         maxTrials.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is < 1)
@@ -60,12 +72,23 @@ internal static class RunCommand
             maxTrials,
             workers,
             device,
+            shard,
+            lease,
             experiment,
             store,
             output,
         };
         command.SetAction((result, _) => CommandErrors.GuardAsync(() =>
         {
+            Shard selectedShard;
+            try
+            {
+                selectedShard = Shard.Parse(result.GetValue(shard));
+            }
+            catch (FormatException e)
+            {
+                throw new CliException(e.Message);
+            }
             var devices = (result.GetValue(device) ?? "cpu").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var request = new RunRequest(
                 ExperimentSelection.Filters(ExperimentSelection.Select(experiments, result.GetValue(experiment)), result.GetValue(filter)),
@@ -73,7 +96,9 @@ internal static class RunCommand
                 result.GetValue(rerun),
                 result.GetValue(maxTrials),
                 result.GetValue(workers) ?? Math.Max(1, devices.Length),
-                devices.Length == 0 ? ["cpu"] : devices);
+                devices.Length == 0 ? ["cpu"] : devices,
+                selectedShard,
+                result.GetValue(lease) is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultLease);
             return ExecuteAsync(request);
         }));
         return command;
@@ -85,7 +110,9 @@ internal static class RunCommand
         bool Rerun,
         int? MaxTrials,
         int Workers,
-        IReadOnlyList<string> Devices);
+        IReadOnlyList<string> Devices,
+        Shard Shard,
+        TimeSpan Lease);
 
     private static async Task<int> ExecuteAsync(RunRequest request)
     {
@@ -102,7 +129,7 @@ internal static class RunCommand
         var released = store.ReleaseAbandoned(identity.IsAlive);
 
         var tally = new SweepTally();
-        var options = new SweepOptions(request.Rerun, settings.Build, settings.ArtifactsDirectory, sweepStart, StaleAfter);
+        var options = new SweepOptions(request.Rerun, settings.Build, settings.ArtifactsDirectory, sweepStart, request.Lease);
         var budget = new TrialBudget(request.MaxTrials);
         var launch = WorkerLaunch.ForCurrentProcess(settings.EntryAssemblyPath).ForWorkers(request.Workers);
 
@@ -123,7 +150,7 @@ internal static class RunCommand
                         break;
                     }
                     // Computed once: trials another host finishes meanwhile are left to the store's claim to refuse.
-                    var plan = SweepPlan.Create(experiment, filter, store.GetTrials(experiment.Name), request.Rerun);
+                    var plan = SweepPlan.Create(experiment, filter, store.GetTrials(experiment.Name), request.Rerun, request.Shard);
                     var runner = new SweepRunner(store, pool, heartbeat, epochMetrics, view, shutdown, budget, options, tally);
                     await runner.RunAsync(plan).ConfigureAwait(false);
                 }

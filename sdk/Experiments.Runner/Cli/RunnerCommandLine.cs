@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Experiments.Runner.Cli.Deploy;
 using Experiments.Runner.Data;
 
 namespace Experiments.Runner.Cli;
@@ -18,6 +19,8 @@ internal static class RunnerCommandLine
             ReportCommand.Create(experiments, settings),
             ExportCommand.Create(experiments, settings),
             DataCommand.Create(DatasetSourceDiscovery.FromEntryAssembly),
+            MergeCommand.Create(),
+            DeployCommand.Create(settings),
             WorkerCommand.Create(experiments),
         };
         return root;

@@ -104,8 +104,10 @@ public static class SyntheticSweep
         var start = new DateTimeOffset(2025, 3, 13, 20, 0, 0, TimeSpan.Zero).AddMinutes(2 * index);
         var (build, revision) = dataset == "planet" && repeat == 2 ? ("mvid-b2c4", "9c1d0e7") : ("mvid-a1f3", "4217ea9");
         var parameters = new KeyValuePair<string, string>[] { new("Dataset", dataset), new("Arch", arch), new("LearningRate", lr) };
+        // Two machines shared the sweep (the report says how many hosts produced the results): planet ran on lab-02.
+        var worker = dataset == "planet" ? "lab-02:5151:ef56ab78" : "lab-01:4242:ab12cd34";
         var passed = new TrialRecord(
-            "FineTune", id, index, repeat, parameters, TrialStatus.Passed, 1, "lab-01:4242:ab12cd34",
+            "FineTune", id, index, repeat, parameters, TrialStatus.Passed, 1, worker,
             start, start.AddSeconds(fit + 4.2), Math.Round(fit + 4.2, 3), null, build, revision, "cuda:0", metrics);
 
         return id switch

@@ -63,8 +63,11 @@ internal sealed class Workspace : IDisposable
         }
     }
 
-    /// <summary>Waits until a trial whose id contains <paramref name="fragment"/> has started; returns the worker's pid.</summary>
-    public async Task<int> WaitForStartAsync(string fragment, FixtureProcess process, TimeSpan? timeout = null)
+    /// <summary>
+    /// Waits until a trial whose id contains <paramref name="fragment"/> has started; returns the worker's pid. Without
+    /// a <paramref name="process"/> (the run was started elsewhere, e.g. by Slurm) it waits for the marker alone.
+    /// </summary>
+    public async Task<int> WaitForStartAsync(string fragment, FixtureProcess? process, TimeSpan? timeout = null)
     {
         var name = string.Concat(fragment.Select(c => char.IsLetterOrDigit(c) ? c : '_'));
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
@@ -75,13 +78,13 @@ internal sealed class Workspace : IDisposable
             {
                 return int.Parse(Path.GetFileName(marker).Split('.')[^2]);
             }
-            if (process.Process.HasExited)
+            if (process is not null && process.Process.HasExited)
             {
                 throw new InvalidOperationException($"the run ended before '{fragment}' started:\n{process.StandardOutput}\n{process.StandardError}");
             }
             await Task.Delay(25);
         }
-        throw new TimeoutException($"'{fragment}' did not start:\n{process.StandardOutput}\n{process.StandardError}");
+        throw new TimeoutException($"'{fragment}' did not start:\n{process?.StandardOutput}\n{process?.StandardError}");
     }
 
     public void Dispose()

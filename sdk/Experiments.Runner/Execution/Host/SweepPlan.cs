@@ -5,19 +5,20 @@ namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
 /// What one <c>run</c> will try for one experiment, computed once at its start: the filtered matrix minus the
-/// trials already passed (unless <c>--rerun</c>), in matrix order.
+/// trials already passed (unless <c>--rerun</c>), in matrix order; with <c>--shard</c>, only that shard's trials.
 /// </summary>
 internal sealed record SweepPlan(ExperimentDefinition Experiment, int Selected, int AlreadyPassed, IReadOnlyList<Trial> Candidates)
 {
-    public static SweepPlan Create(ExperimentDefinition experiment, TrialFilter filter, IReadOnlyList<TrialRecord> records, bool rerun)
+    public static SweepPlan Create(ExperimentDefinition experiment, TrialFilter filter, IReadOnlyList<TrialRecord> records, bool rerun, Shard? shard = null)
     {
+        shard ??= Shard.All;
         var status = records.ToDictionary(r => r.TrialId, r => r.Status, StringComparer.Ordinal);
         var selected = 0;
         var passed = 0;
         var candidates = new List<Trial>();
         foreach (var trial in experiment.Trials)
         {
-            if (!filter.Matches(trial))
+            if (!shard.Contains(trial) || !filter.Matches(trial))
             {
                 continue;
             }
