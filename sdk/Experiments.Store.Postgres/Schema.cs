@@ -15,7 +15,7 @@ internal static class Schema
 
     // Any fixed number: every process that migrates takes this transaction-level advisory lock first, so several
     // processes opening a new database at once migrate it exactly once, one after the other.
-    private const long MigrationLock = 0x45_78_70_53_74_6F_72_65; // "ExpStore"
+    internal const long MigrationLock = 0x45_78_70_53_74_6F_72_65; // "ExpStore"
 
     private static readonly Migration[] Migrations =
     [

@@ -19,7 +19,7 @@ public sealed class PostgresClaimTests(PostgresCluster cluster) : ClaimTests(new
 public sealed class PostgresConcurrencyTests(PostgresCluster cluster) : ConcurrencyTests(new PostgresBackend(cluster)), IRequiresPostgres
 {
     // Every round creates a store from scratch on 8 connections with password authentication: fewer rounds keep it fast.
-    protected override int NewStoreRounds => 10;
+    protected override int NewStoreRounds => 5;
 }
 
 [Collection(PostgresCollection.Name)]
