@@ -9,7 +9,8 @@ namespace Experiments.Store.Tests.Infrastructure;
 /// A real, throwaway PostgreSQL 15 cluster, started once per test run for every PostgreSQL test class (a collection
 /// fixture): <c>initdb</c> in a temporary folder, listening on a free loopback port, fsync off (nothing here has to
 /// survive a power cut), password (SCRAM) authentication for the test role so a wrong password is really refused.
-/// As root, the server runs as the <c>postgres</c> user (it refuses to run as root).
+/// As root, the server runs as the <c>postgres</c> user (it refuses to run as root). The store benchmark compiles
+/// this file in too.
 /// </summary>
 public sealed class PostgresCluster : IDisposable
 {
@@ -156,11 +157,4 @@ public sealed class PostgresCluster : IDisposable
             Directory.Delete(_folder, recursive: true);
         }
     }
-}
-
-/// <summary>The PostgreSQL test classes share one cluster and run one after another (a restart test drops connections).</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresCluster>
-{
-    public const string Name = "PostgreSQL";
 }
