@@ -1,0 +1,65 @@
+using Experiments.Results;
+using Experiments.Runner.Tests.Infrastructure;
+using Experiments.Store.Postgres;
+using Experiments.Store.Tests.Infrastructure;
+
+namespace Experiments.Runner.Tests.EndToEnd;
+
+/// <summary>`run`, `list` and `report` on the shared PostgreSQL store, chosen by EXPERIMENTS_STORE or --store.</summary>
+[Collection(PostgresRunnerCollection.Name)]
+public sealed class PostgresStoreTests(PostgresCluster cluster) : IDisposable
+{
+    private readonly Workspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    private string Uri(string schema)
+        => $"postgres://{PostgresCluster.Role}:{PostgresCluster.RolePassword}@127.0.0.1:{cluster.Port}/{PostgresCluster.Database}?search_path={schema}";
+
+    private async Task<RunResult> RunAsync(Dictionary<string, string> environment, params string[] args)
+    {
+        using var process = FixtureApp.Start(_workspace.Directory, environment, args);
+        return await process.WaitAsync();
+    }
+
+    [PostgresFact]
+    public async Task A_sweep_runs_on_the_store_from_EXPERIMENTS_STORE_and_resumes_there()
+    {
+        var uri = Uri(cluster.CreateSchema());
+        var environment = new Dictionary<string, string> { ["EXPERIMENTS_STORE"] = uri };
+
+        var run = await RunAsync(environment, "run", "--experiment", "Fast", "--output", _workspace.ReportDirectory);
+        var again = await RunAsync(environment, "run", "--experiment", "Fast", "--output", _workspace.ReportDirectory);
+        var list = await RunAsync(environment, "list", "--experiment", "Fast");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal((8, 0, 0), run.Closing);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal((0, 0, 0), again.Closing);
+        Assert.Contains("Fast: 8 trials (8 passed)", list.StandardOutput);
+        Assert.False(File.Exists(Path.Combine(_workspace.Directory, ".experiments", "results.db")), "the SQLite default was used");
+        Assert.All(new[] { run, again, list }, r => Assert.DoesNotContain(PostgresCluster.RolePassword, r.ToString()));
+        using var store = new PostgresResultStore(uri);
+        var trials = store.GetTrials("Fast");
+        Assert.Equal(8, trials.Count);
+        Assert.All(trials, t => Assert.Equal((TrialStatus.Passed, 1), (t.Status, t.Attempt)));
+    }
+
+    [PostgresFact]
+    public async Task The_store_option_wins_over_the_environment_and_errors_never_show_the_password()
+    {
+        var uri = Uri(cluster.CreateSchema());
+        var wrong = new Dictionary<string, string> { ["EXPERIMENTS_STORE"] = uri.Replace(PostgresCluster.RolePassword, "wrong-pw", StringComparison.Ordinal) };
+
+        var refused = await RunAsync(wrong, "list", "--experiment", "Fast");
+        var chosen = await RunAsync(wrong, "run", "--experiment", "Fast", "--max-trials", "2", "--store", uri, "--output", _workspace.ReportDirectory);
+
+        Assert.Equal(2, refused.ExitCode);
+        var error = Assert.Single(refused.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith($"error: Results store {PostgresLocation.Parse(uri)}: the server refused the credentials", error);
+        Assert.DoesNotContain("wrong-pw", refused.ToString());
+        Assert.True(chosen.ExitCode == 0, chosen.ToString());
+        Assert.Equal((2, 0, 0), chosen.Closing);
+        Assert.DoesNotContain(PostgresCluster.RolePassword, chosen.ToString());
+    }
+}
