@@ -34,7 +34,7 @@ internal static class StoreAccess
         }
     }
 
-    public static IResultStore Open(StoreLocation location) => Guard(() =>
+    public static IResultStore Open(StoreLocation location) => new ErrorsAsCommandErrors(Guard<IResultStore>(() =>
     {
         if (location.Postgres is { } server)
         {
@@ -43,7 +43,7 @@ internal static class StoreAccess
         Directory.CreateDirectory(Path.GetDirectoryName(location.FilePath!)!);
         // Safe when several runs create a new store at once: the store checks the file's schema consistently.
         return new SqliteResultStore(location.FilePath!);
-    });
+    }));
 
     /// <summary>For commands that only read: no store file yet means no results, not a new empty file.</summary>
     public static IResultStore? OpenExisting(StoreLocation location)
@@ -54,16 +54,60 @@ internal static class StoreAccess
 
     public static IResultStore? OpenExisting(string location) => OpenExisting(StoreLocation.Parse(location));
 
-    private static IResultStore Guard(Func<IResultStore> open)
+    private static T Guard<T>(Func<T> call)
     {
         try
         {
-            return open();
+            return call();
         }
         catch (ResultStoreException e)
         {
             throw new CliException(e.Message);
         }
+    }
+
+    /// <summary>
+    /// A store whose errors (a server gone for longer than its reconnect backoff, a refused write) stop the command
+    /// with the store's one-line message instead of a stack trace.
+    /// </summary>
+    private sealed class ErrorsAsCommandErrors(IResultStore inner) : IResultStore
+    {
+        public void Register(ExperimentInfo experiment, IEnumerable<PlannedTrial> trials)
+            => Guard(() => { inner.Register(experiment, trials); return 0; });
+
+        public int? TryClaim(string experiment, string trialId, WorkerIdentity worker, DateTimeOffset sweepStart, bool rerunPassed, TimeSpan staleAfter)
+            => Guard(() => inner.TryClaim(experiment, trialId, worker, sweepStart, rerunPassed, staleAfter));
+
+        public void Heartbeat(string experiment, IReadOnlyCollection<string> trialIds, WorkerIdentity worker)
+            => Guard(() => { inner.Heartbeat(experiment, trialIds, worker); return 0; });
+
+        public void RecordEpochMetric(string experiment, string trialId, int attempt, int epoch, string name, double value)
+            => Guard(() => { inner.RecordEpochMetric(experiment, trialId, attempt, epoch, name, value); return 0; });
+
+        public void RecordEpochMetrics(string experiment, string trialId, int attempt, IReadOnlyList<EpochMetricValue> values)
+            => Guard(() => { inner.RecordEpochMetrics(experiment, trialId, attempt, values); return 0; });
+
+        public bool Complete(string experiment, string trialId, int attempt, WorkerIdentity worker, TrialOutcome outcome)
+            => Guard(() => inner.Complete(experiment, trialId, attempt, worker, outcome));
+
+        public bool Unclaim(string experiment, string trialId, int attempt, WorkerIdentity worker)
+            => Guard(() => inner.Unclaim(experiment, trialId, attempt, worker));
+
+        public int ReleaseAbandoned(Func<WorkerIdentity, bool> isAlive) => Guard(() => inner.ReleaseAbandoned(isAlive));
+
+        public IReadOnlyList<string> GetExperimentNames() => Guard(inner.GetExperimentNames);
+
+        public ExperimentInfo? GetExperiment(string name) => Guard(() => inner.GetExperiment(name));
+
+        public IReadOnlyList<TrialRecord> GetTrials(string experiment) => Guard(() => inner.GetTrials(experiment));
+
+        public IReadOnlyList<EpochMetric> GetEpochMetrics(string experiment) => Guard(() => inner.GetEpochMetrics(experiment));
+
+        public IReadOnlyDictionary<string, int> GetAttemptCounts(string experiment) => Guard(() => inner.GetAttemptCounts(experiment));
+
+        public void Dispose() => inner.Dispose();
+
+        public override string? ToString() => inner.ToString();
     }
 }
 

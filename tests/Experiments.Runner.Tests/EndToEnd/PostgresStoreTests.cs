@@ -62,4 +62,42 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : IDisposable
         Assert.Equal((2, 0, 0), chosen.Closing);
         Assert.DoesNotContain(PostgresCluster.RolePassword, chosen.ToString());
     }
+
+    [PostgresFact]
+    public async Task A_server_restart_in_the_middle_of_a_sweep_loses_nothing_and_the_next_run_finishes()
+    {
+        var uri = Uri(cluster.CreateSchema());
+        var environment = new Dictionary<string, string> { ["EXPERIMENTS_STORE"] = uri, ["FIXTURE_FAST_MS"] = "300" };
+        using var watcher = new PostgresResultStore(uri);
+
+        using (var process = FixtureApp.Start(_workspace.Directory, environment, "run", "--experiment", "Fast", "--workers", "1", "--output", _workspace.ReportDirectory))
+        {
+            // Restart once some results are in and others are still to come.
+            var deadline = DateTime.UtcNow + FixtureApp.DefaultTimeout;
+            while (DateTime.UtcNow < deadline && Passed(watcher) < 2)
+            {
+                await Task.Delay(50);
+            }
+            cluster.Restart();
+            var interrupted = await process.WaitAsync();
+
+            // Either it reconnected and finished, or it stopped with one clear line; never a stack trace.
+            Assert.True(interrupted.ExitCode is 0 or 1 or 2, interrupted.ToString());
+            Assert.DoesNotContain("   at ", interrupted.ToString());
+            Assert.DoesNotContain("Unhandled exception", interrupted.ToString());
+        }
+        var before = watcher.GetTrials("Fast").Where(t => t.Status == TrialStatus.Passed).Select(t => t.TrialId).ToHashSet();
+
+        var next = await RunAsync(environment, "run", "--experiment", "Fast", "--output", _workspace.ReportDirectory);
+
+        Assert.True(next.ExitCode == 0, next.ToString());
+        var trials = watcher.GetTrials("Fast");
+        Assert.All(trials, t => Assert.Equal(TrialStatus.Passed, t.Status));
+        // What was recorded before the restart stayed, and no passed trial ran again.
+        Assert.All(before, id => Assert.DoesNotContain(next.TrialLines, l => l.TrialId == id));
+        Assert.Equal(8 - before.Count, next.Closing.Passed);
+    }
+
+    private static int Passed(PostgresResultStore store)
+        => store.GetExperimentNames().Contains("Fast") ? store.GetTrials("Fast").Count(t => t.Status == TrialStatus.Passed) : 0;
 }
