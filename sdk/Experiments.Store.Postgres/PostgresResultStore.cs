@@ -23,6 +23,11 @@ public sealed partial class PostgresResultStore : IResultStore
         [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400),
          TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1600)];
 
+    // One try at a host that does not answer (dropped packets) waits at most this long, and the tries stop once the
+    // next one would start after the budget: an unreachable server is reported in seconds, not minutes.
+    private const int ConnectTimeoutSeconds = 5;
+    private static readonly TimeSpan ConnectBudget = TimeSpan.FromSeconds(8);
+
     // How often one operation is tried again after losing its connection or a deadlock before it committed.
     private const int OperationRetries = 3;
 
@@ -45,13 +50,15 @@ public sealed partial class PostgresResultStore : IResultStore
         ArgumentNullException.ThrowIfNull(clock);
         Location = location;
         _clock = clock;
-        _connectionString = new NpgsqlConnectionStringBuilder(location.ConnectionString)
+        var builder = new NpgsqlConnectionStringBuilder(location.ConnectionString)
         {
             // One connection per instance, really closed on Dispose; no pool to hand back a connection a restarted
             // server has already dropped.
             Pooling = false,
             ApplicationName = "experiments",
-        }.ConnectionString;
+        };
+        builder.Timeout = builder.Timeout is > 0 and < ConnectTimeoutSeconds ? builder.Timeout : ConnectTimeoutSeconds;
+        _connectionString = builder.ConnectionString;
         lock (_gate)
         {
             var connection = Connect();
@@ -76,7 +83,7 @@ public sealed partial class PostgresResultStore : IResultStore
     /// <summary>Opens a connection, trying again with backoff while the server cannot be reached or is starting.</summary>
     private NpgsqlConnection Connect()
     {
-        var waited = TimeSpan.Zero;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var attempt = 0; ; attempt++)
         {
             var connection = new NpgsqlConnection(_connectionString);
@@ -92,13 +99,12 @@ public sealed partial class PostgresResultStore : IResultStore
                 {
                     throw new ResultStoreException($"Results store {Location}: {Describe(postgres)}", e);
                 }
-                if (attempt >= ConnectBackoff.Length)
+                if (attempt >= ConnectBackoff.Length || clock.Elapsed + ConnectBackoff[attempt] > ConnectBudget)
                 {
                     throw new ResultStoreException(
-                        $"Cannot reach the results store {Location} (tried {attempt + 1} times over {waited.TotalSeconds:0.#} s): {Innermost(e).Message}", e);
+                        $"Cannot reach the results store {Location} (tried {attempt + 1} times over {clock.Elapsed.TotalSeconds:0.#} s): {Innermost(e).Message}", e);
                 }
                 Thread.Sleep(ConnectBackoff[attempt]);
-                waited += ConnectBackoff[attempt];
             }
         }
     }
