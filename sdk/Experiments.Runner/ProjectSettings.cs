@@ -48,10 +48,20 @@ internal sealed record ProjectSettings(
     /// <summary>Where the custom report template came from (for error messages); null for the default template.</summary>
     public string? ReportTemplateFile { get; init; }
 
+    /// <summary>
+    /// The <c>--store</c> value as given, when there was one: it wins over <c>EXPERIMENTS_STORE</c> (see
+    /// <c>Cli.StoreAccess</c>). It may be a server location with a password: never print it.
+    /// </summary>
+    public string? StoreOption { get; init; }
+
     /// <summary>Applies <c>--store</c> / <c>--output</c>; relative paths are taken from the current directory, like any CLI path.</summary>
     public ProjectSettings WithOverrides(string? storePath, string? reportDirectory) => this with
     {
-        StorePath = storePath is { Length: > 0 } ? Path.GetFullPath(storePath) : StorePath,
+        StoreOption = storePath is { Length: > 0 } ? storePath : StoreOption,
+        // A server location is not a path (artifacts stay in the project's folder then).
+        StorePath = storePath is { Length: > 0 } && !Experiments.Store.Postgres.PostgresLocation.IsPostgres(storePath)
+            ? Path.GetFullPath(storePath)
+            : StorePath,
         ReportDirectory = reportDirectory is { Length: > 0 } ? Path.GetFullPath(reportDirectory) : ReportDirectory,
     };
 

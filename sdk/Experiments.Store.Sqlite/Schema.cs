@@ -1,3 +1,4 @@
+using Experiments.Results;
 using Microsoft.Data.Sqlite;
 
 namespace Experiments.Store.Sqlite;
@@ -92,6 +93,13 @@ internal static class Schema
                 FOREIGN KEY (experiment, trial_id) REFERENCES trials (experiment, trial_id)
             );
             """),
+        new(2, "why an attempt that did not report ended", """
+            -- 'lease expired': its heartbeat went stale and another worker claimed the trial; 'worker gone': its worker
+            -- was found dead; NULL: the attempt reported its end. Older rows get theirs from the error text they carry.
+            ALTER TABLE attempts ADD COLUMN reason TEXT;
+            UPDATE attempts SET reason = 'lease expired' WHERE error LIKE 'Abandoned: no heartbeat%';
+            UPDATE attempts SET reason = 'worker gone' WHERE error LIKE 'Abandoned: worker % is no longer running%';
+            """),
     ];
 
     /// <summary>The version this code writes and reads.</summary>
@@ -141,7 +149,7 @@ internal static class Schema
                 // An empty file is new; a database with other tables is someone else's: never write into it.
                 if (objects > 0)
                 {
-                    throw new InvalidOperationException(
+                    throw new ResultStoreException(
                         $"'{path}' is a SQLite database but not an Experiments results store (it has no schema_info table).");
                 }
                 return 0;
@@ -151,7 +159,7 @@ internal static class Schema
         var version = (int)connection.Scalar<long>(transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_info");
         if (version > LatestVersion)
         {
-            throw new InvalidOperationException(
+            throw new ResultStoreException(
                 $"The results store '{path}' has schema version {version}, but this version of Experiments " +
                 $"understands up to schema version {LatestVersion}. Update the Experiments packages, or use another " +
                 "store file; the file was not changed.");

@@ -102,7 +102,8 @@ public sealed partial class SqliteResultStore
             }
             if (seen.Status == "running")
             {
-                RecordAbandoned(connection, transaction, seen, $"Abandoned: no heartbeat from worker {seen.Worker} since {Iso(seen.HeartbeatAt)}.");
+                // Its lease ran out: the old attempt ends here, and a late result from it will be refused.
+                RecordAbandoned(connection, transaction, seen, LeaseExpired, $"Abandoned: no heartbeat from worker {seen.Worker} since {Iso(seen.HeartbeatAt)}.");
             }
             transaction.Commit();
             return (int)attempt;
@@ -296,7 +297,7 @@ public sealed partial class SqliteResultStore
                     ("@worker", attempt.Worker), ("@error", error));
                 if (updated == 1)
                 {
-                    RecordAbandoned(connection, transaction, attempt, error);
+                    RecordAbandoned(connection, transaction, attempt, WorkerGone, error);
                     released++;
                 }
             }
@@ -321,13 +322,18 @@ public sealed partial class SqliteResultStore
     }
 
     /// <summary>History row for an attempt that ended without reporting: interrupted at its last heartbeat.</summary>
-    private static void RecordAbandoned(SqliteConnection connection, SqliteTransaction transaction, AttemptState attempt, string error)
+    private static void RecordAbandoned(SqliteConnection connection, SqliteTransaction transaction, AttemptState attempt,
+        string reason, string error)
         => connection.Execute(transaction, """
-            INSERT INTO attempts (experiment, trial_id, attempt, worker, status, started_at, finished_at, error)
-            VALUES (@experiment, @trial_id, @attempt, @worker, 'interrupted', @started_at, @finished_at, @error)
+            INSERT INTO attempts (experiment, trial_id, attempt, worker, status, started_at, finished_at, error, reason)
+            VALUES (@experiment, @trial_id, @attempt, @worker, 'interrupted', @started_at, @finished_at, @error, @reason)
             """, ("@experiment", attempt.Experiment), ("@trial_id", attempt.TrialId), ("@attempt", attempt.Attempt),
             ("@worker", attempt.Worker), ("@started_at", attempt.StartedAt), ("@finished_at", attempt.HeartbeatAt),
-            ("@error", error));
+            ("@error", error), ("@reason", reason));
+
+    // Why an attempt that did not report ended (attempts.reason).
+    private const string LeaseExpired = "lease expired";
+    private const string WorkerGone = "worker gone";
 
     private static string Iso(long? ms)
         => Db.ToTime(ms)?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "never";

@@ -49,7 +49,7 @@ public sealed partial class SqliteResultStore : IResultStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"Cannot create the folder of the results store '{FilePath}': {e.Message}", e);
+            throw new ResultStoreException($"Cannot create the folder of the results store '{FilePath}': {e.Message}", e);
         }
 
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
@@ -107,7 +107,7 @@ public sealed partial class SqliteResultStore : IResultStore
         return true;
     });
 
-    private InvalidOperationException Failure(Exception e) => new($"Results store '{FilePath}': {e.Message}", e);
+    private ResultStoreException Failure(Exception e) => new($"Results store '{FilePath}': {e.Message}", e);
 
     public void Dispose()
     {

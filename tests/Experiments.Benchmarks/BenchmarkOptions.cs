@@ -12,8 +12,9 @@ public static class SectionNames
     public const string Data = "data";
     public const string Runner = "runner";
     public const string Generator = "generator";
+    public const string Store = "store";
 
-    public static IReadOnlyList<string> All { get; } = [Matmul, Training, Tuning, Memory, Data, Runner, Generator];
+    public static IReadOnlyList<string> All { get; } = [Matmul, Training, Tuning, Memory, Data, Runner, Generator, Store];
 }
 
 /// <summary>Settings of one run: a profile (<c>--quick</c>, the default, or <c>--full</c>) with the command line's overrides.</summary>

@@ -141,6 +141,7 @@ static int Run(BenchmarkOptions options)
         (SectionNames.Data, DataPipelineSection.Run),
         (SectionNames.Runner, RunnerSection.Run),
         (SectionNames.Generator, GeneratorSection.Run),
+        (SectionNames.Store, StoreSection.Run),
     };
     var times = new ResultTable("timing", "Time per section", "section", "seconds");
     foreach (var (name, run) in parts.Where(p => options.Runs(p.Name)))

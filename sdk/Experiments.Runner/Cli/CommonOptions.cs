@@ -18,7 +18,8 @@ internal static class CommonOptions
 
     public static Option<string?> Store() => new("--store")
     {
-        Description = $"The results store file (default: <project>/{ProjectSettings.DefaultStoreRelativePath}).",
+        Description = "The results store: a SQLite file, or a PostgreSQL server as postgres://user:password@host:port/database "
+            + $"or Host=…;Database=… (default: ${StoreAccess.EnvironmentVariable}, else <project>/{ProjectSettings.DefaultStoreRelativePath}).",
     };
 
     public static Option<string?> ReportDirectory() => new("--output", "-o")

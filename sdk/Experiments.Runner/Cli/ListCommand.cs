@@ -35,7 +35,7 @@ internal static class ListCommand
     private static int Execute(IReadOnlyList<ExperimentDefinition> all, ProjectSettings settings, string? name, string? filterText)
     {
         var selected = ExperimentSelection.Filters(ExperimentSelection.Select(all, name), filterText);
-        using var store = StoreAccess.OpenExisting(settings.StorePath);
+        using var store = StoreAccess.OpenExisting(StoreAccess.Locate(settings));
         var interactive = ConsoleMode.IsInteractive;
         var total = 0;
         foreach (var (experiment, filter) in selected)

@@ -119,7 +119,7 @@ internal static class RunCommand
         var settings = request.Settings;
         var sweepStart = DateTimeOffset.UtcNow;
         using var shutdown = ShutdownSignal.Listen(CancelGrace);
-        using var store = new SynchronizedResultStore(StoreAccess.Open(settings.StorePath));
+        using var store = new SynchronizedResultStore(StoreAccess.Open(StoreAccess.Locate(settings)));
         var identity = new HostIdentity();
 
         foreach (var (experiment, _) in request.Experiments)

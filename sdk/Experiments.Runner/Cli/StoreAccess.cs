@@ -1,18 +1,140 @@
 using Experiments.Results;
+using Experiments.Store.Postgres;
 using Experiments.Store.Sqlite;
 
 namespace Experiments.Runner.Cli;
 
-/// <summary>Opens the project's store; the one place that knows the default store is SQLite.</summary>
+/// <summary>
+/// Where the results are and how they are opened: the one place that knows the stores. The location comes from
+/// <c>--store</c>, else the <c>EXPERIMENTS_STORE</c> environment variable, else the project's SQLite file. A
+/// <c>postgres://</c> / <c>postgresql://</c> URI or an Npgsql key=value connection string (<c>Host=…</c>) is a
+/// PostgreSQL store; anything else is a SQLite file path. Store errors become one-line command errors.
+/// </summary>
 internal static class StoreAccess
 {
-    public static IResultStore Open(string path)
+    public const string EnvironmentVariable = "EXPERIMENTS_STORE";
+
+    /// <summary>The store of this command: option &gt; environment &gt; the project's default file.</summary>
+    public static StoreLocation Locate(ProjectSettings settings)
+        => Locate(settings.StoreOption, Environment.GetEnvironmentVariable(EnvironmentVariable), settings.StorePath);
+
+    public static StoreLocation Locate(string? option, string? environment, string defaultPath)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        // Safe when several runs create a new store at once: the store checks the file's schema consistently.
-        return new SqliteResultStore(path);
+        var (text, source) = option is { Length: > 0 } ? (option, "--store")
+            : environment is { Length: > 0 } ? (environment, EnvironmentVariable)
+            : (defaultPath, "the project's default store");
+        try
+        {
+            return StoreLocation.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            // The message never repeats the text: it may hold a password.
+            throw new CliException($"{source}: {e.Message}");
+        }
     }
 
+    public static IResultStore Open(StoreLocation location) => new ErrorsAsCommandErrors(Guard<IResultStore>(() =>
+    {
+        if (location.Postgres is { } server)
+        {
+            return new PostgresResultStore(server, TimeProvider.System);
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(location.FilePath!)!);
+        // Safe when several runs create a new store at once: the store checks the file's schema consistently.
+        return new SqliteResultStore(location.FilePath!);
+    }));
+
     /// <summary>For commands that only read: no store file yet means no results, not a new empty file.</summary>
-    public static IResultStore? OpenExisting(string path) => File.Exists(path) ? new SqliteResultStore(path) : null;
+    public static IResultStore? OpenExisting(StoreLocation location)
+        => location.Postgres is not null || File.Exists(location.FilePath) ? Open(location) : null;
+
+    /// <summary>A SQLite file, or a server location given as text.</summary>
+    public static IResultStore Open(string location) => Open(StoreLocation.Parse(location));
+
+    public static IResultStore? OpenExisting(string location) => OpenExisting(StoreLocation.Parse(location));
+
+    private static T Guard<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (ResultStoreException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// A store whose errors (a server gone for longer than its reconnect backoff, a refused write) stop the command
+    /// with the store's one-line message instead of a stack trace.
+    /// </summary>
+    private sealed class ErrorsAsCommandErrors(IResultStore inner) : IResultStore
+    {
+        public void Register(ExperimentInfo experiment, IEnumerable<PlannedTrial> trials)
+            => Guard(() => { inner.Register(experiment, trials); return 0; });
+
+        public int? TryClaim(string experiment, string trialId, WorkerIdentity worker, DateTimeOffset sweepStart, bool rerunPassed, TimeSpan staleAfter)
+            => Guard(() => inner.TryClaim(experiment, trialId, worker, sweepStart, rerunPassed, staleAfter));
+
+        public void Heartbeat(string experiment, IReadOnlyCollection<string> trialIds, WorkerIdentity worker)
+            => Guard(() => { inner.Heartbeat(experiment, trialIds, worker); return 0; });
+
+        public void RecordEpochMetric(string experiment, string trialId, int attempt, int epoch, string name, double value)
+            => Guard(() => { inner.RecordEpochMetric(experiment, trialId, attempt, epoch, name, value); return 0; });
+
+        public void RecordEpochMetrics(string experiment, string trialId, int attempt, IReadOnlyList<EpochMetricValue> values)
+            => Guard(() => { inner.RecordEpochMetrics(experiment, trialId, attempt, values); return 0; });
+
+        public bool Complete(string experiment, string trialId, int attempt, WorkerIdentity worker, TrialOutcome outcome)
+            => Guard(() => inner.Complete(experiment, trialId, attempt, worker, outcome));
+
+        public bool Unclaim(string experiment, string trialId, int attempt, WorkerIdentity worker)
+            => Guard(() => inner.Unclaim(experiment, trialId, attempt, worker));
+
+        public int ReleaseAbandoned(Func<WorkerIdentity, bool> isAlive) => Guard(() => inner.ReleaseAbandoned(isAlive));
+
+        public IReadOnlyList<string> GetExperimentNames() => Guard(inner.GetExperimentNames);
+
+        public ExperimentInfo? GetExperiment(string name) => Guard(() => inner.GetExperiment(name));
+
+        public IReadOnlyList<TrialRecord> GetTrials(string experiment) => Guard(() => inner.GetTrials(experiment));
+
+        public IReadOnlyList<EpochMetric> GetEpochMetrics(string experiment) => Guard(() => inner.GetEpochMetrics(experiment));
+
+        public IReadOnlyDictionary<string, int> GetAttemptCounts(string experiment) => Guard(() => inner.GetAttemptCounts(experiment));
+
+        public void Dispose() => inner.Dispose();
+
+        public override string? ToString() => inner.ToString();
+    }
+}
+
+/// <summary>
+/// A store's location: a SQLite file or a PostgreSQL server. <see cref="ToString"/> never shows a password, so this
+/// is what every message prints.
+/// </summary>
+internal sealed class StoreLocation
+{
+    private StoreLocation(string? filePath, PostgresLocation? postgres)
+    {
+        FilePath = filePath;
+        Postgres = postgres;
+    }
+
+    /// <summary>The full path of a SQLite store, or null for a server.</summary>
+    public string? FilePath { get; }
+
+    public PostgresLocation? Postgres { get; }
+
+    public static StoreLocation Parse(string text)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        return PostgresLocation.IsPostgres(text)
+            ? new StoreLocation(null, PostgresLocation.Parse(text))
+            : new StoreLocation(Path.GetFullPath(text), null);
+    }
+
+    public override string ToString() => Postgres?.ToString() ?? FilePath!;
 }

@@ -7,8 +7,9 @@ internal static class StoredResults
 {
     public static int ForEach(ProjectSettings settings, IReadOnlyList<ExperimentDefinition> experiments, Action<IResultStore, ExperimentInfo> action)
     {
-        using var store = StoreAccess.OpenExisting(settings.StorePath)
-            ?? throw new CliException($"No results store at {settings.StorePath}: run the experiments first (or pass --store).");
+        var location = StoreAccess.Locate(settings);
+        using var store = StoreAccess.OpenExisting(location)
+            ?? throw new CliException($"No results store at {location}: run the experiments first (or pass --store).");
         var done = 0;
         foreach (var experiment in experiments)
         {
@@ -19,12 +20,12 @@ internal static class StoredResults
             }
             else if (experiments.Count == 1)
             {
-                throw new CliException($"The store at {settings.StorePath} has no results for {experiment.Name} yet.");
+                throw new CliException($"The store at {location} has no results for {experiment.Name} yet.");
             }
         }
         if (done == 0)
         {
-            throw new CliException($"The store at {settings.StorePath} has no results for these experiments yet.");
+            throw new CliException($"The store at {location} has no results for these experiments yet.");
         }
         return 0;
     }

@@ -36,8 +36,9 @@ public sealed class PackageLayoutTests(PackedSdkFixture sdk)
 
     [Theory]
     [InlineData("Experiments.Store.Sqlite", new[] { "Experiments" })]
+    [InlineData("Experiments.Store.Postgres", new[] { "Experiments" })]
     [InlineData("Experiments.Reports", new[] { "Experiments" })]
-    [InlineData("Experiments.Runner", new[] { "Experiments", "Experiments.Store.Sqlite", "Experiments.Reports" })]
+    [InlineData("Experiments.Runner", new[] { "Experiments", "Experiments.Store.Sqlite", "Experiments.Store.Postgres", "Experiments.Reports" })]
     public void The_library_packages_bring_their_siblings_at_the_same_version(string id, string[] siblings)
     {
         using var package = ZipFile.OpenRead(sdk.PackageFile(id));

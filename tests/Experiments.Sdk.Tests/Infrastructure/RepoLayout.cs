@@ -23,6 +23,7 @@ internal static class RepoLayout
         Path.Combine(Root, "analyzers", "Experiments.Generators", "Experiments.Generators.csproj"),
         Path.Combine(Root, "sdk", "Experiments", "Experiments.csproj"),
         Path.Combine(Root, "sdk", "Experiments.Store.Sqlite", "Experiments.Store.Sqlite.csproj"),
+        Path.Combine(Root, "sdk", "Experiments.Store.Postgres", "Experiments.Store.Postgres.csproj"),
         Path.Combine(Root, "sdk", "Experiments.Reports", "Experiments.Reports.csproj"),
         Path.Combine(Root, "sdk", "Experiments.Runner", "Experiments.Runner.csproj"),
     ];

@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
 using Experiments.Results;
-using Experiments.Store.Sqlite;
+using Experiments.Store.Tests.Infrastructure;
 
-namespace Experiments.Store.Tests;
+namespace Experiments.Store.Tests.Contract;
 
-public sealed class ConcurrencyTests : StoreFixture
+public abstract class ConcurrencyTests(IStoreBackend backend) : StoreContract(backend)
 {
-    [Fact]
+    /// <summary>How many new stores the race test creates.</summary>
+    protected virtual int NewStoreRounds => 100;
+
+    [StoreFact]
     public void Two_claimers_never_get_the_same_trial()
     {
         const int Claimers = 6;
@@ -14,7 +17,7 @@ public sealed class ConcurrencyTests : StoreFixture
         var plan = Enumerable.Range(0, Trials)
             .Select(i => new PlannedTrial($"trial={i}#1", i, 1, [new("Trial", i.ToString(System.Globalization.CultureInfo.InvariantCulture))]))
             .ToArray();
-        using (var setup = new SqliteResultStore(FilePath))
+        using (var setup = Backend.Open(TimeProvider.System))
         {
             setup.Register(Info(), plan);
         }
@@ -25,7 +28,7 @@ public sealed class ConcurrencyTests : StoreFixture
         // Each claimer is its own connection, as separate processes would be; each walks the trials in its own order.
         var threads = Enumerable.Range(0, Claimers).Select(c => new Thread(() =>
         {
-            using var store = new SqliteResultStore(FilePath);
+            using var store = Backend.Open(TimeProvider.System);
             var worker = new WorkerIdentity("host", 1000 + c, $"s{c}");
             var order = plan.Select(t => t.TrialId).ToArray();
             new Random(c).Shuffle(order);
@@ -43,45 +46,44 @@ public sealed class ConcurrencyTests : StoreFixture
 
         Assert.Equal(plan.Select(t => t.TrialId).Order(), claims.Select(c => c.TrialId).Order());
         Assert.All(claims, c => Assert.Equal(1, c.Attempt));
-        using var check = new SqliteResultStore(FilePath);
+        using var check = Backend.Open(TimeProvider.System);
         var trials = check.GetTrials(Experiment);
         Assert.All(trials, t => Assert.Equal(TrialStatus.Running, t.Status));
         Assert.All(claims, c => Assert.Equal($"host:{1000 + c.Claimer}:s{c.Claimer}", trials.Single(t => t.TrialId == c.TrialId).Worker));
     }
 
-    [Fact]
+    [StoreFact]
     public void Several_processes_may_register_the_same_experiment_at_once()
     {
-        using (var create = new SqliteResultStore(FilePath))
+        using (Backend.Open(TimeProvider.System))
         {
         }
         var plan = Plan();
 
         Parallel.For(0, 4, _ =>
         {
-            using var store = new SqliteResultStore(FilePath);
+            using var store = Backend.Open(TimeProvider.System);
             store.Register(Info(), plan);
         });
 
-        using var check = new SqliteResultStore(FilePath);
+        using var check = Backend.Open(TimeProvider.System);
         Assert.Equal(plan.Length, check.GetTrials(Experiment).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public void Many_processes_may_create_the_same_new_store_at_once()
     {
         // The race: one opener commits the schema of a new file while another is looking at it. Openers start a
         // little apart (so some look while the winner is mid-commit, not only wait for its lock) and open twice.
-        // Before the fix this failed most runs with "not an Experiments results store".
-        const int Rounds = 100;
+        // Before the fix this failed most SQLite runs with "not an Experiments results store".
         const int Openers = 8;
         const int OpensEach = 2;
         const double StaggerMicroseconds = 300;
         var failures = new ConcurrentBag<string>();
 
-        for (var round = 0; round < Rounds; round++)
+        for (var round = 0; round < NewStoreRounds; round++)
         {
-            var path = Path.Combine(Folder, $"round-{round}", "results.db");
+            var place = $"round-{round}";
             using var start = new Barrier(Openers);
             var threads = Enumerable.Range(0, Openers).Select(opener => new Thread(() =>
             {
@@ -96,7 +98,7 @@ public sealed class ConcurrencyTests : StoreFixture
                 {
                     try
                     {
-                        using var store = new SqliteResultStore(path);
+                        using var store = Backend.OpenAt(place, TimeProvider.System);
                         store.GetExperimentNames();
                     }
                     catch (Exception e)
@@ -108,14 +110,8 @@ public sealed class ConcurrencyTests : StoreFixture
             threads.ForEach(t => t.Start());
             threads.ForEach(t => t.Join());
 
-            // Migrated exactly once, whoever won.
-            using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-            check.Open();
-            using var command = check.CreateCommand();
-            command.CommandText = "SELECT COUNT(*), MAX(version) FROM schema_info";
-            using var reader = command.ExecuteReader();
-            Assert.True(reader.Read());
-            Assert.Equal((1L, (long)SqliteResultStore.SchemaVersion), (reader.GetInt64(0), reader.GetInt64(1)));
+            // Each migration applied exactly once, whoever won.
+            Assert.Equal(((long)Backend.LatestSchemaVersion, (long)Backend.LatestSchemaVersion), Backend.SchemaVersions(place));
         }
 
         Assert.True(failures.IsEmpty, string.Join(Environment.NewLine, failures));

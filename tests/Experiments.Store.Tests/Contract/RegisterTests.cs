@@ -1,14 +1,14 @@
 using Experiments.Results;
+using Experiments.Store.Tests.Infrastructure;
 
-namespace Experiments.Store.Tests;
+namespace Experiments.Store.Tests.Contract;
 
-public sealed class RegisterTests : StoreFixture
+public abstract class RegisterTests(IStoreBackend backend) : StoreContract(backend)
 {
-    [Fact]
-    public void Creates_the_folder_and_registers_pending_trials_in_matrix_order()
+    [StoreFact]
+    public void Registers_pending_trials_in_matrix_order()
     {
         using var store = Open();
-        Assert.True(File.Exists(FilePath));
 
         store.Register(Info(), Plan().Reverse());
 
@@ -23,7 +23,7 @@ public sealed class RegisterTests : StoreFixture
         Assert.Equal([Experiment], store.GetExperimentNames());
     }
 
-    [Fact]
+    [StoreFact]
     public void Keeps_the_declaration_with_value_metadata()
     {
         using var store = Open();
@@ -44,7 +44,7 @@ public sealed class RegisterTests : StoreFixture
         Assert.Null(store.GetExperiment("Unknown"));
     }
 
-    [Fact]
+    [StoreFact]
     public void Registering_again_keeps_the_state_of_known_trials_and_adds_new_ones()
     {
         using var store = Open();
@@ -67,7 +67,7 @@ public sealed class RegisterTests : StoreFixture
         Assert.Equal(2, store.GetExperiment(Experiment)!.Repeats);
     }
 
-    [Fact]
+    [StoreFact]
     public void Registering_a_reordered_matrix_moves_known_trials_but_keeps_their_state()
     {
         using var store = Open();
@@ -84,7 +84,7 @@ public sealed class RegisterTests : StoreFixture
         Assert.Equal((10, TrialStatus.Passed, 1), (trial.Index, trial.Status, trial.Attempt));
     }
 
-    [Fact]
+    [StoreFact]
     public void Registers_many_trials_in_one_transaction()
     {
         using var store = Open();

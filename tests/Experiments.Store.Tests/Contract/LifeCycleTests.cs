@@ -1,12 +1,13 @@
 using Experiments.Results;
+using Experiments.Store.Tests.Infrastructure;
 
-namespace Experiments.Store.Tests;
+namespace Experiments.Store.Tests.Contract;
 
-public sealed class LifeCycleTests : StoreFixture
+public abstract class LifeCycleTests(IStoreBackend backend) : StoreContract(backend)
 {
     private readonly string _id = Plan()[0].TrialId;
 
-    [Fact]
+    [StoreFact]
     public void Claim_and_complete_record_the_latest_attempt_and_the_history()
     {
         using var store = Open();
@@ -41,12 +42,12 @@ public sealed class LifeCycleTests : StoreFixture
         Assert.Equal((TrialStatus.Passed, 2, 0.05, (string?)null), (passed.Status, passed.Attempt, passed.Metrics["error_rate"], passed.Error));
 
         Assert.Equal(
-            [(1, "failed", WorkerA.ToString(), "CUDA out of memory"), (2, "passed", WorkerB.ToString(), null)],
-            History(_id));
+            [(1, "failed", WorkerA.ToString(), "CUDA out of memory", (string?)null), (2, "passed", WorkerB.ToString(), null, null)],
+            History(_id).Select(h => (h.Attempt, h.Status, h.Worker, h.Error, h.Reason)));
         Assert.Equal(2, store.GetAttemptCounts(Experiment)[_id]);
     }
 
-    [Fact]
+    [StoreFact]
     public void Complete_is_ignored_unless_the_trial_is_still_this_workers_running_attempt()
     {
         using var store = Open();
@@ -64,7 +65,7 @@ public sealed class LifeCycleTests : StoreFixture
         Assert.Single(History(_id));
     }
 
-    [Fact]
+    [StoreFact]
     public void Complete_rejects_an_outcome_that_is_not_an_end()
     {
         using var store = Open();
@@ -75,7 +76,7 @@ public sealed class LifeCycleTests : StoreFixture
         Assert.Equal(TrialStatus.Running, Trial(store, _id).Status);
     }
 
-    [Fact]
+    [StoreFact]
     public void ReleaseAbandoned_interrupts_only_trials_of_workers_that_are_gone()
     {
         using var store = Open();
@@ -99,7 +100,8 @@ public sealed class LifeCycleTests : StoreFixture
             [TrialStatus.Interrupted, TrialStatus.Interrupted, TrialStatus.Running, TrialStatus.Pending],
             trials.Take(4).Select(t => t.Status));
         Assert.Contains("no longer running", trials[0].Error);
-        Assert.Equal((1, "interrupted"), (History(plan[0].TrialId).Single().Attempt, History(plan[0].TrialId).Single().Status));
+        var history = Assert.Single(History(plan[0].TrialId));
+        Assert.Equal((1, "interrupted", "worker gone"), (history.Attempt, history.Status, history.Reason));
         Assert.False(store.Complete(Experiment, plan[0].TrialId, 1, WorkerA, Passed()));
         Assert.Equal(0, store.ReleaseAbandoned(worker => worker == WorkerB));
 
@@ -107,7 +109,7 @@ public sealed class LifeCycleTests : StoreFixture
         Assert.Equal(2, store.TryClaim(Experiment, plan[0].TrialId, WorkerB, Clock.Now, false, Stale));
     }
 
-    [Fact]
+    [StoreFact]
     public void Epoch_metrics_of_the_latest_attempt_only()
     {
         using var store = Open();
@@ -134,7 +136,7 @@ public sealed class LifeCycleTests : StoreFixture
         Assert.True(double.IsNaN(epochs[3].Value));
     }
 
-    [Fact]
+    [StoreFact]
     public void Epoch_metrics_in_a_batch_are_written_together()
     {
         using var store = Open();
@@ -162,23 +164,20 @@ public sealed class LifeCycleTests : StoreFixture
         Assert.Equal(0.001, epochs.Single(m => m.Epoch == 500).Value);
     }
 
-    [Fact]
+    [StoreFact]
     public void A_batch_of_epoch_metrics_is_written_whole_or_not_at_all()
     {
         using var store = Open();
         store.Register(Info(), Plan());
         var attempt = store.TryClaim(Experiment, _id, WorkerA, Clock.Now, false, Stale)!.Value;
         // The database refuses the sixth row of the batch.
-        ExecuteRaw("""
-            CREATE TRIGGER refuse_epoch_5 BEFORE INSERT ON epoch_metrics WHEN NEW.epoch = 5
-            BEGIN SELECT RAISE(ABORT, 'epoch 5 refused'); END
-            """);
+        Backend.RefuseEpoch(5);
         var values = Enumerable.Range(0, 10).Select(epoch => new EpochMetricValue(epoch, "train_loss", epoch)).ToArray();
 
-        var error = Assert.Throws<InvalidOperationException>(() => store.RecordEpochMetrics(Experiment, _id, attempt, values));
+        var error = Assert.Throws<ResultStoreException>(() => store.RecordEpochMetrics(Experiment, _id, attempt, values));
 
         Assert.Contains("epoch 5 refused", error.Message);
-        Assert.Contains(store.FilePath, error.Message);
+        Assert.Contains(store.ToString()!, error.Message);
         Assert.Empty(store.GetEpochMetrics(Experiment));
         // A bad name is refused before anything is written.
         Assert.Throws<ArgumentException>(() => store.RecordEpochMetrics(Experiment, _id, attempt,
@@ -189,7 +188,7 @@ public sealed class LifeCycleTests : StoreFixture
         Assert.Equal(5, store.GetEpochMetrics(Experiment).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public void Attempt_counts_cover_every_trial_and_every_claim()
     {
         using var store = Open();
@@ -209,8 +208,8 @@ public sealed class LifeCycleTests : StoreFixture
         Assert.Empty(store.GetAttemptCounts("Unknown"));
     }
 
-    [Fact]
-    public void Reopening_the_file_keeps_everything()
+    [StoreFact]
+    public void Reopening_the_store_keeps_everything()
     {
         using (var store = Open())
         {
@@ -230,18 +229,18 @@ public sealed class LifeCycleTests : StoreFixture
         Assert.Null(reopened.TryClaim(Experiment, _id, WorkerB, Clock.Now, false, Stale));
     }
 
-    [Fact]
-    public void A_database_error_names_the_file()
+    [StoreFact]
+    public void A_database_error_names_the_store()
     {
         using var store = Open();
         store.Register(Info(), Plan());
 
-        var error = Assert.Throws<InvalidOperationException>(() => store.RecordEpochMetric(Experiment, "unknown#1", 1, 0, "loss", 1));
+        var error = Assert.Throws<ResultStoreException>(() => store.RecordEpochMetric(Experiment, "unknown#1", 1, 0, "loss", 1));
 
-        Assert.Contains(store.FilePath, error.Message);
+        Assert.Contains(store.ToString()!, error.Message);
     }
 
-    [Fact]
+    [StoreFact]
     public void A_disposed_store_refuses_calls()
     {
         var store = Open();

@@ -1,14 +1,14 @@
 using Experiments.Results;
-using Experiments.Store.Sqlite;
+using Experiments.Store.Tests.Infrastructure;
 
-namespace Experiments.Store.Tests;
+namespace Experiments.Store.Tests.Contract;
 
-public sealed class ClaimTests : StoreFixture
+public abstract class ClaimTests(IStoreBackend backend) : StoreContract(backend)
 {
     private readonly string _id = Plan()[0].TrialId;
 
     /// <summary>A store whose first trial is pending, running (attempt 1 of A) or ended one second ago.</summary>
-    private SqliteResultStore Setup(TrialStatus finishAs)
+    private IResultStore Setup(TrialStatus finishAs)
     {
         var store = Open();
         store.Register(Info(), Plan());
@@ -24,7 +24,7 @@ public sealed class ClaimTests : StoreFixture
         return store;
     }
 
-    [Fact]
+    [StoreFact]
     public void Pending_is_claimable_and_starts_attempt_one()
     {
         var store = Setup(TrialStatus.Pending);
@@ -36,7 +36,7 @@ public sealed class ClaimTests : StoreFixture
         Assert.Null(store.TryClaim(Experiment, _id, WorkerA, Clock.Now, false, Stale));
     }
 
-    [Fact]
+    [StoreFact]
     public void Unclaim_puts_an_unrun_attempt_back_to_pending_without_a_trace_and_only_for_its_owner()
     {
         var store = Setup(TrialStatus.Running);
@@ -53,7 +53,7 @@ public sealed class ClaimTests : StoreFixture
         Assert.Equal(1, store.TryClaim(Experiment, _id, WorkerB, Clock.Now, false, Stale));
     }
 
-    [Fact]
+    [StoreFact]
     public void Interrupted_is_claimable_even_within_the_same_sweep()
     {
         var sweepStart = Clock.Now;
@@ -62,7 +62,7 @@ public sealed class ClaimTests : StoreFixture
         Assert.Equal(2, store.TryClaim(Experiment, _id, WorkerB, sweepStart, false, Stale));
     }
 
-    [Fact]
+    [StoreFact]
     public void Failed_is_claimable_only_when_it_failed_before_the_sweep_started()
     {
         var earlier = Clock.Now;
@@ -72,7 +72,7 @@ public sealed class ClaimTests : StoreFixture
         Assert.Equal(2, store.TryClaim(Experiment, _id, WorkerB, Clock.Now, false, Stale));
     }
 
-    [Fact]
+    [StoreFact]
     public void Passed_is_claimable_only_on_rerun_and_only_when_it_passed_before_the_sweep_started()
     {
         var earlier = Clock.Now;
@@ -83,7 +83,7 @@ public sealed class ClaimTests : StoreFixture
         Assert.Equal(2, store.TryClaim(Experiment, _id, WorkerB, Clock.Now, rerunPassed: true, Stale));
     }
 
-    [Fact]
+    [StoreFact]
     public void Running_is_claimable_only_when_its_heartbeat_is_stale()
     {
         var store = Setup(TrialStatus.Running);
@@ -95,7 +95,7 @@ public sealed class ClaimTests : StoreFixture
         Assert.Equal(2, store.TryClaim(Experiment, _id, WorkerB, Clock.Now, true, Stale));
     }
 
-    [Fact]
+    [StoreFact]
     public void A_heartbeat_keeps_a_running_trial_from_going_stale()
     {
         var store = Setup(TrialStatus.Running);
@@ -109,8 +109,8 @@ public sealed class ClaimTests : StoreFixture
         Assert.Equal(2, store.TryClaim(Experiment, _id, WorkerB, Clock.Now, false, Stale));
     }
 
-    [Fact]
-    public void Taking_over_a_stale_attempt_records_it_as_interrupted_and_rejects_its_late_result()
+    [StoreFact]
+    public void Taking_over_a_stale_attempt_records_its_lease_as_expired_and_rejects_its_late_result()
     {
         var store = Setup(TrialStatus.Running);
         Clock.Advance(Stale + TimeSpan.FromSeconds(1));
@@ -119,13 +119,41 @@ public sealed class ClaimTests : StoreFixture
 
         Assert.False(store.Complete(Experiment, _id, 1, WorkerA, Passed()));
         var history = Assert.Single(History(_id));
-        Assert.Equal((1, "interrupted", WorkerA.ToString()), (history.Attempt, history.Status, history.Worker));
+        Assert.Equal((1, "interrupted", WorkerA.ToString(), "lease expired"), (history.Attempt, history.Status, history.Worker, history.Reason));
         Assert.Contains("no heartbeat", history.Error);
         Assert.True(store.Complete(Experiment, _id, 2, WorkerB, Passed()));
         Assert.Equal(2, store.GetAttemptCounts(Experiment)[_id]);
     }
 
-    [Fact]
+    [StoreFact]
+    public void A_late_result_from_an_expired_lease_is_refused_across_processes()
+    {
+        // Two instances, each with its own connection, as the hosts of two machines would have.
+        var hostA = Open();
+        hostA.Register(Info(), Plan());
+        var first = hostA.TryClaim(Experiment, _id, WorkerA, Clock.Now, false, Stale)!.Value;
+        hostA.RecordEpochMetric(Experiment, _id, first, 0, "train_loss", 9);
+        Clock.Advance(Stale + TimeSpan.FromSeconds(1));
+
+        var hostB = Open();
+        var second = hostB.TryClaim(Experiment, _id, WorkerB, Clock.Now, false, Stale);
+        // A's machine comes back: its heartbeat, epoch metrics and result no longer count.
+        hostA.Heartbeat(Experiment, [_id], WorkerA);
+        Assert.Null(hostA.TryClaim(Experiment, _id, WorkerA, Clock.Now, false, Stale));
+        Assert.False(hostA.Complete(Experiment, _id, first, WorkerA, Passed(0.9)));
+        Assert.False(hostA.Unclaim(Experiment, _id, first, WorkerA));
+        Assert.True(hostB.Complete(Experiment, _id, second!.Value, WorkerB, Passed(0.2)));
+
+        Assert.Equal(2, second);
+        var trial = Trial(hostA, _id);
+        Assert.Equal((TrialStatus.Passed, 2, WorkerB.ToString(), 0.2), (trial.Status, trial.Attempt, trial.Worker, trial.Metrics["error_rate"]));
+        Assert.Empty(hostB.GetEpochMetrics(Experiment));
+        Assert.Equal(
+            [(1, "interrupted", WorkerA.ToString(), "lease expired"), (2, "passed", WorkerB.ToString(), (string?)null)],
+            History(_id).Select(h => (h.Attempt, h.Status, h.Worker, h.Reason)));
+    }
+
+    [StoreFact]
     public void Unknown_trials_are_not_claimable()
     {
         var store = Setup(TrialStatus.Pending);
