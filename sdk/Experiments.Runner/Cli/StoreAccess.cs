@@ -70,8 +70,16 @@ internal static class StoreAccess
     /// A store whose errors (a server gone for longer than its reconnect backoff, a refused write) stop the command
     /// with the store's one-line message instead of a stack trace.
     /// </summary>
-    private sealed class ErrorsAsCommandErrors(IResultStore inner) : IResultStore
+    private sealed class ErrorsAsCommandErrors(IResultStore inner) : IResultStore, IRunningTrials
     {
+        /// <summary>Who runs what, when the store can say (both stores can); otherwise the running trials without heartbeats.</summary>
+        public IReadOnlyList<RunningTrial> GetRunning(string experiment)
+            => Guard(() => inner is IRunningTrials running
+                ? running.GetRunning(experiment)
+                : inner.GetTrials(experiment).Where(t => t.Status == TrialStatus.Running)
+                    .Select(t => new RunningTrial(t.TrialId, t.Attempt, WorkerIdentity.Parse(t.Worker), t.StartedAt, null))
+                    .ToArray());
+
         public void Register(ExperimentInfo experiment, IEnumerable<PlannedTrial> trials)
             => Guard(() => { inner.Register(experiment, trials); return 0; });
 

@@ -1,6 +1,8 @@
 using Experiments.Results;
 using Experiments.Runner.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
+using Experiments.Store.Postgres;
+using Experiments.Store.Tests.Infrastructure;
+using Npgsql;
 
 namespace Experiments.Runner.Tests.Cluster;
 
@@ -16,18 +18,35 @@ internal sealed class SlurmFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A fact that needs Slurm, munge and the PostgreSQL server.</summary>
+internal sealed class SlurmAndPostgresFactAttribute : FactAttribute
+{
+    public SlurmAndPostgresFactAttribute()
+    {
+        if ((SlurmCluster.MissingReason ?? PostgresCluster.MissingReason) is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
 /// <summary>
 /// <c>deploy slurm</c> for real: the generated script submitted with <c>sbatch</c> to a single-node Slurm cluster,
-/// its array tasks claiming from one store; then a task cancelled mid-trial and requeued. Each trial passes once.
+/// its array tasks claiming from one PostgreSQL store (from <c>EXPERIMENTS_STORE</c>, as a user sets it before
+/// <c>sbatch</c>); then a task cancelled mid-trial and requeued. Each trial passes once. In shard mode, one SQLite file
+/// per task, merged.
 /// </summary>
+[Collection(PostgresRunnerCollection.Name)]
 public sealed class SlurmTests : IClassFixture<SlurmTests.Cluster>, IDisposable
 {
     private readonly Workspace _workspace = new();
     private readonly Cluster _cluster;
+    private readonly PostgresCluster _postgres;
 
-    public SlurmTests(Cluster cluster)
+    public SlurmTests(Cluster cluster, PostgresCluster postgres)
     {
         _cluster = cluster;
+        _postgres = postgres;
     }
 
     /// <summary>One cluster for the tests of this class; not started where Slurm is missing.</summary>
@@ -48,19 +67,23 @@ public sealed class SlurmTests : IClassFixture<SlurmTests.Cluster>, IDisposable
 
     public void Dispose() => _workspace.Dispose();
 
-    [SlurmFact]
-    public async Task The_job_array_runs_every_trial_exactly_once()
+    [SlurmAndPostgresFact]
+    public async Task The_job_array_runs_every_trial_exactly_once_on_the_shared_PostgreSQL_store()
     {
         _workspace.Environment["FIXTURE_FAST_MS"] = "150";
+        var schema = UsePostgres();
         var (job, _) = await SubmitAsync("Fast", tasks: 3, parallel: 2);
 
         await _cluster.Slurm.WaitForEndAsync(job, 3, TimeSpan.FromSeconds(60));
 
         Assert.All(_cluster.Slurm.States(job).Values, s => Assert.Equal("COMPLETED", s));
-        Assert.All(_workspace.Trials("Fast"), t => Assert.Equal(TrialStatus.Passed, t.Status));
-        Assert.Equal(8, _workspace.Attempts("Fast").Count);
-        Assert.All(_workspace.Attempts("Fast").Values, a => Assert.Equal(1, a));
-        Assert.All(PassedAttempts("Fast").Values, n => Assert.Equal(1, n));
+        using var store = new PostgresResultStore(_postgres.ConnectionString(schema));
+        Assert.All(store.GetTrials("Fast"), t => Assert.Equal(TrialStatus.Passed, t.Status));
+        Assert.Equal(8, store.GetAttemptCounts("Fast").Count);
+        Assert.All(store.GetAttemptCounts("Fast").Values, a => Assert.Equal(1, a));
+        Assert.Equal(8, PassedAttempts(schema, "Fast").Count);
+        Assert.All(PassedAttempts(schema, "Fast").Values, n => Assert.Equal(1, n));
+        Assert.False(File.Exists(_workspace.StorePath), "a task used the SQLite default instead of EXPERIMENTS_STORE");
     }
 
     [SlurmFact]
@@ -85,10 +108,11 @@ public sealed class SlurmTests : IClassFixture<SlurmTests.Cluster>, IDisposable
         Assert.All(store.GetAttemptCounts("Fast").Values, a => Assert.Equal(1, a));
     }
 
-    [SlurmFact]
-    public async Task A_cancelled_and_requeued_task_loses_nothing_and_runs_nothing_twice()
+    [SlurmAndPostgresFact]
+    public async Task A_cancelled_and_requeued_task_loses_nothing_and_runs_nothing_twice_on_the_shared_PostgreSQL_store()
     {
         _workspace.Environment["FIXTURE_SLOW_MS"] = "2500";
+        var schema = UsePostgres();
         var (job, logs) = await SubmitAsync("Slow", tasks: 2, parallel: 2);
         await _workspace.WaitForStartAsync("step=", null, TimeSpan.FromSeconds(30));
         var running = await RunningTaskAsync(job);
@@ -103,11 +127,12 @@ public sealed class SlurmTests : IClassFixture<SlurmTests.Cluster>, IDisposable
         _cluster.Slurm.Run("scontrol", "requeue", running);
         await _cluster.Slurm.WaitForEndAsync(job, 2, TimeSpan.FromSeconds(90));
 
-        Assert.All(_workspace.Trials("Slow"), t => Assert.Equal(TrialStatus.Passed, t.Status));
-        Assert.All(PassedAttempts("Slow").Values, n => Assert.Equal(1, n));
-        Assert.Equal(4, PassedAttempts("Slow").Count);
+        using var store = new PostgresResultStore(_postgres.ConnectionString(schema));
+        Assert.All(store.GetTrials("Slow"), t => Assert.Equal(TrialStatus.Passed, t.Status));
+        Assert.All(PassedAttempts(schema, "Slow").Values, n => Assert.Equal(1, n));
+        Assert.Equal(4, PassedAttempts(schema, "Slow").Count);
         // The cancel hit a trial (its attempt ended interrupted) and the requeued task ran again (its log, appended, has two runs).
-        Assert.Contains(_workspace.Attempts("Slow").Values, a => a == 2);
+        Assert.Contains(store.GetAttemptCounts("Slow").Values, a => a == 2);
         var log = File.ReadAllText(logs.Replace("%a", running.Split('_')[1], StringComparison.Ordinal));
         Assert.Contains("CANCELLED", log);
         Assert.Matches(@"(?s)CANCELLED.*\d+ passed, \d+ failed", log);
@@ -118,7 +143,8 @@ public sealed class SlurmTests : IClassFixture<SlurmTests.Cluster>, IDisposable
     {
         var script = Path.Combine(_workspace.Directory, "job.sbatch");
         var logs = Path.Combine(_workspace.Directory, "slurm-%a.out");
-        string[] store = options.Contains("shard") ? [] : ["--store", _workspace.StorePath];
+        // Claim mode on PostgreSQL: no --store, the tasks take EXPERIMENTS_STORE from the environment sbatch passes on.
+        string[] store = options.Contains("shard") || _workspace.Environment.ContainsKey("EXPERIMENTS_STORE") ? [] : ["--store", _workspace.StorePath];
         using (var deploy = FixtureApp.Start(_workspace.Directory, null, ["deploy", "slurm", "--tasks", $"{tasks}", "--parallel", $"{parallel}",
             "--experiment", experiment, .. store, "--log", logs, "--out", script, .. options]))
         {
@@ -143,14 +169,23 @@ public sealed class SlurmTests : IClassFixture<SlurmTests.Cluster>, IDisposable
         }
     }
 
-    /// <summary>How many attempts of each trial passed, from the store's attempt history.</summary>
-    private Dictionary<string, long> PassedAttempts(string experiment)
+    /// <summary>A fresh PostgreSQL store for the job's tasks, given as a user would: <c>EXPERIMENTS_STORE</c> in the submitting shell.</summary>
+    private string UsePostgres()
     {
-        using var connection = new SqliteConnection($"Data Source={_workspace.StorePath};Mode=ReadOnly;Pooling=false");
+        var schema = _postgres.CreateSchema();
+        _workspace.Environment["EXPERIMENTS_STORE"] =
+            $"postgres://{PostgresCluster.Role}:{PostgresCluster.RolePassword}@127.0.0.1:{_postgres.Port}/{PostgresCluster.Database}?search_path={schema}";
+        return schema;
+    }
+
+    /// <summary>How many attempts of each trial passed, from the PostgreSQL store's attempt history.</summary>
+    private Dictionary<string, long> PassedAttempts(string schema, string experiment)
+    {
+        using var connection = new NpgsqlConnection(_postgres.ConnectionString(schema));
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT trial_id, COUNT(*) FROM attempts WHERE experiment = $e AND status = 'passed' GROUP BY trial_id";
-        command.Parameters.AddWithValue("$e", experiment);
+        command.CommandText = "SELECT trial_id, COUNT(*) FROM attempts WHERE experiment = @e AND status = 'passed' GROUP BY trial_id";
+        command.Parameters.AddWithValue("e", experiment);
         using var reader = command.ExecuteReader();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         while (reader.Read())

@@ -154,6 +154,22 @@ public abstract class ClaimTests(IStoreBackend backend) : StoreContract(backend)
     }
 
     [StoreFact]
+    public void Running_trials_say_who_runs_them_and_when_they_last_gave_a_sign_of_life()
+    {
+        var store = Setup(TrialStatus.Running);
+        var claimedAt = Clock.Now - TimeSpan.FromSeconds(1);
+        Assert.Empty(((IRunningTrials)store).GetRunning("Other"));
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        store.Heartbeat(Experiment, [_id], WorkerA);
+
+        var running = Assert.Single(((IRunningTrials)store).GetRunning(Experiment));
+
+        Assert.Equal((_id, 1, WorkerA, claimedAt, Clock.Now), (running.TrialId, running.Attempt, running.Worker, running.StartedAt, running.HeartbeatAt));
+        store.Complete(Experiment, _id, 1, WorkerA, Passed(0.1));
+        Assert.Empty(((IRunningTrials)store).GetRunning(Experiment));
+    }
+
+    [StoreFact]
     public void Unknown_trials_are_not_claimable()
     {
         var store = Setup(TrialStatus.Pending);
