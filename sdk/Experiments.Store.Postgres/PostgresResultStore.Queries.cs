@@ -1,6 +1,6 @@
 using System.Data;
 using Experiments.Results;
-using Experiments.Store.Sqlite;
+using Experiments.Store;
 
 namespace Experiments.Store.Postgres;
 
@@ -8,7 +8,6 @@ namespace Experiments.Store.Postgres;
 // while others write. Reading twice changes nothing: after a lost connection a read simply runs again.
 public sealed partial class PostgresResultStore
 {
-    private static readonly IReadOnlyDictionary<string, double> EmptyMetrics = new Dictionary<string, double>();
 
     public IReadOnlyList<string> GetExperimentNames() => Use(idempotent: true, (connection, transaction) =>
     {
@@ -38,7 +37,7 @@ public sealed partial class PostgresResultStore
         return Use(idempotent: true, (connection, transaction) =>
         {
             // Final metrics of each trial's current attempt, in the order the trial reported them.
-            var metrics = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+            Dictionary<string, Dictionary<string, double>> metrics;
             using (var command = connection.Command(transaction, """
                 SELECT m.trial_id, m.name, m.value
                 FROM metrics m
@@ -48,48 +47,17 @@ public sealed partial class PostgresResultStore
                 """, ("@experiment", experiment)))
             using (var reader = command.ExecuteReader())
             {
-                while (reader.Read())
-                {
-                    var trialId = reader.GetString(0);
-                    if (!metrics.TryGetValue(trialId, out var values))
-                    {
-                        metrics[trialId] = values = new Dictionary<string, double>(StringComparer.Ordinal);
-                    }
-                    values[reader.GetString(1)] = reader.ReadReal(2);
-                }
+                metrics = Rows.ReadMetrics(reader);
             }
 
-            using (var command = connection.Command(transaction, """
-                SELECT trial_id, idx, repeat, parameters, status, attempt, worker, started_at, finished_at,
-                       duration_s, error, build_id, source_revision, device
+            using (var command = connection.Command(transaction, $"""
+                SELECT {Rows.TrialColumns}
                 FROM trials WHERE experiment = @experiment
                 ORDER BY idx, trial_id COLLATE "C"
                 """, ("@experiment", experiment)))
             using (var reader = command.ExecuteReader())
             {
-                var trials = new List<TrialRecord>();
-                while (reader.Read())
-                {
-                    var trialId = reader.GetString(0);
-                    trials.Add(new TrialRecord(
-                        experiment,
-                        trialId,
-                        reader.GetInt32(1),
-                        reader.GetInt32(2),
-                        Json.ReadParameters(reader.GetString(3)),
-                        Db.ToStatus(reader.GetString(4)),
-                        reader.GetInt32(5),
-                        reader.ReadText(6),
-                        Db.ToTime(reader.ReadLong(7)),
-                        Db.ToTime(reader.ReadLong(8)),
-                        reader.IsDBNull(9) ? null : reader.GetDouble(9),
-                        reader.ReadText(10),
-                        reader.ReadText(11),
-                        reader.ReadText(12),
-                        reader.ReadText(13),
-                        metrics.TryGetValue(trialId, out var values) ? values : EmptyMetrics));
-                }
-                return (IReadOnlyList<TrialRecord>)trials;
+                return (IReadOnlyList<TrialRecord>)Rows.ReadTrials(reader, experiment, metrics);
             }
         }, IsolationLevel.RepeatableRead);
     }

@@ -1,5 +1,6 @@
 using System.Data;
 using Experiments.Results;
+using Experiments.Store;
 
 namespace Experiments.Store.Postgres;
 
@@ -21,7 +22,7 @@ public sealed partial class PostgresResultStore : IRunningTrials
             while (reader.Read())
             {
                 running.Add(new RunningTrial(reader.GetString(0), reader.GetInt32(1), WorkerIdentity.Parse(reader.ReadText(2)),
-                    Db.ToTime(reader.ReadLong(3)), Db.ToTime(reader.ReadLong(4))));
+                    Columns.ToTime(reader.ReadLong(3)), Columns.ToTime(reader.ReadLong(4))));
             }
             return (IReadOnlyList<RunningTrial>)running;
         }, IsolationLevel.ReadCommitted);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Experiments.Results;
-using Experiments.Store.Sqlite;
+using Experiments.Store;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -85,7 +85,7 @@ public sealed partial class PostgresResultStore
             int attempt;
             using (var claim = connection.Command(transaction, rerunPassed ? ClaimFailedOrPassedSql : ClaimFailedSql,
                 ("@experiment", experiment), ("@trial_id", trialId), ("@worker", worker.ToString()), ("@now", now),
-                ("@sweep_start", Db.ToMs(sweepStart)), ("@stale_before", staleBefore)))
+                ("@sweep_start", Columns.ToMs(sweepStart)), ("@stale_before", staleBefore)))
             using (var reader = claim.ExecuteReader())
             {
                 if (!reader.Read())
@@ -202,7 +202,7 @@ public sealed partial class PostgresResultStore
                     build_id = @build_id, source_revision = @source_revision, device = @device
                 WHERE experiment = @experiment AND trial_id = @trial_id AND attempt = @attempt AND worker = @worker
                   AND status = 'running'
-                """, [.. key, ("@worker", worker.ToString()), ("@status", Db.ToText(outcome.Status)),
+                """, [.. key, ("@worker", worker.ToString()), ("@status", Columns.ToText(outcome.Status)),
                     ("@now", NowMs()), ("@duration", outcome.DurationSeconds), ("@error", outcome.Error),
                     ("@build_id", outcome.Build.BuildId), ("@source_revision", outcome.Build.SourceRevision),
                     ("@device", outcome.Device)]);
@@ -295,5 +295,5 @@ public sealed partial class PostgresResultStore
             ("@error", error), ("@reason", reason));
 
     private static string Iso(long? ms)
-        => Db.ToTime(ms)?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "never";
+        => Columns.ToTime(ms)?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "never";
 }

@@ -2,6 +2,7 @@ using System.Data;
 using System.Net.Sockets;
 using System.Text.Json;
 using Experiments.Results;
+using Experiments.Store;
 using Npgsql;
 
 namespace Experiments.Store.Postgres;
@@ -78,7 +79,7 @@ public sealed partial class PostgresResultStore : IResultStore
     /// <summary>Where the store is; its <see cref="object.ToString"/> has no password.</summary>
     public PostgresLocation Location { get; }
 
-    private long NowMs() => Db.ToMs(_clock.GetUtcNow());
+    private long NowMs() => Columns.ToMs(_clock.GetUtcNow());
 
     /// <summary>Opens a connection, trying again with backoff while the server cannot be reached or is starting.</summary>
     private NpgsqlConnection Connect()

@@ -37,40 +37,6 @@ internal static class Db
     public static SqliteParameter Parameter(this SqliteCommand command, string name, SqliteType type)
         => command.Parameters.Add(name, type);
 
-    // Times: unix milliseconds, UTC.
-    public static long ToMs(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
-
-    public static DateTimeOffset? ToTime(object? ms) => ms is long value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
-
     // SQLite stores NaN as NULL; read NULL back as NaN so a NaN metric round-trips.
     public static object Real(double value) => double.IsNaN(value) ? DBNull.Value : value;
-
-    public static double ReadReal(this SqliteDataReader reader, int ordinal)
-        => reader.IsDBNull(ordinal) ? double.NaN : reader.GetDouble(ordinal);
-
-    public static string? ReadText(this SqliteDataReader reader, int ordinal)
-        => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    public static long? ReadLong(this SqliteDataReader reader, int ordinal)
-        => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
-
-    public static string ToText(TrialStatus status) => status switch
-    {
-        TrialStatus.Pending => "pending",
-        TrialStatus.Running => "running",
-        TrialStatus.Passed => "passed",
-        TrialStatus.Failed => "failed",
-        TrialStatus.Interrupted => "interrupted",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
-
-    public static TrialStatus ToStatus(string text) => text switch
-    {
-        "pending" => TrialStatus.Pending,
-        "running" => TrialStatus.Running,
-        "passed" => TrialStatus.Passed,
-        "failed" => TrialStatus.Failed,
-        "interrupted" => TrialStatus.Interrupted,
-        _ => throw new FormatException($"Unknown trial status '{text}'."),
-    };
 }

@@ -1,4 +1,5 @@
 using Experiments.Results;
+using Experiments.Store;
 
 namespace Experiments.Store.Sqlite;
 
@@ -20,7 +21,7 @@ public sealed partial class SqliteResultStore : IRunningTrials
             while (reader.Read())
             {
                 running.Add(new RunningTrial(reader.GetString(0), reader.GetInt32(1), WorkerIdentity.Parse(reader.ReadText(2)),
-                    Db.ToTime(reader.ReadLong(3)), Db.ToTime(reader.ReadLong(4))));
+                    Columns.ToTime(reader.ReadLong(3)), Columns.ToTime(reader.ReadLong(4))));
             }
             return (IReadOnlyList<RunningTrial>)running;
         });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Experiments.Results;
+using Experiments.Store;
 using Microsoft.Data.Sqlite;
 
 namespace Experiments.Store.Sqlite;
@@ -94,7 +95,7 @@ public sealed partial class SqliteResultStore
 
             using var claim = connection.Command(transaction, rerunPassed ? ClaimFailedOrPassedSql : ClaimFailedSql,
                 ("@experiment", experiment), ("@trial_id", trialId), ("@seen_attempt", seen.Attempt),
-                ("@worker", worker.ToString()), ("@now", now), ("@sweep_start", Db.ToMs(sweepStart)),
+                ("@worker", worker.ToString()), ("@now", now), ("@sweep_start", Columns.ToMs(sweepStart)),
                 ("@stale_before", staleBefore));
             if (claim.ExecuteScalar() is not long attempt)
             {
@@ -227,7 +228,7 @@ public sealed partial class SqliteResultStore
                     build_id = @build_id, source_revision = @source_revision, device = @device
                 WHERE experiment = @experiment AND trial_id = @trial_id AND attempt = @attempt AND worker = @worker
                   AND status = 'running'
-                """, [.. key, ("@attempt", attempt), ("@worker", worker.ToString()), ("@status", Db.ToText(outcome.Status)),
+                """, [.. key, ("@attempt", attempt), ("@worker", worker.ToString()), ("@status", Columns.ToText(outcome.Status)),
                     ("@now", NowMs()), ("@duration", Db.Real(outcome.DurationSeconds)), ("@error", outcome.Error),
                     ("@build_id", outcome.Build.BuildId), ("@source_revision", outcome.Build.SourceRevision),
                     ("@device", outcome.Device)]);
@@ -336,5 +337,5 @@ public sealed partial class SqliteResultStore
     private const string WorkerGone = "worker gone";
 
     private static string Iso(long? ms)
-        => Db.ToTime(ms)?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "never";
+        => Columns.ToTime(ms)?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "never";
 }

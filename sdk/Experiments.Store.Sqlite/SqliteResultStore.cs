@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Experiments.Results;
+using Experiments.Store;
 using Microsoft.Data.Sqlite;
 
 namespace Experiments.Store.Sqlite;
@@ -82,7 +83,7 @@ public sealed partial class SqliteResultStore : IResultStore
         }
     }
 
-    private long NowMs() => Db.ToMs(_clock.GetUtcNow());
+    private long NowMs() => Columns.ToMs(_clock.GetUtcNow());
 
     /// <summary>Runs one operation on the connection, one caller at a time; database errors name the file.</summary>
     private T Use<T>(Func<SqliteConnection, T> operation)

@@ -1,3 +1,4 @@
+using Experiments.Store;
 using Microsoft.Data.Sqlite;
 
 namespace Experiments.Store.Sqlite;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Experiments.Results;
 
-namespace Experiments.Store.Sqlite;
+namespace Experiments.Store;
 
 /// <summary>
 /// The JSON columns. The declaration goes through its own records so the stored shape does not change when the
