@@ -101,7 +101,7 @@ public sealed class MergeTests : IDisposable
     [Fact]
     public void Columns_are_copied_by_name_so_a_column_the_target_has_and_the_source_lacks_is_left_empty()
     {
-        // What a later schema adds (e.g. the reason of an attempt) must not break merging a file written before it.
+        // What a later schema adds must not break merging a file written before it: a column only the target has.
         using (var source = new SqliteResultStore(Shard(0)))
         {
             source.Register(new ExperimentInfo("E", 1, "error_rate", Goal.Minimize, 80, 1, 0, [], []), [new PlannedTrial("t#1", 0, 1, [])]);
@@ -111,12 +111,12 @@ public sealed class MergeTests : IDisposable
                 new Dictionary<string, double> { ["error_rate"] = 0.5 }, new BuildIdentity("b", "r"), "cpu"));
         }
         new SqliteResultStore(All).Dispose();
-        Execute(All, "ALTER TABLE attempts ADD COLUMN reason TEXT");
+        Execute(All, "ALTER TABLE attempts ADD COLUMN note TEXT");
 
         var result = Assert.Single(SqliteStoreMerge.Merge(All, [Shard(0)]));
 
         Assert.Equal((1, 1, 1), (result.ExperimentsAdded, result.TrialsTaken, result.AttemptsAdded));
-        Assert.Equal("node-1:42:s|passed|", Dump(All, "SELECT worker || '|' || status || '|' || COALESCE(reason, '') FROM attempts"));
+        Assert.Equal("node-1:42:s|passed|", Dump(All, "SELECT worker || '|' || status || '|' || COALESCE(note, '') FROM attempts"));
     }
 
     private static void AddEarlierFailedAttempt(string path, string trialId)

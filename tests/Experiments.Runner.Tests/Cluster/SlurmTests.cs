@@ -115,6 +115,8 @@ public sealed class SlurmTests : IClassFixture<SlurmTests.Cluster>, IDisposable
         var schema = UsePostgres();
         var (job, logs) = await SubmitAsync("Slow", tasks: 2, parallel: 2);
         await _workspace.WaitForStartAsync("step=", null, TimeSpan.FromSeconds(30));
+        // Both tasks mid-trial (one worker each), so whichever is cancelled interrupts a trial, however slowly the other started.
+        await BothTasksRunATrialAsync(schema);
         var running = await RunningTaskAsync(job);
 
         _cluster.Slurm.Run("scancel", running);
@@ -153,6 +155,17 @@ public sealed class SlurmTests : IClassFixture<SlurmTests.Cluster>, IDisposable
         }
         var environment = new Dictionary<string, string>(_workspace.Environment) { ["FIXTURE_MARKERS"] = _workspace.MarkerDirectory };
         return (_cluster.Slurm.Submit(script, environment), logs);
+    }
+
+    private async Task BothTasksRunATrialAsync(string schema)
+    {
+        using var store = new PostgresResultStore(_postgres.ConnectionString(schema));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (store.GetTrials("Slow").Count(t => t.Status == TrialStatus.Running) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the two array tasks never ran a trial each at the same time");
+            await Task.Delay(100);
+        }
     }
 
     private async Task<string> RunningTaskAsync(string job)
