@@ -89,6 +89,13 @@ public static class ModelCatalog
     [KnownValue("family=resnetd", "params=25576264", "reference=timm", "normalization=imagenet")]
     public const string ResNet50d = "resnet50d";
 
+    /// <summary>
+    /// torchvision <c>resnext50_32x4d</c>: 25,028,904 parameters (torchvision docs, ResNeXt50_32X4D_Weights; timm's
+    /// <c>resnext50_32x4d</c> has the same module tree and keys, model card resnext50_32x4d.a2_in1k: 25.0 M).
+    /// </summary>
+    [KnownValue("family=resnext", "params=25028904", "reference=torchvision", "normalization=imagenet")]
+    public const string ResNeXt50x32x4d = "resnext50_32x4d";
+
     /// <summary>timm <c>convnext_atto</c>: 3,695,520 parameters (timm model card convnext_atto.d2_in1k: 3.7 M).</summary>
     [KnownValue("family=convnext", "min_input_size=32", "params=3695520", "reference=timm", "normalization=imagenet")]
     public const string ConvNeXtAtto = "convnext_atto";
@@ -141,6 +148,7 @@ public static class ModelCatalog
         [ResNet50] = (classes, channels) => new ResNet(ResNetConfig.ResNet50, classes, channels),
         [ResNet26d] = (classes, channels) => new ResNet(ResNetConfig.ResNet26d, classes, channels),
         [ResNet50d] = (classes, channels) => new ResNet(ResNetConfig.ResNet50d, classes, channels),
+        [ResNeXt50x32x4d] = (classes, channels) => new ResNet(ResNetConfig.ResNeXt50x32x4d, classes, channels),
         [ConvNeXtAtto] = (classes, channels) => new ConvNeXt(ConvNeXtConfig.Atto, classes, channels),
         [ConvNeXtFemto] = (classes, channels) => new ConvNeXt(ConvNeXtConfig.Femto, classes, channels),
         [ConvNeXtPico] = (classes, channels) => new ConvNeXt(ConvNeXtConfig.Pico, classes, channels),

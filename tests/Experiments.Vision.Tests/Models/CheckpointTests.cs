@@ -17,6 +17,7 @@ public sealed class CheckpointTests : IDisposable
     [Theory]
     [InlineData("resnet18")]
     [InlineData("resnet26d")]
+    [InlineData("resnext50_32x4d")]
     [InlineData("convnext_atto")]
     [InlineData("vit_tiny_patch4_32")]
     [InlineData("regnety_002")]

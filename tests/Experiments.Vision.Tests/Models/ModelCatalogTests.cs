@@ -8,7 +8,7 @@ public sealed class ModelCatalogTests
     /// <summary>
     /// Published parameter counts of the reference implementations at 1000 classes, 3 channels — written here
     /// independently of the catalog's metadata. Exact integers: torchvision's model documentation (num_params of
-    /// ResNet18/34/50_Weights, ConvNeXt_Tiny_Weights, RegNet_Y_400MF_Weights — the same network as timm's
+    /// ResNet18/34/50_Weights, ResNeXt50_32X4D_Weights, ConvNeXt_Tiny_Weights, RegNet_Y_400MF_Weights — the same network as timm's
     /// regnety_004). timm's model cards give "Params (M)" to one decimal (resnet26d.bt_in1k 16.0,
     /// resnet50d.a1_in1k 25.6, convnext_atto.d2_in1k 3.7, convnext_femto.d1_in1k 5.2, convnext_pico.d1_in1k 9.0,
     /// convnext_nano.d1h_in1k 15.6, vit_tiny_patch16_224.augreg_in21k_ft_in1k 5.7,
@@ -26,6 +26,7 @@ public sealed class ModelCatalogTests
         ["resnet50"] = (25_557_032, null),
         ["resnet26d"] = (16_014_408, 16.0),
         ["resnet50d"] = (25_576_264, 25.6),
+        ["resnext50_32x4d"] = (25_028_904, 25.0),
         ["convnext_atto"] = (3_695_520, 3.7),
         ["convnext_femto"] = (5_217_784, 5.2),
         ["convnext_pico"] = (9_045_672, 9.0),
@@ -45,9 +46,9 @@ public sealed class ModelCatalogTests
     public void The_catalog_has_five_families_and_every_name_has_a_published_count()
     {
         var all = ModelCatalog.All;
-        Assert.Equal(17, all.Count);
+        Assert.Equal(18, all.Count);
         Assert.Equal(all.Count, all.Select(m => m.Name).Distinct().Count());
-        Assert.Equal(["convnext", "regnet", "resnet", "resnetd", "vit"], all.Select(m => m.Family).Distinct().Order());
+        Assert.Equal(["convnext", "regnet", "resnet", "resnetd", "resnext", "vit"], all.Select(m => m.Family).Distinct().Order());
         Assert.Equal(Published.Keys.Order(), all.Select(m => m.Name).Order());
     }
 

@@ -11,6 +11,7 @@ public sealed class StateDictKeyTests
     [Theory]
     [InlineData("resnet18")]
     [InlineData("resnet26d")]
+    [InlineData("resnext50_32x4d")]
     [InlineData("convnext_atto")]
     [InlineData("convnext_tiny")]
     [InlineData("vit_tiny_patch16_224")]

@@ -7,7 +7,8 @@ Run with a PyTorch that has torchvision (Debian 12: apt-get install python3-torc
     /usr/bin/python3 make_reference.py [OUTPUT_DIR]
 
 Where the module trees come from:
-- resnet18: torchvision's own `torchvision.models.resnet18` (the reference implementation itself).
+- resnet18, resnext50_32x4d: torchvision's own `torchvision.models.resnet18` / `resnext50_32x4d` (the reference
+  implementation itself; timm's resnext50_32x4d has the same module tree and keys).
 - resnet26d, convnext_*, vit_*, regnety_*: timm is not packaged for Debian, so the classes below rebuild timm's
   module trees with timm's attribute names, read from huggingface/pytorch-image-models:
   timm/models/resnet.py (ResNet: deep stem `conv1` Sequential, `downsample_avg`), timm/models/convnext.py
@@ -213,7 +214,8 @@ class RegNet(nn.Module):
         return x
 
 def build(name, num_classes=1000, in_chans=3):
-    tv = {'resnet18': torchvision.models.resnet18, 'resnet34': torchvision.models.resnet34, 'resnet50': torchvision.models.resnet50}
+    tv = {'resnet18': torchvision.models.resnet18, 'resnet34': torchvision.models.resnet34, 'resnet50': torchvision.models.resnet50,
+          'resnext50_32x4d': torchvision.models.resnext50_32x4d}
     if name in tv: return tv[name](num_classes=num_classes)
     cfg = {
         'resnet26d': lambda: TResNetD([2,2,2,2], num_classes, in_chans),
@@ -232,11 +234,12 @@ def build(name, num_classes=1000, in_chans=3):
     }
     return cfg[name]()
 
-NAMES = ['resnet18','resnet34','resnet50','resnet26d','resnet50d','convnext_atto','convnext_femto','convnext_pico','convnext_nano','convnext_tiny',
+NAMES = ['resnet18','resnet34','resnet50','resnet26d','resnet50d','resnext50_32x4d','convnext_atto','convnext_femto','convnext_pico','convnext_nano','convnext_tiny',
          'vit_tiny_patch16_224','vit_small_patch16_224','vit_tiny_patch4_32','vit_small_patch4_32','regnety_002','regnety_004']
 
 KEY_LISTS = {
     'resnet18': 'torchvision.models.resnet18 (torchvision 0.14.1, Debian python3-torchvision)',
+    'resnext50_32x4d': 'torchvision.models.resnext50_32x4d (torchvision 0.14.1, Debian python3-torchvision)',
     'resnet26d': 'timm resnet26d: ResNet(Bottleneck, (2,2,2,2), stem_width=32, stem_type="deep", avg_down=True)',
     'convnext_atto': 'timm convnext_atto: ConvNeXt(depths=(2,2,6,2), dims=(40,80,160,320), conv_mlp=True)',
     'convnext_tiny': 'timm convnext_tiny: ConvNeXt(depths=(3,3,9,3), dims=(96,192,384,768)) (Linear MLP)',
