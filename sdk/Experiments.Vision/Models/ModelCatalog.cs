@@ -140,6 +140,20 @@ public static class ModelCatalog
     [KnownValue("family=regnet", "params=4344144", "reference=timm", "normalization=imagenet", "cpu_layout=channels_last")]
     public const string RegNetY004 = "regnety_004";
 
+    /// <summary>
+    /// timm <c>mobilenetv3_large_100</c>: 5,483,032 parameters (torchvision docs MobileNet_V3_Large_Weights, the same
+    /// network with torchvision's names; timm model card mobilenetv3_large_100.ra_in1k: 5.5 M).
+    /// </summary>
+    [KnownValue("family=mobilenet", "params=5483032", "reference=timm", "normalization=imagenet")]
+    public const string MobileNetV3Large100 = "mobilenetv3_large_100";
+
+    /// <summary>
+    /// timm <c>mobilenetv3_small_100</c>: 2,542,856 parameters (torchvision docs MobileNet_V3_Small_Weights, the same
+    /// network with torchvision's names; timm model card mobilenetv3_small_100.lamb_in1k: 2.5 M).
+    /// </summary>
+    [KnownValue("family=mobilenet", "params=2542856", "reference=timm", "normalization=imagenet")]
+    public const string MobileNetV3Small100 = "mobilenetv3_small_100";
+
     private static readonly Dictionary<string, Func<int, int, ImageModel>> Factories = new(StringComparer.Ordinal)
     {
         [ResNet18] = (classes, channels) => new ResNet(ResNetConfig.ResNet18, classes, channels),
@@ -160,6 +174,8 @@ public static class ModelCatalog
         [ViTSmallPatch4x32] = (classes, channels) => new VisionTransformer(VisionTransformerConfig.SmallPatch4x32, classes, channels),
         [RegNetY002] = (classes, channels) => new RegNet(RegNetConfig.Y002, classes, channels),
         [RegNetY004] = (classes, channels) => new RegNet(RegNetConfig.Y004, classes, channels),
+        [MobileNetV3Large100] = (classes, channels) => new MobileNetV3(MobileNetV3Config.Large100, classes, channels),
+        [MobileNetV3Small100] = (classes, channels) => new MobileNetV3(MobileNetV3Config.Small100, classes, channels),
     };
 
     private static readonly Lazy<IReadOnlyList<ModelInfo>> Infos = new(ReadInfos);

@@ -8,15 +8,18 @@ public sealed class ModelCatalogTests
     /// <summary>
     /// Published parameter counts of the reference implementations at 1000 classes, 3 channels — written here
     /// independently of the catalog's metadata. Exact integers: torchvision's model documentation (num_params of
-    /// ResNet18/34/50_Weights, ResNeXt50_32X4D_Weights, ConvNeXt_Tiny_Weights, RegNet_Y_400MF_Weights — the same network as timm's
-    /// regnety_004). timm's model cards give "Params (M)" to one decimal (resnet26d.bt_in1k 16.0,
-    /// resnet50d.a1_in1k 25.6, convnext_atto.d2_in1k 3.7, convnext_femto.d1_in1k 5.2, convnext_pico.d1_in1k 9.0,
+    /// ResNet18/34/50_Weights, ResNeXt50_32X4D_Weights, ConvNeXt_Tiny_Weights, RegNet_Y_400MF_Weights — the same network
+    /// as timm's regnety_004 —, MobileNet_V3_Large/Small_Weights — the same networks as timm's mobilenetv3_large/small_100,
+    /// which make_reference.py's timm module tree reproduces output for output from torchvision's weights).
+    /// timm's model cards give "Params (M)" to one decimal (resnet26d.bt_in1k 16.0, resnet50d.a1_in1k 25.6,
+    /// resnext50_32x4d.a2_in1k 25.0, convnext_atto.d2_in1k 3.7, convnext_femto.d1_in1k 5.2, convnext_pico.d1_in1k 9.0,
     /// convnext_nano.d1h_in1k 15.6, vit_tiny_patch16_224.augreg_in21k_ft_in1k 5.7,
-    /// vit_small_patch16_224.augreg_in21k_ft_in1k 22.1, regnety_002.pycls_in1k 3.2); the integers are counted from
-    /// timm's architectures (Reference/make_reference.py prints them with PyTorch) and checked against those figures
-    /// below. The patch4_32 ViTs are our variants (see ModelCatalog), counted the same way. resnet20 is CNTK's
-    /// "ResNet18" ImageNet recipe, whose count 16,410,152 CNTK printed in microsoft/CNTK issue #2873 ("Training 16410152
-    /// parameters in 68 parameter tensors"), where its maintainers agreed to call it ResNet20.
+    /// vit_small_patch16_224.augreg_in21k_ft_in1k 22.1, regnety_002.pycls_in1k 3.2, mobilenetv3_large_100.ra_in1k 5.5,
+    /// mobilenetv3_small_100.lamb_in1k 2.5); the integers are counted from timm's architectures
+    /// (Reference/make_reference.py prints them with PyTorch) and checked against those figures below. The patch4_32
+    /// ViTs are our variants (see ModelCatalog), counted the same way. resnet20 is CNTK's "ResNet18" ImageNet recipe,
+    /// whose count 16,410,152 CNTK printed in microsoft/CNTK issue #2873 ("Training 16410152 parameters in 68 parameter
+    /// tensors"), where its maintainers agreed to call it ResNet20.
     /// </summary>
     private static readonly Dictionary<string, (long Count, double? CardMillions)> Published = new()
     {
@@ -38,6 +41,8 @@ public sealed class ModelCatalogTests
         ["vit_small_patch4_32"] = (21_723_496, null),
         ["regnety_002"] = (3_162_996, 3.2),
         ["regnety_004"] = (4_344_144, 4.3),
+        ["mobilenetv3_large_100"] = (5_483_032, 5.5),
+        ["mobilenetv3_small_100"] = (2_542_856, 2.5),
     };
 
     public static TheoryData<string> Names => ModelFixtures.AllModelNames();
@@ -46,9 +51,9 @@ public sealed class ModelCatalogTests
     public void The_catalog_has_five_families_and_every_name_has_a_published_count()
     {
         var all = ModelCatalog.All;
-        Assert.Equal(18, all.Count);
+        Assert.Equal(20, all.Count);
         Assert.Equal(all.Count, all.Select(m => m.Name).Distinct().Count());
-        Assert.Equal(["convnext", "regnet", "resnet", "resnetd", "resnext", "vit"], all.Select(m => m.Family).Distinct().Order());
+        Assert.Equal(["convnext", "mobilenet", "regnet", "resnet", "resnetd", "resnext", "vit"], all.Select(m => m.Family).Distinct().Order());
         Assert.Equal(Published.Keys.Order(), all.Select(m => m.Name).Order());
     }
 

@@ -16,6 +16,8 @@ public sealed class StateDictKeyTests
     [InlineData("convnext_tiny")]
     [InlineData("vit_tiny_patch16_224")]
     [InlineData("regnety_004")]
+    [InlineData("mobilenetv3_large_100")]
+    [InlineData("mobilenetv3_small_100")]
     public void Keys_and_shapes_equal_the_reference(string name)
     {
         var expected = ModelFixtures.ReadKeyList(name);
@@ -56,6 +58,7 @@ public sealed class StateDictKeyTests
     [InlineData("convnext_femto", "head.fc.")]
     [InlineData("vit_small_patch4_32", "head.")]
     [InlineData("regnety_002", "head.fc.")]
+    [InlineData("mobilenetv3_small_100", "classifier.")]
     public void The_body_is_the_reference_model_without_its_classifier(string name, string classifier)
     {
         using var reference = ModelCatalog.CreateReference(name, numClasses: 1000);

@@ -213,6 +213,93 @@ class RegNet(nn.Module):
         for m in self.children(): x = m(x)
         return x
 
+# ---- timm mobilenetv3 (mobilenetv3.py MobileNetV3, _efficientnet_blocks.py) ----
+def make_divisible(v, divisor=8, min_value=None, round_limit=.9):
+    min_value = min_value or divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < round_limit * v:
+        new_v += divisor
+    return new_v
+
+def _pad(k, s): return ((s - 1) + (k - 1)) // 2
+def _act(hs): return nn.Hardswish() if hs else nn.ReLU()
+
+class EffSE(nn.Module):
+    def __init__(self, c):
+        super().__init__(); rd = make_divisible(c * 0.25)
+        self.conv_reduce = nn.Conv2d(c, rd, 1); self.act1 = nn.ReLU(); self.conv_expand = nn.Conv2d(rd, c, 1); self.gate = nn.Hardsigmoid()
+    def forward(self, x): return x * self.gate(self.conv_expand(self.act1(self.conv_reduce(x.mean((2, 3), keepdim=True)))))
+
+# timm's BatchNormAct2d keeps its activation inside bn1/bn2 (no parameters); here it is a sibling module: same keys.
+class DSConv(nn.Module):
+    def __init__(self, cin, k, s, e, cout, se, hs):
+        super().__init__(); self.has_skip = s == 1 and cin == cout
+        self.conv_dw = nn.Conv2d(cin, cin, k, s, _pad(k, s), groups=cin, bias=False); self.bn1 = nn.BatchNorm2d(cin); self.act1 = _act(hs)
+        self.se = EffSE(cin) if se else nn.Identity()
+        self.conv_pw = nn.Conv2d(cin, cout, 1, bias=False); self.bn2 = nn.BatchNorm2d(cout)
+    def forward(self, x):
+        y = self.bn2(self.conv_pw(self.se(self.act1(self.bn1(self.conv_dw(x))))))
+        return y + x if self.has_skip else y
+
+class InvRes(nn.Module):
+    def __init__(self, cin, k, s, e, cout, se, hs):
+        super().__init__(); self.has_skip = s == 1 and cin == cout; mid = make_divisible(cin * e)
+        self.conv_pw = nn.Conv2d(cin, mid, 1, bias=False); self.bn1 = nn.BatchNorm2d(mid); self.act1 = _act(hs)
+        self.conv_dw = nn.Conv2d(mid, mid, k, s, _pad(k, s), groups=mid, bias=False); self.bn2 = nn.BatchNorm2d(mid); self.act2 = _act(hs)
+        self.se = EffSE(mid) if se else nn.Identity()
+        self.conv_pwl = nn.Conv2d(mid, cout, 1, bias=False); self.bn3 = nn.BatchNorm2d(cout)
+    def forward(self, x):
+        y = self.act1(self.bn1(self.conv_pw(x))); y = self.se(self.act2(self.bn2(self.conv_dw(y))))
+        y = self.bn3(self.conv_pwl(y))
+        return y + x if self.has_skip else y
+
+class CBA(nn.Module):
+    def __init__(self, cin, k, s, e, cout, se, hs):
+        super().__init__(); self.conv = nn.Conv2d(cin, cout, k, s, _pad(k, s), bias=False); self.bn1 = nn.BatchNorm2d(cout); self.act1 = _act(hs)
+    def forward(self, x): return self.act1(self.bn1(self.conv(x)))
+
+def _arch(defs):
+    # timm block strings ('ir_r3_k5_s2_e3_c40_se0.25_nre') decoded: (type, repeats, kernel, stride, exp, out, se, hard-swish).
+    out = []
+    for stage in defs:
+        blocks = []
+        for t, r, k, s, e, c, se, hs in stage:
+            blocks += [(t, k, s if i == 0 else 1, e, c, se, hs) for i in range(r)]
+        out.append(blocks)
+    return out
+
+MNV3_LARGE = _arch([[('ds', 1, 3, 1, 1, 16, False, False)],
+                    [('ir', 1, 3, 2, 4, 24, False, False), ('ir', 1, 3, 1, 3, 24, False, False)],
+                    [('ir', 3, 5, 2, 3, 40, True, False)],
+                    [('ir', 1, 3, 2, 6, 80, False, True), ('ir', 1, 3, 1, 2.5, 80, False, True), ('ir', 2, 3, 1, 2.3, 80, False, True)],
+                    [('ir', 2, 3, 1, 6, 112, True, True)],
+                    [('ir', 3, 5, 2, 6, 160, True, True)],
+                    [('cn', 1, 1, 1, 1, 960, False, True)]])
+MNV3_SMALL = _arch([[('ds', 1, 3, 2, 1, 16, True, False)],
+                    [('ir', 1, 3, 2, 4.5, 24, False, False), ('ir', 1, 3, 1, 3.67, 24, False, False)],
+                    [('ir', 1, 5, 2, 4, 40, True, True), ('ir', 2, 5, 1, 6, 40, True, True)],
+                    [('ir', 2, 5, 1, 3, 48, True, True)],
+                    [('ir', 3, 5, 2, 6, 96, True, True)],
+                    [('cn', 1, 1, 1, 1, 576, False, True)]])
+
+class MobileNetV3(nn.Module):
+    def __init__(self, stages, num_features, num_classes=1000, in_chans=3):
+        super().__init__()
+        self.conv_stem = nn.Conv2d(in_chans, 16, 3, 2, 1, bias=False); self.bn1 = nn.BatchNorm2d(16); self.act1 = nn.Hardswish()
+        c = 16; seq = []
+        for stage in stages:
+            blocks = []
+            for t, k, s, e, cout, se, hs in stage:
+                blocks.append({'ds': DSConv, 'ir': InvRes, 'cn': CBA}[t](c, k, s, e, cout, se, hs)); c = cout
+            seq.append(nn.Sequential(*blocks))
+        self.blocks = nn.Sequential(*seq)
+        self.global_pool = nn.AdaptiveAvgPool2d(1)
+        self.conv_head = nn.Conv2d(c, num_features, 1); self.act2 = nn.Hardswish(); self.flatten = nn.Flatten(1)
+        self.classifier = nn.Linear(num_features, num_classes) if num_classes else nn.Identity()
+    def forward(self, x):
+        x = self.blocks(self.act1(self.bn1(self.conv_stem(x))))
+        return self.classifier(self.flatten(self.act2(self.conv_head(self.global_pool(x)))))
+
 def build(name, num_classes=1000, in_chans=3):
     tv = {'resnet18': torchvision.models.resnet18, 'resnet34': torchvision.models.resnet34, 'resnet50': torchvision.models.resnet50,
           'resnext50_32x4d': torchvision.models.resnext50_32x4d}
@@ -231,11 +318,14 @@ def build(name, num_classes=1000, in_chans=3):
         'vit_small_patch4_32': lambda: ViT(384, 12, 6, 4, 32, num_classes, in_chans),
         'regnety_002': lambda: RegNet([24,56,152,368], [1,1,4,7], 8, num_classes, in_chans),
         'regnety_004': lambda: RegNet([48,104,208,440], [1,3,6,6], 8, num_classes, in_chans),
+        'mobilenetv3_large_100': lambda: MobileNetV3(MNV3_LARGE, 1280, num_classes, in_chans),
+        'mobilenetv3_small_100': lambda: MobileNetV3(MNV3_SMALL, 1024, num_classes, in_chans),
     }
     return cfg[name]()
 
 NAMES = ['resnet18','resnet34','resnet50','resnet26d','resnet50d','resnext50_32x4d','convnext_atto','convnext_femto','convnext_pico','convnext_nano','convnext_tiny',
-         'vit_tiny_patch16_224','vit_small_patch16_224','vit_tiny_patch4_32','vit_small_patch4_32','regnety_002','regnety_004']
+         'vit_tiny_patch16_224','vit_small_patch16_224','vit_tiny_patch4_32','vit_small_patch4_32','regnety_002','regnety_004',
+         'mobilenetv3_large_100','mobilenetv3_small_100']
 
 KEY_LISTS = {
     'resnet18': 'torchvision.models.resnet18 (torchvision 0.14.1, Debian python3-torchvision)',
@@ -245,6 +335,8 @@ KEY_LISTS = {
     'convnext_tiny': 'timm convnext_tiny: ConvNeXt(depths=(3,3,9,3), dims=(96,192,384,768)) (Linear MLP)',
     'vit_tiny_patch16_224': 'timm vit_tiny_patch16_224: VisionTransformer(patch_size=16, embed_dim=192, depth=12, num_heads=3)',
     'regnety_004': 'timm regnety_004: RegNet(RegNetCfg(w0=48, wa=27.89, wm=2.09, group_size=8, depth=16, se_ratio=0.25))',
+    'mobilenetv3_large_100': 'timm mobilenetv3_large_100: _gen_mobilenet_v3 (MobileNetV3, head_bias=True, num_features=1280)',
+    'mobilenetv3_small_100': 'timm mobilenetv3_small_100: _gen_mobilenet_v3 (MobileNetV3, head_bias=True, num_features=1024)',
 }
 
 # ---- Small-config outputs computed by PyTorch, for PyTorchOutputTests ----
@@ -256,8 +348,13 @@ SMALL = {
     'convnext_linear': lambda: ConvNeXt((1, 1, 2, 1), (8, 16, 24, 32), False, 10, 3),
     'vit': lambda: ViT(32, 2, 2, 4, 16, 10, 3),
     'regnety': lambda: RegNet([8, 16, 24, 32], [1, 2, 1, 1], 8, 10, 3),
+    # Every MobileNetV3 block form: depthwise-separable with SE and skip, inverted residual with stride and without,
+    # with SE and hard-swish, the last ConvBnAct, and the efficient head.
+    'mobilenetv3': lambda: MobileNetV3(_arch([[('ds', 1, 3, 1, 1, 16, True, False)],
+                                              [('ir', 1, 3, 2, 3, 24, False, False), ('ir', 1, 5, 1, 2.5, 24, True, True)],
+                                              [('cn', 1, 1, 1, 1, 48, False, True)]]), 64, 10, 3),
 }
-SMALL_INPUT = {'convnext_convmlp': 32, 'convnext_linear': 32, 'vit': 16, 'regnety': 32}
+SMALL_INPUT = {'convnext_convmlp': 32, 'convnext_linear': 32, 'vit': 16, 'regnety': 32, 'mobilenetv3': 32}
 
 
 def write_safetensors(path, tensors):
