@@ -8,10 +8,10 @@ namespace Experiments.Vision.Models;
 /// Catalog name (timm's model name, or torchvision's for plain ResNet). A name with pretrained weights is the
 /// architecture's name, a dot and the weights' tag, as in timm (<c>resnet20.cntk_in1k</c>).
 /// </param>
-/// <param name="Family">resnet, resnetd, convnext, vit or regnet.</param>
+/// <param name="Family">resnet, resnetd, resnext, convnext, vit, swin, regnet or mobilenet.</param>
 /// <param name="Parameters">Parameters at 1000 classes and 3 input channels.</param>
 /// <param name="InputSize">The one input size (square) the model takes, or null when it takes any size.</param>
-/// <param name="PatchSize">Patch side of a ViT, else null.</param>
+/// <param name="PatchSize">Patch side of a ViT or a Swin, else null.</param>
 /// <param name="Reference">
 /// The implementation whose names and shapes the model follows: <c>timm</c> or <c>torchvision</c>; <c>cntk</c> for
 /// CNTK's ImageNet ResNet, whose architecture is CNTK's and whose state-dict keys are torchvision's.
@@ -27,8 +27,12 @@ namespace Experiments.Vision.Models;
 /// The tag of the pretrained weights this name loads (<c>cntk_in1k</c> for <c>resnet20.cntk_in1k</c>), or null for an
 /// architecture, which starts from its random initialisation.
 /// </param>
+/// <param name="WindowSize">
+/// Attention window side of a Swin, else null. With <see cref="InputSize"/> and <see cref="PatchSize"/> it fixes the
+/// tokens of every stage: the windows must tile them, which is why a Swin takes its one input size only.
+/// </param>
 public sealed record ModelInfo(string Name, string Family, long Parameters, int? InputSize, int? PatchSize, string Reference, string Normalization, int? MinInputSize = null,
-    bool ChannelsLastOnCpu = false, string? Weights = null)
+    bool ChannelsLastOnCpu = false, string? Weights = null, int? WindowSize = null)
 {
     /// <summary>The architecture's name: <see cref="Name"/> without the weights' tag.</summary>
     public string Architecture => Weights is null ? Name : Name[..Name.IndexOf('.', StringComparison.Ordinal)];
@@ -42,12 +46,16 @@ public sealed record ModelInfo(string Name, string Family, long Parameters, int?
 /// </summary>
 /// <remarks>
 /// Sources of the counts: torchvision's model documentation (exact integers, e.g. resnet18 11,689,512;
-/// convnext_tiny 28,589,128; regnet_y_400mf 4,344,144 — the same network as timm's regnety_004); timm's model cards
-/// (Params (M), one decimal: resnet26d 16.0, resnet50d 25.6, convnext_atto 3.7, femto 5.2, pico 9.0, nano 15.6,
-/// vit_tiny_patch16_224 5.7, vit_small_patch16_224 22.1, regnety_002 3.2) with the exact integers counted from the
-/// architectures in timm's model files. The <c>_patch4_32</c> ViTs are not timm models: timm's ViT-Ti/ViT-S with
-/// 4×4 patches of a 32×32 image (65 position embeddings instead of 197, a 4×4 patch convolution instead of 16×16), so
-/// their counts are those of the architecture; a timm <c>patch16_224</c> checkpoint does not fit them.
+/// resnext50_32x4d 25,028,904; convnext_tiny 28,589,128; regnet_y_400mf 4,344,144 — the same network as timm's
+/// regnety_004; mobilenet_v3_large 5,483,032 and mobilenet_v3_small 2,542,856 — timm's mobilenetv3_large/small_100;
+/// swin_t 28,288,354 — timm's swin_tiny_patch4_window7_224); timm's model cards (Params (M), one decimal: resnet26d
+/// 16.0, resnet50d 25.6, resnext50_32x4d 25.0, convnext_atto 3.7, femto 5.2, pico 9.0, nano 15.6, vit_tiny_patch16_224
+/// 5.7, vit_small_patch16_224 22.1, regnety_002 3.2, mobilenetv3_large_100 5.5, mobilenetv3_small_100 2.5,
+/// swin_tiny_patch4_window7_224 28.3) with the exact integers counted from the architectures in timm's model files.
+/// The <c>_patch4_32</c> ViTs are not timm models: timm's ViT-Ti/ViT-S with 4×4 patches of a 32×32 image (65 position
+/// embeddings instead of 197, a 4×4 patch convolution instead of 16×16), so their counts are those of the
+/// architecture; a timm <c>patch16_224</c> checkpoint does not fit them. Likewise <c>swin_tiny_patch2_window4_32</c>:
+/// timm's Swin-T with 2×2 patches and 4×4 windows of a 32×32 image (smaller position tables, a 2×2 patch convolution).
 /// </remarks>
 [KnownValues]
 public static class ModelCatalog
@@ -132,6 +140,22 @@ public static class ModelCatalog
     [KnownValue("family=vit", "params=21723496", "input_size=32", "patch_size=4", "reference=timm", "normalization=half")]
     public const string ViTSmallPatch4x32 = "vit_small_patch4_32";
 
+    /// <summary>
+    /// timm <c>swin_tiny_patch4_window7_224</c>: 28,288,354 parameters (torchvision docs Swin_T_Weights, the same network
+    /// with torchvision's names; timm model card swin_tiny_patch4_window7_224.ms_in1k: 28.3 M). 224 px only: 56, 28, 14
+    /// and 7 tokens a side in 7×7 windows.
+    /// </summary>
+    [KnownValue("family=swin", "params=28288354", "input_size=224", "patch_size=4", "window_size=7", "reference=timm", "normalization=imagenet")]
+    public const string SwinTinyPatch4Window7x224 = "swin_tiny_patch4_window7_224";
+
+    /// <summary>
+    /// timm's Swin-T on 32×32 inputs in 2×2 patches and 4×4 windows (not a timm model name): 28,266,418 parameters. 32 px
+    /// only: 16, 8, 4 and 2 tokens a side (the last two stages are one window each, as timm makes a stage no larger than
+    /// its window).
+    /// </summary>
+    [KnownValue("family=swin", "params=28266418", "input_size=32", "patch_size=2", "window_size=4", "reference=timm", "normalization=imagenet")]
+    public const string SwinTinyPatch2Window4x32 = "swin_tiny_patch2_window4_32";
+
     /// <summary>timm <c>regnety_002</c>: 3,162,996 parameters (timm model card regnety_002.pycls_in1k: 3.2 M).</summary>
     [KnownValue("family=regnet", "params=3162996", "reference=timm", "normalization=imagenet", "cpu_layout=channels_last")]
     public const string RegNetY002 = "regnety_002";
@@ -172,6 +196,8 @@ public static class ModelCatalog
         [ViTSmallPatch16x224] = (classes, channels) => new VisionTransformer(VisionTransformerConfig.SmallPatch16x224, classes, channels),
         [ViTTinyPatch4x32] = (classes, channels) => new VisionTransformer(VisionTransformerConfig.TinyPatch4x32, classes, channels),
         [ViTSmallPatch4x32] = (classes, channels) => new VisionTransformer(VisionTransformerConfig.SmallPatch4x32, classes, channels),
+        [SwinTinyPatch4Window7x224] = (classes, channels) => new SwinTransformer(SwinTransformerConfig.TinyPatch4Window7x224, classes, channels),
+        [SwinTinyPatch2Window4x32] = (classes, channels) => new SwinTransformer(SwinTransformerConfig.TinyPatch2Window4x32, classes, channels),
         [RegNetY002] = (classes, channels) => new RegNet(RegNetConfig.Y002, classes, channels),
         [RegNetY004] = (classes, channels) => new RegNet(RegNetConfig.Y004, classes, channels),
         [MobileNetV3Large100] = (classes, channels) => new MobileNetV3(MobileNetV3Config.Large100, classes, channels),
@@ -249,7 +275,8 @@ public static class ModelCatalog
                 metadata["normalization"],
                 Optional("min_input_size"),
                 metadata.TryGetValue("cpu_layout", out var layout) && layout == "channels_last",
-                metadata.GetValueOrDefault("weights")));
+                metadata.GetValueOrDefault("weights"),
+                Optional("window_size")));
         }
         return infos;
     }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Experiments.Vision.Tests.Models;
 
 /// <summary>
-/// The same numbers as PyTorch: small configurations of the ConvNeXt (both MLP forms), ViT, RegNet and MobileNetV3 module trees,
+/// The same numbers as PyTorch: small configurations of the ConvNeXt (both MLP forms), ViT, RegNet, MobileNetV3 and Swin module trees,
 /// with weights, BatchNorm statistics, an input and PyTorch's eval-mode output written by PyTorch to safetensors
 /// (Reference/make_reference.py, Reference/pytorch-outputs/). Loading the PyTorch state dict by name and running the
 /// input must give PyTorch's output. (The full-size catalog models were checked the same way once, all 16 within
@@ -14,7 +14,7 @@ namespace Experiments.Vision.Tests.Models;
 /// </summary>
 public sealed class PyTorchOutputTests
 {
-    public static TheoryData<string> Cases => new() { "convnext_convmlp", "convnext_linear", "vit", "regnety", "mobilenetv3" };
+    public static TheoryData<string> Cases => new() { "convnext_convmlp", "convnext_linear", "vit", "regnety", "mobilenetv3", "swin" };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -34,6 +34,7 @@ public sealed class PyTorchOutputTests
                     new(MobileNetBlock.InvertedResidual, 5, 1, 2.5, 24, SqueezeExcite: true, HardSwish: true)],
                 [new(MobileNetBlock.ConvBnAct, 1, 1, 1, 48, SqueezeExcite: false, HardSwish: true)],
             ], NumFeatures: 64), numClasses: 10),
+            "swin" => new SwinTransformer(new SwinTransformerConfig(EmbedDim: 8, Depths: [2, 2, 1], NumHeads: [1, 2, 4], PatchSize: 2, WindowSize: 4, ImageSize: 32), numClasses: 10),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
         string path = Path.Combine(ModelFixtures.ReferenceFolder, "pytorch-outputs", name + ".safetensors");

@@ -300,6 +300,104 @@ class MobileNetV3(nn.Module):
         x = self.blocks(self.act1(self.bn1(self.conv_stem(x))))
         return self.classifier(self.flatten(self.act2(self.conv_head(self.global_pool(x)))))
 
+# ---- timm swin_transformer.py (SwinTransformer, SwinTransformerStage, SwinTransformerBlock, WindowAttention, PatchMerging) ----
+def window_partition(x, w):
+    B, H, W, C = x.shape
+    return x.view(B, H // w, w, W // w, w, C).permute(0, 1, 3, 2, 4, 5).contiguous().view(-1, w, w, C)
+
+def window_reverse(windows, w, H, W):
+    C = windows.shape[-1]
+    return windows.view(-1, H // w, W // w, w, w, C).permute(0, 1, 3, 2, 4, 5).contiguous().view(-1, H, W, C)
+
+def relative_position_index(w):
+    coords = torch.stack(torch.meshgrid(torch.arange(w), torch.arange(w), indexing='ij')).flatten(1)
+    rel = (coords[:, :, None] - coords[:, None, :]).permute(1, 2, 0).contiguous()
+    rel[:, :, 0] += w - 1; rel[:, :, 1] += w - 1; rel[:, :, 0] *= 2 * w - 1
+    return rel.sum(-1)
+
+class WindowAttention(nn.Module):
+    def __init__(self, dim, heads, w):
+        super().__init__(); self.heads = heads; self.scale = (dim // heads) ** -0.5; self.area = w * w
+        self.relative_position_bias_table = nn.Parameter(torch.zeros((2 * w - 1) ** 2, heads))
+        self.register_buffer('relative_position_index', relative_position_index(w), persistent=False)
+        self.qkv = nn.Linear(dim, 3 * dim); self.attn_drop = nn.Dropout(0.); self.proj = nn.Linear(dim, dim); self.proj_drop = nn.Dropout(0.)
+        self.softmax = nn.Softmax(-1)
+    def forward(self, x, mask=None):
+        B_, N, C = x.shape
+        q, k, v = self.qkv(x).reshape(B_, N, 3, self.heads, -1).permute(2, 0, 3, 1, 4).unbind(0)
+        attn = (q * self.scale) @ k.transpose(-2, -1)
+        bias = self.relative_position_bias_table[self.relative_position_index.view(-1)].view(self.area, self.area, -1).permute(2, 0, 1)
+        attn = attn + bias.unsqueeze(0)
+        if mask is not None:
+            nw = mask.shape[0]
+            attn = (attn.view(-1, nw, self.heads, N, N) + mask.unsqueeze(1).unsqueeze(0)).view(-1, self.heads, N, N)
+        x = (self.softmax(attn) @ v).transpose(1, 2).reshape(B_, N, -1)
+        return self.proj(x)
+
+class SwinBlock(nn.Module):
+    def __init__(self, dim, heads, res, window, shift):
+        super().__init__()
+        if res <= window: window, shift = res, 0   # timm _calc_window_shift
+        self.window, self.shift = window, shift
+        self.norm1 = nn.LayerNorm(dim); self.attn = WindowAttention(dim, heads, window); self.drop_path1 = nn.Identity()
+        self.norm2 = nn.LayerNorm(dim); self.mlp = Mlp(dim, 4 * dim, False); self.drop_path2 = nn.Identity()
+        mask = None
+        if shift > 0:
+            img = torch.zeros((1, res, res, 1)); cnt = 0
+            for h in ((0, -window), (-window, -shift), (-shift, None)):
+                for w in ((0, -window), (-window, -shift), (-shift, None)):
+                    img[:, h[0]:h[1], w[0]:w[1], :] = cnt; cnt += 1
+            mw = window_partition(img, window).view(-1, window * window)
+            mask = mw.unsqueeze(1) - mw.unsqueeze(2)
+            mask = mask.masked_fill(mask != 0, float(-100.0)).masked_fill(mask == 0, float(0.0))
+        self.register_buffer('attn_mask', mask, persistent=False)
+    def forward(self, x):
+        B, H, W, C = x.shape
+        s = x; x = self.norm1(x)
+        if self.shift: x = torch.roll(x, (-self.shift, -self.shift), (1, 2))
+        x = window_reverse(self.attn(window_partition(x, self.window).view(-1, self.window ** 2, C), self.attn_mask).view(-1, self.window, self.window, C), self.window, H, W)
+        if self.shift: x = torch.roll(x, (self.shift, self.shift), (1, 2))
+        x = (s + x).reshape(B, -1, C)
+        x = x + self.mlp(self.norm2(x))
+        return x.reshape(B, H, W, C)
+
+class PatchMerging(nn.Module):
+    def __init__(self, dim, out_dim):
+        super().__init__(); self.norm = nn.LayerNorm(4 * dim); self.reduction = nn.Linear(4 * dim, out_dim, bias=False)
+    def forward(self, x):
+        B, H, W, C = x.shape
+        return self.reduction(self.norm(x.reshape(B, H // 2, 2, W // 2, 2, C).permute(0, 1, 3, 4, 2, 5).flatten(3)))
+
+class SwinStage(nn.Module):
+    def __init__(self, dim, out_dim, res, depth, downsample, heads, window):
+        super().__init__()
+        self.downsample = PatchMerging(dim, out_dim) if downsample else nn.Identity()
+        self.blocks = nn.Sequential(*[SwinBlock(out_dim, heads, res, window, 0 if i % 2 == 0 else window // 2) for i in range(depth)])
+    def forward(self, x): return self.blocks(self.downsample(x))
+
+class SwinPatchEmbed(nn.Module):
+    def __init__(self, cin, d, p):
+        super().__init__(); self.proj = nn.Conv2d(cin, d, p, stride=p); self.norm = nn.LayerNorm(d)
+    def forward(self, x): return self.norm(self.proj(x).permute(0, 2, 3, 1))
+
+class SwinHead(nn.Module):
+    def __init__(self, c, n):
+        super().__init__(); self.global_pool = nn.Identity(); self.drop = nn.Dropout(0.); self.fc = nn.Linear(c, n) if n else nn.Identity(); self.flatten = nn.Identity()
+    def forward(self, x): return self.fc(x.mean((1, 2)))
+
+class Swin(nn.Module):
+    def __init__(self, img, patch, window, embed, depths, heads, num_classes=1000, in_chans=3):
+        super().__init__()
+        self.patch_embed = SwinPatchEmbed(in_chans, embed, patch)
+        grid = img // patch; layers = []; dim = embed
+        for i in range(len(depths)):
+            out = embed * 2 ** i
+            layers.append(SwinStage(dim, out, grid >> i, depths[i], i > 0, heads[i], window)); dim = out
+        self.layers = nn.Sequential(*layers)
+        self.norm = nn.LayerNorm(dim)
+        self.head = SwinHead(dim, num_classes)
+    def forward(self, x): return self.head(self.norm(self.layers(self.patch_embed(x))))
+
 def build(name, num_classes=1000, in_chans=3):
     tv = {'resnet18': torchvision.models.resnet18, 'resnet34': torchvision.models.resnet34, 'resnet50': torchvision.models.resnet50,
           'resnext50_32x4d': torchvision.models.resnext50_32x4d}
@@ -320,12 +418,14 @@ def build(name, num_classes=1000, in_chans=3):
         'regnety_004': lambda: RegNet([48,104,208,440], [1,3,6,6], 8, num_classes, in_chans),
         'mobilenetv3_large_100': lambda: MobileNetV3(MNV3_LARGE, 1280, num_classes, in_chans),
         'mobilenetv3_small_100': lambda: MobileNetV3(MNV3_SMALL, 1024, num_classes, in_chans),
+        'swin_tiny_patch4_window7_224': lambda: Swin(224, 4, 7, 96, (2, 2, 6, 2), (3, 6, 12, 24), num_classes, in_chans),
+        'swin_tiny_patch2_window4_32': lambda: Swin(32, 2, 4, 96, (2, 2, 6, 2), (3, 6, 12, 24), num_classes, in_chans),
     }
     return cfg[name]()
 
 NAMES = ['resnet18','resnet34','resnet50','resnet26d','resnet50d','resnext50_32x4d','convnext_atto','convnext_femto','convnext_pico','convnext_nano','convnext_tiny',
          'vit_tiny_patch16_224','vit_small_patch16_224','vit_tiny_patch4_32','vit_small_patch4_32','regnety_002','regnety_004',
-         'mobilenetv3_large_100','mobilenetv3_small_100']
+         'mobilenetv3_large_100','mobilenetv3_small_100','swin_tiny_patch4_window7_224','swin_tiny_patch2_window4_32']
 
 KEY_LISTS = {
     'resnet18': 'torchvision.models.resnet18 (torchvision 0.14.1, Debian python3-torchvision)',
@@ -337,6 +437,8 @@ KEY_LISTS = {
     'regnety_004': 'timm regnety_004: RegNet(RegNetCfg(w0=48, wa=27.89, wm=2.09, group_size=8, depth=16, se_ratio=0.25))',
     'mobilenetv3_large_100': 'timm mobilenetv3_large_100: _gen_mobilenet_v3 (MobileNetV3, head_bias=True, num_features=1280)',
     'mobilenetv3_small_100': 'timm mobilenetv3_small_100: _gen_mobilenet_v3 (MobileNetV3, head_bias=True, num_features=1024)',
+    'swin_tiny_patch4_window7_224': 'timm swin_tiny_patch4_window7_224: SwinTransformer(patch_size=4, window_size=7, embed_dim=96, depths=(2,2,6,2), num_heads=(3,6,12,24))',
+    'swin_tiny_patch2_window4_32': 'timm SwinTransformer(img_size=32, patch_size=2, window_size=4, embed_dim=96, depths=(2,2,6,2), num_heads=(3,6,12,24)) (not a timm model name)',
 }
 
 # ---- Small-config outputs computed by PyTorch, for PyTorchOutputTests ----
@@ -350,11 +452,13 @@ SMALL = {
     'regnety': lambda: RegNet([8, 16, 24, 32], [1, 2, 1, 1], 8, 10, 3),
     # Every MobileNetV3 block form: depthwise-separable with SE and skip, inverted residual with stride and without,
     # with SE and hard-swish, the last ConvBnAct, and the efficient head.
+    # Every Swin path: a 16-token-wide grid in 4×4 windows, shifted (mask) and not, patch merging, a stage of one window.
+    'swin': lambda: Swin(32, 2, 4, 8, (2, 2, 1), (1, 2, 4), 10, 3),
     'mobilenetv3': lambda: MobileNetV3(_arch([[('ds', 1, 3, 1, 1, 16, True, False)],
                                               [('ir', 1, 3, 2, 3, 24, False, False), ('ir', 1, 5, 1, 2.5, 24, True, True)],
                                               [('cn', 1, 1, 1, 1, 48, False, True)]]), 64, 10, 3),
 }
-SMALL_INPUT = {'convnext_convmlp': 32, 'convnext_linear': 32, 'vit': 16, 'regnety': 32, 'mobilenetv3': 32}
+SMALL_INPUT = {'convnext_convmlp': 32, 'convnext_linear': 32, 'vit': 16, 'regnety': 32, 'mobilenetv3': 32, 'swin': 32}
 
 
 def write_safetensors(path, tensors):
