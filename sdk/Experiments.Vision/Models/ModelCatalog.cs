@@ -48,14 +48,16 @@ public sealed record ModelInfo(string Name, string Family, long Parameters, int?
 /// Sources of the counts: torchvision's model documentation (exact integers, e.g. resnet18 11,689,512;
 /// resnext50_32x4d 25,028,904; convnext_tiny 28,589,128; regnet_y_400mf 4,344,144 — the same network as timm's
 /// regnety_004; mobilenet_v3_large 5,483,032 and mobilenet_v3_small 2,542,856 — timm's mobilenetv3_large/small_100;
-/// swin_t 28,288,354 — timm's swin_tiny_patch4_window7_224); timm's model cards (Params (M), one decimal: resnet26d
+/// swin_t 28,288,354 — timm's swin_tiny_patch4_window7_224; swin_v2_t 28,351,570 — timm's swinv2_tiny_window8_256 plus a
+/// key bias timm does not have); timm's model cards (Params (M), one decimal: resnet26d
 /// 16.0, resnet50d 25.6, resnext50_32x4d 25.0, convnext_atto 3.7, femto 5.2, pico 9.0, nano 15.6, vit_tiny_patch16_224
 /// 5.7, vit_small_patch16_224 22.1, regnety_002 3.2, mobilenetv3_large_100 5.5, mobilenetv3_small_100 2.5,
-/// swin_tiny_patch4_window7_224 28.3) with the exact integers counted from the architectures in timm's model files.
+/// swin_tiny_patch4_window7_224 28.3, swinv2_tiny_window8_256 28.3) with the exact integers counted from the architectures in timm's model files.
 /// The <c>_patch4_32</c> ViTs are not timm models: timm's ViT-Ti/ViT-S with 4×4 patches of a 32×32 image (65 position
 /// embeddings instead of 197, a 4×4 patch convolution instead of 16×16), so their counts are those of the
 /// architecture; a timm <c>patch16_224</c> checkpoint does not fit them. Likewise <c>swin_tiny_patch2_window4_32</c>:
-/// timm's Swin-T with 2×2 patches and 4×4 windows of a 32×32 image (smaller position tables, a 2×2 patch convolution).
+/// timm's Swin-T with 2×2 patches and 4×4 windows of a 32×32 image (smaller position tables, a 2×2 patch convolution),
+/// and <c>swinv2_tiny_patch2_window4_32</c>, the same for Swin V2-T.
 /// </remarks>
 [KnownValues]
 public static class ModelCatalog
@@ -156,6 +158,22 @@ public static class ModelCatalog
     [KnownValue("family=swin", "params=28266418", "input_size=32", "patch_size=2", "window_size=4", "reference=timm", "normalization=imagenet")]
     public const string SwinTinyPatch2Window4x32 = "swin_tiny_patch2_window4_32";
 
+    /// <summary>
+    /// timm <c>swinv2_tiny_window8_256</c>: 28,347,154 parameters (torchvision docs Swin_V2_T_Weights: 28,351,570, the same
+    /// network with a key bias in its qkv projection that it keeps at zero — 4,416 parameters, one per channel of each
+    /// of the 12 blocks —, which timm does not have; timm model card swinv2_tiny_window8_256.ms_in1k: 28.3 M). 256 px
+    /// only: 64, 32, 16 and 8 tokens a side in 8×8 windows.
+    /// </summary>
+    [KnownValue("family=swin", "params=28347154", "input_size=256", "patch_size=4", "window_size=8", "reference=timm", "normalization=imagenet")]
+    public const string SwinV2TinyWindow8x256 = "swinv2_tiny_window8_256";
+
+    /// <summary>
+    /// timm's Swin V2-T on 32×32 inputs in 2×2 patches and 4×4 windows (not a timm model name): 28,343,698 parameters.
+    /// 32 px only, the stages of <see cref="SwinTinyPatch2Window4x32"/>.
+    /// </summary>
+    [KnownValue("family=swin", "params=28343698", "input_size=32", "patch_size=2", "window_size=4", "reference=timm", "normalization=imagenet")]
+    public const string SwinV2TinyPatch2Window4x32 = "swinv2_tiny_patch2_window4_32";
+
     /// <summary>timm <c>regnety_002</c>: 3,162,996 parameters (timm model card regnety_002.pycls_in1k: 3.2 M).</summary>
     [KnownValue("family=regnet", "params=3162996", "reference=timm", "normalization=imagenet", "cpu_layout=channels_last")]
     public const string RegNetY002 = "regnety_002";
@@ -198,6 +216,8 @@ public static class ModelCatalog
         [ViTSmallPatch4x32] = (classes, channels) => new VisionTransformer(VisionTransformerConfig.SmallPatch4x32, classes, channels),
         [SwinTinyPatch4Window7x224] = (classes, channels) => new SwinTransformer(SwinTransformerConfig.TinyPatch4Window7x224, classes, channels),
         [SwinTinyPatch2Window4x32] = (classes, channels) => new SwinTransformer(SwinTransformerConfig.TinyPatch2Window4x32, classes, channels),
+        [SwinV2TinyWindow8x256] = (classes, channels) => new SwinTransformerV2(SwinTransformerConfig.V2TinyWindow8x256, classes, channels),
+        [SwinV2TinyPatch2Window4x32] = (classes, channels) => new SwinTransformerV2(SwinTransformerConfig.V2TinyPatch2Window4x32, classes, channels),
         [RegNetY002] = (classes, channels) => new RegNet(RegNetConfig.Y002, classes, channels),
         [RegNetY004] = (classes, channels) => new RegNet(RegNetConfig.Y004, classes, channels),
         [MobileNetV3Large100] = (classes, channels) => new MobileNetV3(MobileNetV3Config.Large100, classes, channels),

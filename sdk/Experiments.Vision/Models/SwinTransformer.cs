@@ -10,71 +10,6 @@ namespace Experiments.Vision.Models;
 // not the repository's _camelCase.
 #pragma warning disable IDE1006
 
-/// <summary>Shape of a <see cref="SwinTransformer"/> (timm <c>timm/models/swin_transformer.py</c> model functions).</summary>
-/// <param name="EmbedDim">Channels of the first stage (doubled by each patch merging).</param>
-/// <param name="Depths">Blocks per stage.</param>
-/// <param name="NumHeads">Attention heads per stage.</param>
-/// <param name="PatchSize">Side of the square patches of the patch embedding.</param>
-/// <param name="WindowSize">Side of the attention windows (a stage no larger than it is one window).</param>
-/// <param name="ImageSize">The one input size the model takes (square): the attention masks and position tables are built for it.</param>
-public sealed record SwinTransformerConfig(int EmbedDim, int[] Depths, int[] NumHeads, int PatchSize, int WindowSize, int ImageSize)
-{
-    /// <summary>timm <c>swin_tiny_patch4_window7_224</c>: C=96, depths (2, 2, 6, 2), heads (3, 6, 12, 24), 4×4 patches, 7×7 windows, 224 px.</summary>
-    public static SwinTransformerConfig TinyPatch4Window7x224 { get; } = new(96, [2, 2, 6, 2], [3, 6, 12, 24], 4, 7, 224);
-
-    /// <summary>
-    /// Swin-T on 32×32 images in 2×2 patches and 4×4 windows (stages of 16, 8, 4 and 2 tokens a side): timm's architecture
-    /// and keys, not a timm model name.
-    /// </summary>
-    public static SwinTransformerConfig TinyPatch2Window4x32 { get; } = new(96, [2, 2, 6, 2], [3, 6, 12, 24], 2, 4, 32);
-
-    /// <summary>Tokens a side after the patch embedding.</summary>
-    public int GridSize => ImageSize / PatchSize;
-
-    /// <summary>Tokens a side in stage <paramref name="stage"/> (halved by each patch merging).</summary>
-    public int Resolution(int stage) => GridSize >> stage;
-
-    /// <summary>
-    /// The window and shift of stage <paramref name="stage"/> as timm's <c>_calc_window_shift</c>: a stage no larger
-    /// than the window is a single window, unshifted; otherwise the window, shifted by half of it in every second block.
-    /// </summary>
-    public (int Window, int Shift) Window(int stage)
-    {
-        int resolution = Resolution(stage);
-        return resolution <= WindowSize ? (resolution, 0) : (WindowSize, WindowSize / 2);
-    }
-
-    /// <summary>
-    /// Why an image of <see cref="ImageSize"/> px cannot go through this model, or null when it can: the patches must
-    /// tile the image, each patch merging must halve an even side, and the windows must tile every stage (timm pads
-    /// instead; a padded window would change what the position tables mean, so a catalog Swin takes exact sizes only).
-    /// </summary>
-    public string? TilingProblem()
-    {
-        if (ImageSize % PatchSize != 0)
-        {
-            return $"the image side {ImageSize} is not a multiple of the patch size {PatchSize}";
-        }
-        for (int stage = 0; stage < Depths.Length; stage++)
-        {
-            if (stage > 0 && Resolution(stage - 1) % 2 != 0)
-            {
-                return $"stage {stage + 1} halves an odd side of {Resolution(stage - 1)} tokens";
-            }
-            var (window, _) = Window(stage);
-            if (Resolution(stage) % window != 0)
-            {
-                return $"{window}×{window} windows do not tile stage {stage + 1}'s {Resolution(stage)}×{Resolution(stage)} tokens";
-            }
-            if ((EmbedDim << stage) % NumHeads[stage] != 0)
-            {
-                return $"stage {stage + 1}'s {EmbedDim << stage} channels do not split into {NumHeads[stage]} heads";
-            }
-        }
-        return null;
-    }
-}
-
 /// <summary>
 /// Swin Transformer (V1) as timm's <c>SwinTransformer</c> with its defaults (qkv bias, MLP ratio 4, exact GELU,
 /// LayerNorm eps 1e-5, average pooling): <c>patch_embed.{proj, norm}</c>;
@@ -88,10 +23,10 @@ public sealed record SwinTransformerConfig(int EmbedDim, int[] Depths, int[] Num
 /// </summary>
 public sealed class SwinTransformer : ImageModel
 {
-    private readonly PatchEmbed patch_embed;
+    private readonly SwinPatchEmbed patch_embed;
     private readonly Sequential layers;
     private readonly LayerNorm norm;
-    private readonly ClassifierHead head;
+    private readonly SwinClassifierHead head;
 
     private readonly SwinTransformerConfig config;
     private readonly int numFeatures;
@@ -103,7 +38,7 @@ public sealed class SwinTransformer : ImageModel
             throw new ArgumentException($"This Swin Transformer cannot take {config.ImageSize} px images: {problem}.", nameof(config));
         }
         this.config = config;
-        patch_embed = new PatchEmbed(inChannels, config.EmbedDim, config.PatchSize);
+        patch_embed = new SwinPatchEmbed(inChannels, config.EmbedDim, config.PatchSize);
         layers = Sequential();
         long dim = config.EmbedDim;
         for (int stage = 0; stage < config.Depths.Length; stage++)
@@ -114,7 +49,7 @@ public sealed class SwinTransformer : ImageModel
         }
         numFeatures = (int)dim;
         norm = LayerNorm(dim);
-        head = new ClassifierHead(dim, numClasses);
+        head = new SwinClassifierHead(dim, numClasses);
         RegisterComponents();
         Initialize();
     }
@@ -167,26 +102,6 @@ public sealed class SwinTransformer : ImageModel
                 Layers.TruncatedNormal(linear.weight, std: 0.02);
                 linear.bias?.zero_();
             }
-        }
-    }
-
-    /// <summary>timm's <c>PatchEmbed</c> with a norm and NHWC output: <c>proj</c> (kernel and stride = patch), <c>norm</c>.</summary>
-    private sealed class PatchEmbed : Module<Tensor, Tensor>
-    {
-        private readonly Conv2d proj;
-        private readonly LayerNorm norm;
-
-        public PatchEmbed(long inChannels, long dim, long patchSize) : base(nameof(PatchEmbed))
-        {
-            proj = Conv2d(inChannels, dim, patchSize, stride: patchSize, bias: true);
-            norm = LayerNorm(dim);
-            RegisterComponents();
-        }
-
-        public override Tensor forward(Tensor input)
-        {
-            using var scope = NewDisposeScope();
-            return norm.call(proj.call(input).permute(0, 2, 3, 1)).MoveToOuterDisposeScope();
         }
     }
 
@@ -252,7 +167,7 @@ public sealed class SwinTransformer : ImageModel
         public SwinTransformerBlock(long dim, int numHeads, int resolution, int window, int shift) : base(nameof(SwinTransformerBlock))
         {
             norm1 = LayerNorm(dim);
-            attn = new WindowAttention(dim, numHeads, window, shift > 0 ? ShiftedWindowMask(resolution, window, shift) : null);
+            attn = new WindowAttention(dim, numHeads, window, shift > 0 ? SwinWindows.ShiftedWindowMask(resolution, window, shift) : null);
             norm2 = LayerNorm(dim);
             mlp = new Mlp(dim, 4 * dim);
             this.window = window;
@@ -269,10 +184,7 @@ public sealed class SwinTransformer : ImageModel
             {
                 x = x.roll([-shift, -shift], [1, 2]);
             }
-            // Partition into windows: (B·nW, window², C).
-            x = x.view(batch, height / window, window, width / window, window, channels).permute(0, 1, 3, 2, 4, 5).reshape(-1, window * window, channels);
-            x = attn.call(x);
-            x = x.view(batch, height / window, width / window, window, window, channels).permute(0, 1, 3, 2, 4, 5).reshape(batch, height, width, channels);
+            x = SwinWindows.Reverse(attn.call(SwinWindows.Partition(x, window)), window, batch, height, width);
             if (shift > 0)
             {
                 x = x.roll([shift, shift], [1, 2]);
@@ -280,35 +192,6 @@ public sealed class SwinTransformer : ImageModel
             x = Layers.Add(input, x).reshape(batch, -1, channels);
             x = Layers.Add(x, mlp.call(norm2.call(x)));
             return x.reshape(batch, height, width, channels).MoveToOuterDisposeScope();
-        }
-
-        /// <summary>
-        /// timm's attention mask of a shifted block: the rolled image is cut into 3×3 regions (before the last window,
-        /// the last window less the shift, the shift); tokens of one window that come from different regions get −100.
-        /// (nW, window², window²).
-        /// </summary>
-        private static Tensor ShiftedWindowMask(int resolution, int window, int shift)
-        {
-            int Region(int position) => position < resolution - window ? 0 : position < resolution - shift ? 1 : 2;
-            int windows = resolution / window, area = window * window;
-            var mask = new float[windows * windows * area * area];
-            for (int wy = 0; wy < windows; wy++)
-            {
-                for (int wx = 0; wx < windows; wx++)
-                {
-                    int offset = (wy * windows + wx) * area * area;
-                    for (int i = 0; i < area; i++)
-                    {
-                        int ri = 3 * Region(wy * window + i / window) + Region(wx * window + i % window);
-                        for (int j = 0; j < area; j++)
-                        {
-                            int rj = 3 * Region(wy * window + j / window) + Region(wx * window + j % window);
-                            mask[offset + i * area + j] = ri == rj ? 0f : -100f;
-                        }
-                    }
-                }
-            }
-            return tensor(mask).reshape(windows * windows, area, area);
         }
     }
 
@@ -335,7 +218,7 @@ public sealed class SwinTransformer : ImageModel
             proj = Linear(dim, dim, hasBias: true);
             this.numHeads = numHeads;
             scale = Math.Pow(dim / numHeads, -0.5).ToScalar();
-            relative_position_index = RelativePositionIndex(window);
+            relative_position_index = SwinWindows.RelativePositionIndex(window);
             attn_mask = mask;
             // Non-persistent, as timm registers them: they move with the module but are not in the state dict.
             register_buffer(nameof(relative_position_index), relative_position_index, persistent: false);
@@ -363,34 +246,5 @@ public sealed class SwinTransformer : ImageModel
             var x = attention.softmax(-1).matmul(parts[2]).transpose(1, 2).reshape(windows, tokens, dim);
             return proj.call(x).MoveToOuterDisposeScope();
         }
-
-        /// <summary>timm's <c>get_relative_position_index</c>: (Δrow + w − 1)·(2w − 1) + (Δcol + w − 1) for every pair of tokens.</summary>
-        private static Tensor RelativePositionIndex(int window)
-        {
-            int area = window * window;
-            var index = new long[area * area];
-            for (int i = 0; i < area; i++)
-            {
-                for (int j = 0; j < area; j++)
-                {
-                    index[i * area + j] = (i / window - j / window + window - 1) * (2 * window - 1) + (i % window - j % window + window - 1);
-                }
-            }
-            return tensor(index).reshape(area, area);
-        }
-    }
-
-    /// <summary>timm's <c>ClassifierHead</c> on channels-last features: average pool → <c>fc</c> (here on the body's (B, C, H, W)).</summary>
-    private sealed class ClassifierHead : Module<Tensor, Tensor>
-    {
-        private readonly Module<Tensor, Tensor> fc;
-
-        public ClassifierHead(long features, int numClasses) : base(nameof(ClassifierHead))
-        {
-            fc = numClasses > 0 ? Linear(features, numClasses) : Identity();
-            RegisterComponents();
-        }
-
-        public override Tensor forward(Tensor input) => fc.call(input.mean([2, 3]));
     }
 }

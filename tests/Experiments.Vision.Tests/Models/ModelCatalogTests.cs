@@ -12,14 +12,16 @@ public sealed class ModelCatalogTests
     /// ResNet18/34/50_Weights, ResNeXt50_32X4D_Weights, ConvNeXt_Tiny_Weights, RegNet_Y_400MF_Weights — the same network
     /// as timm's regnety_004 —, MobileNet_V3_Large/Small_Weights and Swin_T_Weights — the same networks as timm's
     /// mobilenetv3_large/small_100 and swin_tiny_patch4_window7_224, which make_reference.py's timm module trees
-    /// reproduce output for output from torchvision's weights). timm's model cards give "Params (M)" to one decimal
+    /// reproduce output for output from torchvision's weights; Swin_V2_T_Weights, 28,351,570, is timm's
+    /// swinv2_tiny_window8_256 with a key bias that torchvision keeps at zero: 4,416 parameters more, one per channel of
+    /// each block — with that bias at zero the timm module tree reproduces torchvision's output). timm's model cards give "Params (M)" to one decimal
     /// (resnet26d.bt_in1k 16.0, resnet50d.a1_in1k 25.6, resnext50_32x4d.a2_in1k 25.0, convnext_atto.d2_in1k 3.7,
     /// convnext_femto.d1_in1k 5.2, convnext_pico.d1_in1k 9.0, convnext_nano.d1h_in1k 15.6,
     /// vit_tiny_patch16_224.augreg_in21k_ft_in1k 5.7, vit_small_patch16_224.augreg_in21k_ft_in1k 22.1,
     /// regnety_002.pycls_in1k 3.2, mobilenetv3_large_100.ra_in1k 5.5, mobilenetv3_small_100.lamb_in1k 2.5,
-    /// swin_tiny_patch4_window7_224.ms_in1k 28.3); the integers are counted from timm's architectures
+    /// swin_tiny_patch4_window7_224.ms_in1k 28.3, swinv2_tiny_window8_256.ms_in1k 28.3); the integers are counted from timm's architectures
     /// (Reference/make_reference.py prints them with PyTorch) and checked against those figures below. The patch4_32
-    /// ViTs and swin_tiny_patch2_window4_32 are our variants (see ModelCatalog), counted the same way. resnet20 is CNTK's
+    /// ViTs and swin(v2)_tiny_patch2_window4_32 are our variants (see ModelCatalog), counted the same way. resnet20 is CNTK's
     /// "ResNet18" ImageNet recipe, whose count 16,410,152 CNTK printed in microsoft/CNTK issue #2873 ("Training 16410152
     /// parameters in 68 parameter tensors"), where its maintainers agreed to call it ResNet20.
     /// </summary>
@@ -47,6 +49,8 @@ public sealed class ModelCatalogTests
         ["mobilenetv3_small_100"] = (2_542_856, 2.5),
         ["swin_tiny_patch4_window7_224"] = (28_288_354, 28.3),
         ["swin_tiny_patch2_window4_32"] = (28_266_418, null),
+        ["swinv2_tiny_window8_256"] = (28_347_154, 28.3),
+        ["swinv2_tiny_patch2_window4_32"] = (28_343_698, null),
     };
 
     public static TheoryData<string> Names => ModelFixtures.AllModelNames();
@@ -55,7 +59,7 @@ public sealed class ModelCatalogTests
     public void The_catalog_has_eight_families_and_every_name_has_a_published_count()
     {
         var all = ModelCatalog.All;
-        Assert.Equal(22, all.Count);
+        Assert.Equal(24, all.Count);
         Assert.Equal(all.Count, all.Select(m => m.Name).Distinct().Count());
         Assert.Equal(["convnext", "mobilenet", "regnet", "resnet", "resnetd", "resnext", "swin", "vit"], all.Select(m => m.Family).Distinct().Order());
         Assert.Equal(Published.Keys.Order(), all.Select(m => m.Name).Order());
@@ -115,14 +119,21 @@ public sealed class ModelCatalogTests
     [Theory]
     [InlineData("swin_tiny_patch4_window7_224", new[] { 56, 28, 14, 7 }, new[] { 7, 7, 7, 7 })]
     [InlineData("swin_tiny_patch2_window4_32", new[] { 16, 8, 4, 2 }, new[] { 4, 4, 4, 2 })]
+    [InlineData("swinv2_tiny_window8_256", new[] { 64, 32, 16, 8 }, new[] { 8, 8, 8, 8 })]
+    [InlineData("swinv2_tiny_patch2_window4_32", new[] { 16, 8, 4, 2 }, new[] { 4, 4, 4, 2 })]
     public void A_swins_metadata_is_the_one_size_its_windows_tile(string name, int[] tokens, int[] windows)
     {
         var info = ModelCatalog.Describe(name);
-        using var model = Assert.IsType<SwinTransformer>(ModelCatalog.CreateReference(name, numClasses: 0));
-        var config = name.EndsWith("_224", StringComparison.Ordinal) ? SwinTransformerConfig.TinyPatch4Window7x224 : SwinTransformerConfig.TinyPatch2Window4x32;
+        using var model = ModelCatalog.CreateReference(name, numClasses: 0);
+        var (imageSize, patchSize, windowSize) = model switch
+        {
+            SwinTransformer v1 => (v1.ImageSize, v1.PatchSize, v1.WindowSize),
+            SwinTransformerV2 v2 => (v2.ImageSize, v2.PatchSize, v2.WindowSize),
+            _ => throw new InvalidOperationException($"{name} is not a Swin"),
+        };
+        var config = new SwinTransformerConfig(96, [2, 2, 6, 2], [3, 6, 12, 24], patchSize, windowSize, imageSize);
 
-        Assert.Equal((info.InputSize, info.PatchSize, info.WindowSize), (model.ImageSize, model.PatchSize, model.WindowSize));
-        Assert.Equal((config.ImageSize, config.PatchSize, config.WindowSize), (model.ImageSize, model.PatchSize, model.WindowSize));
+        Assert.Equal((info.InputSize, info.PatchSize, info.WindowSize), (imageSize, patchSize, windowSize));
         Assert.Null(config.TilingProblem());
         Assert.Equal(tokens, Enumerable.Range(0, 4).Select(config.Resolution));
         Assert.Equal(windows, Enumerable.Range(0, 4).Select(s => config.Window(s).Window));

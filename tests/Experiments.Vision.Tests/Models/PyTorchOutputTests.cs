@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Experiments.Vision.Tests.Models;
 
 /// <summary>
-/// The same numbers as PyTorch: small configurations of the ConvNeXt (both MLP forms), ViT, RegNet, MobileNetV3 and Swin module trees,
+/// The same numbers as PyTorch: small configurations of the ConvNeXt (both MLP forms), ViT, RegNet, MobileNetV3, Swin and Swin V2 module trees,
 /// with weights, BatchNorm statistics, an input and PyTorch's eval-mode output written by PyTorch to safetensors
 /// (Reference/make_reference.py, Reference/pytorch-outputs/). Loading the PyTorch state dict by name and running the
 /// input must give PyTorch's output. (The full-size catalog models were checked the same way once, all 16 within
@@ -14,7 +14,7 @@ namespace Experiments.Vision.Tests.Models;
 /// </summary>
 public sealed class PyTorchOutputTests
 {
-    public static TheoryData<string> Cases => new() { "convnext_convmlp", "convnext_linear", "vit", "regnety", "mobilenetv3", "swin" };
+    public static TheoryData<string> Cases => new() { "convnext_convmlp", "convnext_linear", "vit", "regnety", "mobilenetv3", "swin", "swinv2" };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -35,6 +35,7 @@ public sealed class PyTorchOutputTests
                 [new(MobileNetBlock.ConvBnAct, 1, 1, 1, 48, SqueezeExcite: false, HardSwish: true)],
             ], NumFeatures: 64), numClasses: 10),
             "swin" => new SwinTransformer(new SwinTransformerConfig(EmbedDim: 8, Depths: [2, 2, 1], NumHeads: [1, 2, 4], PatchSize: 2, WindowSize: 4, ImageSize: 32), numClasses: 10),
+            "swinv2" => new SwinTransformerV2(new SwinTransformerConfig(EmbedDim: 8, Depths: [2, 2, 1], NumHeads: [1, 2, 4], PatchSize: 2, WindowSize: 4, ImageSize: 32), numClasses: 10),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
         string path = Path.Combine(ModelFixtures.ReferenceFolder, "pytorch-outputs", name + ".safetensors");

@@ -20,6 +20,8 @@ public sealed class StateDictKeyTests
     [InlineData("mobilenetv3_small_100")]
     [InlineData("swin_tiny_patch4_window7_224")]
     [InlineData("swin_tiny_patch2_window4_32")]
+    [InlineData("swinv2_tiny_window8_256")]
+    [InlineData("swinv2_tiny_patch2_window4_32")]
     public void Keys_and_shapes_equal_the_reference(string name)
     {
         var expected = ModelFixtures.ReadKeyList(name);
@@ -62,6 +64,7 @@ public sealed class StateDictKeyTests
     [InlineData("regnety_002", "head.fc.")]
     [InlineData("mobilenetv3_small_100", "classifier.")]
     [InlineData("swin_tiny_patch2_window4_32", "head.fc.")]
+    [InlineData("swinv2_tiny_patch2_window4_32", "head.fc.")]
     public void The_body_is_the_reference_model_without_its_classifier(string name, string classifier)
     {
         using var reference = ModelCatalog.CreateReference(name, numClasses: 1000);

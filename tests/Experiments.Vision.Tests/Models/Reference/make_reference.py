@@ -398,6 +398,75 @@ class Swin(nn.Module):
         self.head = SwinHead(dim, num_classes)
     def forward(self, x): return self.head(self.norm(self.layers(self.patch_embed(x))))
 
+# ---- timm swin_transformer_v2.py (SwinTransformerV2 and its Stage, Block, WindowAttention, PatchMerging) ----
+class WindowAttentionV2(nn.Module):
+    def __init__(self, dim, heads, w):
+        super().__init__(); self.heads = heads; self.area = w * w
+        self.logit_scale = nn.Parameter(torch.log(10 * torch.ones((heads, 1, 1))))
+        self.cpb_mlp = nn.Sequential(nn.Linear(2, 512, bias=True), nn.ReLU(inplace=True), nn.Linear(512, heads, bias=False))
+        h = torch.arange(-(w - 1), w, dtype=torch.float32)
+        table = torch.stack(torch.meshgrid([h, h], indexing='ij')).permute(1, 2, 0).contiguous().unsqueeze(0)
+        table /= (w - 1); table *= 8
+        table = torch.sign(table) * torch.log2(torch.abs(table) + 1.0) / math.log2(8)
+        self.register_buffer('relative_coords_table', table, persistent=False)
+        self.register_buffer('relative_position_index', relative_position_index(w), persistent=False)
+        self.qkv = nn.Linear(dim, dim * 3, bias=False)
+        self.q_bias = nn.Parameter(torch.zeros(dim)); self.register_buffer('k_bias', torch.zeros(dim), persistent=False); self.v_bias = nn.Parameter(torch.zeros(dim))
+        self.attn_drop = nn.Dropout(0.); self.proj = nn.Linear(dim, dim); self.proj_drop = nn.Dropout(0.); self.softmax = nn.Softmax(-1)
+    def forward(self, x, mask=None):
+        B_, N, C = x.shape
+        qkv = F.linear(x, self.qkv.weight, torch.cat((self.q_bias, self.k_bias, self.v_bias)))
+        q, k, v = qkv.reshape(B_, N, 3, self.heads, -1).permute(2, 0, 3, 1, 4).unbind(0)
+        attn = F.normalize(q, dim=-1) @ F.normalize(k, dim=-1).transpose(-2, -1)
+        attn = attn * torch.clamp(self.logit_scale, max=math.log(1. / 0.01)).exp()
+        bias = self.cpb_mlp(self.relative_coords_table).view(-1, self.heads)[self.relative_position_index.view(-1)].view(self.area, self.area, -1)
+        attn = attn + 16 * torch.sigmoid(bias.permute(2, 0, 1).contiguous()).unsqueeze(0)
+        if mask is not None:
+            nw = mask.shape[0]
+            attn = (attn.view(-1, nw, self.heads, N, N) + mask.unsqueeze(1).unsqueeze(0)).view(-1, self.heads, N, N)
+        x = (self.softmax(attn) @ v).transpose(1, 2).reshape(B_, N, C)
+        return self.proj(x)
+
+class SwinBlockV2(SwinBlock):
+    # V1's windows and mask; V2's attention and res-post-norm (timm: attn, norm1, mlp, norm2).
+    def __init__(self, dim, heads, res, window, shift):
+        super().__init__(dim, heads, res, window, shift)
+        self.attn = WindowAttentionV2(dim, heads, self.window)
+    def forward(self, x):
+        B, H, W, C = x.shape
+        y = torch.roll(x, (-self.shift, -self.shift), (1, 2)) if self.shift else x
+        y = window_reverse(self.attn(window_partition(y, self.window).view(-1, self.window ** 2, C), self.attn_mask).view(-1, self.window, self.window, C), self.window, H, W)
+        if self.shift: y = torch.roll(y, (self.shift, self.shift), (1, 2))
+        x = (x + self.norm1(y)).reshape(B, -1, C)
+        x = x + self.norm2(self.mlp(x))
+        return x.reshape(B, H, W, C)
+
+class PatchMergingV2(nn.Module):
+    def __init__(self, dim, out_dim):
+        super().__init__(); self.reduction = nn.Linear(4 * dim, out_dim, bias=False); self.norm = nn.LayerNorm(out_dim)
+    def forward(self, x):
+        B, H, W, C = x.shape
+        return self.norm(self.reduction(x.reshape(B, H // 2, 2, W // 2, 2, C).permute(0, 1, 3, 4, 2, 5).flatten(3)))
+
+class SwinStageV2(nn.Module):
+    def __init__(self, dim, out_dim, res, depth, downsample, heads, window):
+        super().__init__()
+        self.downsample = PatchMergingV2(dim, out_dim) if downsample else nn.Identity()
+        self.blocks = nn.ModuleList([SwinBlockV2(out_dim, heads, res, window, 0 if i % 2 == 0 else window // 2) for i in range(depth)])
+    def forward(self, x):
+        x = self.downsample(x)
+        for b in self.blocks: x = b(x)
+        return x
+
+class SwinV2(Swin):
+    def __init__(self, img, patch, window, embed, depths, heads, num_classes=1000, in_chans=3):
+        super().__init__(img, patch, window, embed, depths, heads, num_classes, in_chans)
+        grid = img // patch; dim = embed; layers = []
+        for i in range(len(depths)):
+            out = embed * 2 ** i
+            layers.append(SwinStageV2(dim, out, grid >> i, depths[i], i > 0, heads[i], window)); dim = out
+        self.layers = nn.Sequential(*layers)
+
 def build(name, num_classes=1000, in_chans=3):
     tv = {'resnet18': torchvision.models.resnet18, 'resnet34': torchvision.models.resnet34, 'resnet50': torchvision.models.resnet50,
           'resnext50_32x4d': torchvision.models.resnext50_32x4d}
@@ -420,12 +489,15 @@ def build(name, num_classes=1000, in_chans=3):
         'mobilenetv3_small_100': lambda: MobileNetV3(MNV3_SMALL, 1024, num_classes, in_chans),
         'swin_tiny_patch4_window7_224': lambda: Swin(224, 4, 7, 96, (2, 2, 6, 2), (3, 6, 12, 24), num_classes, in_chans),
         'swin_tiny_patch2_window4_32': lambda: Swin(32, 2, 4, 96, (2, 2, 6, 2), (3, 6, 12, 24), num_classes, in_chans),
+        'swinv2_tiny_window8_256': lambda: SwinV2(256, 4, 8, 96, (2, 2, 6, 2), (3, 6, 12, 24), num_classes, in_chans),
+        'swinv2_tiny_patch2_window4_32': lambda: SwinV2(32, 2, 4, 96, (2, 2, 6, 2), (3, 6, 12, 24), num_classes, in_chans),
     }
     return cfg[name]()
 
 NAMES = ['resnet18','resnet34','resnet50','resnet26d','resnet50d','resnext50_32x4d','convnext_atto','convnext_femto','convnext_pico','convnext_nano','convnext_tiny',
          'vit_tiny_patch16_224','vit_small_patch16_224','vit_tiny_patch4_32','vit_small_patch4_32','regnety_002','regnety_004',
-         'mobilenetv3_large_100','mobilenetv3_small_100','swin_tiny_patch4_window7_224','swin_tiny_patch2_window4_32']
+         'mobilenetv3_large_100','mobilenetv3_small_100','swin_tiny_patch4_window7_224','swin_tiny_patch2_window4_32',
+         'swinv2_tiny_window8_256','swinv2_tiny_patch2_window4_32']
 
 KEY_LISTS = {
     'resnet18': 'torchvision.models.resnet18 (torchvision 0.14.1, Debian python3-torchvision)',
@@ -439,6 +511,8 @@ KEY_LISTS = {
     'mobilenetv3_small_100': 'timm mobilenetv3_small_100: _gen_mobilenet_v3 (MobileNetV3, head_bias=True, num_features=1024)',
     'swin_tiny_patch4_window7_224': 'timm swin_tiny_patch4_window7_224: SwinTransformer(patch_size=4, window_size=7, embed_dim=96, depths=(2,2,6,2), num_heads=(3,6,12,24))',
     'swin_tiny_patch2_window4_32': 'timm SwinTransformer(img_size=32, patch_size=2, window_size=4, embed_dim=96, depths=(2,2,6,2), num_heads=(3,6,12,24)) (not a timm model name)',
+    'swinv2_tiny_window8_256': 'timm swinv2_tiny_window8_256: SwinTransformerV2(img_size=256, window_size=8, embed_dim=96, depths=(2,2,6,2), num_heads=(3,6,12,24))',
+    'swinv2_tiny_patch2_window4_32': 'timm SwinTransformerV2(img_size=32, patch_size=2, window_size=4, embed_dim=96, depths=(2,2,6,2), num_heads=(3,6,12,24)) (not a timm model name)',
 }
 
 # ---- Small-config outputs computed by PyTorch, for PyTorchOutputTests ----
@@ -457,8 +531,10 @@ SMALL = {
     'mobilenetv3': lambda: MobileNetV3(_arch([[('ds', 1, 3, 1, 1, 16, True, False)],
                                               [('ir', 1, 3, 2, 3, 24, False, False), ('ir', 1, 5, 1, 2.5, 24, True, True)],
                                               [('cn', 1, 1, 1, 1, 48, False, True)]]), 64, 10, 3),
+    # V2's cosine attention, continuous position bias and res-post-norm on the same windows (last: the earlier files keep their random draws).
+    'swinv2': lambda: SwinV2(32, 2, 4, 8, (2, 2, 1), (1, 2, 4), 10, 3),
 }
-SMALL_INPUT = {'convnext_convmlp': 32, 'convnext_linear': 32, 'vit': 16, 'regnety': 32, 'mobilenetv3': 32, 'swin': 32}
+SMALL_INPUT = {'convnext_convmlp': 32, 'convnext_linear': 32, 'vit': 16, 'regnety': 32, 'mobilenetv3': 32, 'swin': 32, 'swinv2': 32}
 
 
 def write_safetensors(path, tensors):
