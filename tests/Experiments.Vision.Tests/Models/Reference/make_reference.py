@@ -9,15 +9,22 @@ Run with a PyTorch that has torchvision (Debian 12: apt-get install python3-torc
 Where the module trees come from:
 - resnet18, resnext50_32x4d: torchvision's own `torchvision.models.resnet18` / `resnext50_32x4d` (the reference
   implementation itself; timm's resnext50_32x4d has the same module tree and keys).
-- resnet26d, convnext_*, vit_*, regnety_*: timm is not packaged for Debian, so the classes below rebuild timm's
+- resnet26d, convnext_*, vit_*, regnety_*, mobilenetv3_*, swin_*, swinv2_*: timm is not packaged for Debian, so the classes below rebuild timm's
   module trees with timm's attribute names, read from huggingface/pytorch-image-models:
   timm/models/resnet.py (ResNet: deep stem `conv1` Sequential, `downsample_avg`), timm/models/convnext.py
   (ConvNeXt, ConvNeXtStage, ConvNeXtBlock; NormMlpClassifierHead), timm/models/vision_transformer.py
   (VisionTransformer, Block, Attention; PatchEmbed; Mlp) and timm/models/regnet.py (RegNet, RegStage, Bottleneck;
-  ConvNormAct, SEModule, ClassifierHead). Modules without parameters (activations, pools, Identity) are kept where
+  ConvNormAct, SEModule, ClassifierHead), timm/models/mobilenetv3.py with _efficientnet_blocks.py (MobileNetV3;
+  DepthwiseSeparableConv, InvertedResidual, ConvBnAct, SqueezeExcite; the arch_def of _gen_mobilenet_v3),
+  timm/models/swin_transformer.py (SwinTransformer, SwinTransformerStage, SwinTransformerBlock, WindowAttention,
+  PatchMerging) and timm/models/swin_transformer_v2.py (SwinTransformerV2 and its Stage, Block, WindowAttention,
+  PatchMerging); buffers timm registers with persistent=False stay out of the key lists. Modules without parameters (activations, pools, Identity) are kept where
   they take a Sequential index. Their parameter counts at 1000 classes equal timm's published figures
   (model cards, "Params (M)") and, where torchvision has the same network, torchvision's exact counts
-  (convnext_tiny 28,589,128; regnet_y_400mf = regnety_004 4,344,144).
+  (convnext_tiny 28,589,128; regnet_y_400mf = regnety_004 4,344,144; mobilenet_v3_large/small 5,483,032 /
+  2,542,856; swin_t 28,288,354). The MobileNetV3, Swin and Swin V2 trees were also checked output for output against
+  torchvision's mobilenet_v3_large/small (BatchNorm eps set to timm's 1e-5), swin_t and swin_v2_t (its key bias kept
+  at zero, as torchvision does) with torchvision's weights mapped by name: identical outputs.
 """
 import torch, torch.nn as nn, torch.nn.functional as F, math, sys, json
 import torchvision
