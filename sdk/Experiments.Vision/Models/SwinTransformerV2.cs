@@ -240,7 +240,8 @@ public sealed class SwinTransformerV2 : ImageModel
         {
             using var scope = NewDisposeScope();
             long windows = input.shape[0], tokens = input.shape[1], dim = input.shape[2];
-            var parts = functional.linear(input, qkv.weight, cat([q_bias, k_bias, v_bias]))
+            // timm's F.linear(x, qkv.weight, cat(q_bias, k_bias, v_bias)), through the module so that hooks see it.
+            var parts = Layers.Add(qkv.call(input), cat([q_bias, k_bias, v_bias]))
                 .reshape(windows, tokens, 3, numHeads, dim / numHeads).permute(2, 0, 3, 1, 4).unbind(0);
             var attention = functional.normalize(parts[0], p: 2, dim: -1, eps: 1e-12)
                 .matmul(functional.normalize(parts[1], p: 2, dim: -1, eps: 1e-12).transpose(-2, -1));
