@@ -22,7 +22,9 @@ namespace Experiments.Vision.Models;
 /// Trains faster on the CPU with channels-last (NHWC) weights and inputs (metadata <c>cpu_layout=channels_last</c>): the
 /// <see cref="Training.Learner"/> uses that layout for it by default. Measured on a 2-core AMD EPYC, batch 64, 32 px:
 /// regnety_002 1.48–1.54× (its grouped convolutions), mobilenetv3_small_100 1.30× and mobilenetv3_large_100 1.46× (their
-/// depthwise convolutions; the full pipeline 1.40× and 1.22×); resnet18 1.03×, convnext_atto 1.02× — not worth the copies.
+/// depthwise convolutions; the full pipeline 1.40× and 1.22×), resnext50_32x4d 2.1× (its 32-group convolutions, measured
+/// with <c>EXPERIMENTS_ONEDNN=off</c>, the only way it trains on that VM); resnet18 1.03×, convnext_atto 1.02×, the 32 px
+/// Swins (one patch convolution, the rest Linear) 0.85× — not worth the copies.
 /// </param>
 /// <param name="Weights">
 /// The tag of the pretrained weights this name loads (<c>cntk_in1k</c> for <c>resnet20.cntk_in1k</c>), or null for an
@@ -106,7 +108,7 @@ public static class ModelCatalog
     /// hides its cache topology, oneDNN dies with SIGFPE on its 32-group convolutions in training (batches of 2, 16 and 64
     /// at 32 px on this project's 2-core VM): it trains there with <c>EXPERIMENTS_ONEDNN=off</c> (see the README).
     /// </summary>
-    [KnownValue("family=resnext", "params=25028904", "reference=torchvision", "normalization=imagenet")]
+    [KnownValue("family=resnext", "params=25028904", "reference=torchvision", "normalization=imagenet", "cpu_layout=channels_last")]
     public const string ResNeXt50x32x4d = "resnext50_32x4d";
 
     /// <summary>timm <c>convnext_atto</c>: 3,695,520 parameters (timm model card convnext_atto.d2_in1k: 3.7 M).</summary>
