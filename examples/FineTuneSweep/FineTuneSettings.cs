@@ -30,7 +30,7 @@ public static class FineTuneSettings
     public const int MosaicSize = 40;
 
     /// <summary>
-    /// The full study's share of the full data sets, so that its 672 trials stay a CPU study of about half a day on two
+    /// The full study's share of the full data sets, so that its 1,008 trials stay a CPU study of about a day on two
     /// cores (the lesson's took 12 hours on three GPUs): the first 2,000 of Fashion-MNIST's 60,000 training images
     /// (twice the sample) validated on the first 1,000 of its 10,000 test images, and as many mosaics. On a GPU, raise
     /// both.
@@ -64,8 +64,9 @@ public static class FineTuneSettings
     /// <summary>The settings of one trial.</summary>
     public static VisionTrialSettings For(string dataset, string arch, double learningRate, ResizeMethod resize, Pooling pool)
     {
-        // A ViT takes one input size (vit_*_patch4_32: 32 × 32): it gets that square, on which squish and crop of a
-        // square image are the same, and its class token needs no pooling — so for a ViT only the learning rate matters.
+        // A ViT or a Swin takes one input size (vit_*_patch4_32, swin*_tiny_patch2_window4_32: 32 × 32): it gets that
+        // square, on which squish and crop of a square image are the same; a ViT's class token needs no pooling either —
+        // so for a ViT only the learning rate matters.
         var fixedSize = ModelCatalog.Describe(arch).InputSize;
         bool sample = dataset.EndsWith("-sample", StringComparison.Ordinal);
         bool mosaic = dataset.StartsWith(VisionDatasets.FashionMosaic, StringComparison.Ordinal);

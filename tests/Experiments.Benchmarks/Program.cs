@@ -12,10 +12,10 @@ using static TorchSharp.torch;
 // dotnet run -c Release --project tests/Experiments.Benchmarks -- [--quick | --full] [options]   (see README.md)
 
 var quick = new Option<bool>("--quick") { Description = "The default profile: 4 models at 32 and 64 px, short rounds; about 5 minutes on 2 cores." };
-var full = new Option<bool>("--full") { Description = "Every catalog model (ViTs at their fixed size, 224 px included), longer rounds, more repeats: long (an hour or more on 2 cores)." };
+var full = new Option<bool>("--full") { Description = "Every catalog model (ViTs and Swins at their fixed size, 224 px included), longer rounds, more repeats: long (an hour or more on 2 cores)." };
 var sections = new Option<string?>("--sections", "-s") { Description = $"Comma-separated parts to run (default: all): {string.Join(", ", SectionNames.All)}." };
 var models = new Option<string?>("--models", "-m") { Description = "Comma-separated catalog models for the training section (default: the profile's; 'all' for the whole catalog)." };
-var sizes = new Option<string?>("--sizes") { Description = "Comma-separated input sizes in px for models that take any size (default 32,64); a ViT always runs at its own size." };
+var sizes = new Option<string?>("--sizes") { Description = "Comma-separated input sizes in px for models that take any size (default 32,64); a ViT or a Swin always runs at its own size." };
 var batchSize = new Option<int?>("--batch-size", "-b") { Description = "Training batch size (default 64)." };
 var steps = new Option<int?>("--steps") { Description = "Training steps per measured round (default: as many as fill --round-seconds)." };
 var roundSeconds = new Option<double?>("--round-seconds") { Description = "Target length of a measured round when --steps is not given (quick 1, full 5)." };
@@ -40,7 +40,7 @@ var root = new RootCommand(
     + "FLOP fraction), tuning variants (channels-last, threads, bf16), data pipeline, runner overhead per trial, generator build cost. "
     + "Prints Markdown tables and writes results.md plus one CSV per table.")
 {
-    quick, full, sections, models, sizes, batchSize, steps, roundSeconds, rounds, warmup, channelsLast, bf16, threads, interopThreads,
+    quick, full, sections, models, sizes, batchSize, steps, roundSeconds, rounds, measureSeconds, warmup, channelsLast, bf16, threads, interopThreads,
     tuneModels, tuneSize, memoryModels, memoryEpochs, runnerTrials, jpegs, output, childBare,
 };
 

@@ -8,10 +8,10 @@ namespace Experiments.Vision.Models;
 /// Catalog name (timm's model name, or torchvision's for plain ResNet). A name with pretrained weights is the
 /// architecture's name, a dot and the weights' tag, as in timm (<c>resnet20.cntk_in1k</c>).
 /// </param>
-/// <param name="Family">resnet, resnetd, convnext, vit or regnet.</param>
+/// <param name="Family">resnet, resnetd, resnext, convnext, vit, swin, regnet or mobilenet.</param>
 /// <param name="Parameters">Parameters at 1000 classes and 3 input channels.</param>
 /// <param name="InputSize">The one input size (square) the model takes, or null when it takes any size.</param>
-/// <param name="PatchSize">Patch side of a ViT, else null.</param>
+/// <param name="PatchSize">Patch side of a ViT or a Swin, else null.</param>
 /// <param name="Reference">
 /// The implementation whose names and shapes the model follows: <c>timm</c> or <c>torchvision</c>; <c>cntk</c> for
 /// CNTK's ImageNet ResNet, whose architecture is CNTK's and whose state-dict keys are torchvision's.
@@ -21,14 +21,21 @@ namespace Experiments.Vision.Models;
 /// <param name="ChannelsLastOnCpu">
 /// Trains faster on the CPU with channels-last (NHWC) weights and inputs (metadata <c>cpu_layout=channels_last</c>): the
 /// <see cref="Training.Learner"/> uses that layout for it by default. Measured on a 2-core AMD EPYC, batch 64, 32 px:
-/// regnety_002 1.48–1.54× (its grouped convolutions); resnet18 1.03×, convnext_atto 1.02× — not worth the copies.
+/// regnety_002 1.48–1.54× (its grouped convolutions), mobilenetv3_small_100 1.30× and mobilenetv3_large_100 1.46× (their
+/// depthwise convolutions; the full pipeline 1.40× and 1.22×), resnext50_32x4d 2.1× (its 32-group convolutions, measured
+/// with <c>EXPERIMENTS_ONEDNN=off</c>, the only way it trains on that VM); resnet18 1.03×, convnext_atto 1.02×, the 32 px
+/// Swins (one patch convolution, the rest Linear) 0.85× — not worth the copies.
 /// </param>
 /// <param name="Weights">
 /// The tag of the pretrained weights this name loads (<c>cntk_in1k</c> for <c>resnet20.cntk_in1k</c>), or null for an
 /// architecture, which starts from its random initialisation.
 /// </param>
+/// <param name="WindowSize">
+/// Attention window side of a Swin, else null. With <see cref="InputSize"/> and <see cref="PatchSize"/> it fixes the
+/// tokens of every stage: the windows must tile them, which is why a Swin takes its one input size only.
+/// </param>
 public sealed record ModelInfo(string Name, string Family, long Parameters, int? InputSize, int? PatchSize, string Reference, string Normalization, int? MinInputSize = null,
-    bool ChannelsLastOnCpu = false, string? Weights = null)
+    bool ChannelsLastOnCpu = false, string? Weights = null, int? WindowSize = null)
 {
     /// <summary>The architecture's name: <see cref="Name"/> without the weights' tag.</summary>
     public string Architecture => Weights is null ? Name : Name[..Name.IndexOf('.', StringComparison.Ordinal)];
@@ -42,12 +49,18 @@ public sealed record ModelInfo(string Name, string Family, long Parameters, int?
 /// </summary>
 /// <remarks>
 /// Sources of the counts: torchvision's model documentation (exact integers, e.g. resnet18 11,689,512;
-/// convnext_tiny 28,589,128; regnet_y_400mf 4,344,144 — the same network as timm's regnety_004); timm's model cards
-/// (Params (M), one decimal: resnet26d 16.0, resnet50d 25.6, convnext_atto 3.7, femto 5.2, pico 9.0, nano 15.6,
-/// vit_tiny_patch16_224 5.7, vit_small_patch16_224 22.1, regnety_002 3.2) with the exact integers counted from the
-/// architectures in timm's model files. The <c>_patch4_32</c> ViTs are not timm models: timm's ViT-Ti/ViT-S with
-/// 4×4 patches of a 32×32 image (65 position embeddings instead of 197, a 4×4 patch convolution instead of 16×16), so
-/// their counts are those of the architecture; a timm <c>patch16_224</c> checkpoint does not fit them.
+/// resnext50_32x4d 25,028,904; convnext_tiny 28,589,128; regnet_y_400mf 4,344,144 — the same network as timm's
+/// regnety_004; mobilenet_v3_large 5,483,032 and mobilenet_v3_small 2,542,856 — timm's mobilenetv3_large/small_100;
+/// swin_t 28,288,354 — timm's swin_tiny_patch4_window7_224; swin_v2_t 28,351,570 — timm's swinv2_tiny_window8_256 plus a
+/// key bias timm does not have); timm's model cards (Params (M), one decimal: resnet26d
+/// 16.0, resnet50d 25.6, resnext50_32x4d 25.0, convnext_atto 3.7, femto 5.2, pico 9.0, nano 15.6, vit_tiny_patch16_224
+/// 5.7, vit_small_patch16_224 22.1, regnety_002 3.2, mobilenetv3_large_100 5.5, mobilenetv3_small_100 2.5,
+/// swin_tiny_patch4_window7_224 28.3, swinv2_tiny_window8_256 28.3) with the exact integers counted from the architectures in timm's model files.
+/// The <c>_patch4_32</c> ViTs are not timm models: timm's ViT-Ti/ViT-S with 4×4 patches of a 32×32 image (65 position
+/// embeddings instead of 197, a 4×4 patch convolution instead of 16×16), so their counts are those of the
+/// architecture; a timm <c>patch16_224</c> checkpoint does not fit them. Likewise <c>swin_tiny_patch2_window4_32</c>:
+/// timm's Swin-T with 2×2 patches and 4×4 windows of a 32×32 image (smaller position tables, a 2×2 patch convolution),
+/// and <c>swinv2_tiny_patch2_window4_32</c>, the same for Swin V2-T.
 /// </remarks>
 [KnownValues]
 public static class ModelCatalog
@@ -89,6 +102,15 @@ public static class ModelCatalog
     [KnownValue("family=resnetd", "params=25576264", "reference=timm", "normalization=imagenet")]
     public const string ResNet50d = "resnet50d";
 
+    /// <summary>
+    /// torchvision <c>resnext50_32x4d</c>: 25,028,904 parameters (torchvision docs, ResNeXt50_32X4D_Weights; timm's
+    /// <c>resnext50_32x4d</c> has the same module tree and keys, model card resnext50_32x4d.a2_in1k: 25.0 M). On a CPU that
+    /// hides its cache topology, oneDNN dies with SIGFPE on its 32-group convolutions in training (batches of 2, 16 and 64
+    /// at 32 px on this project's 2-core VM): it trains there with <c>EXPERIMENTS_ONEDNN=off</c> (see the README).
+    /// </summary>
+    [KnownValue("family=resnext", "params=25028904", "reference=torchvision", "normalization=imagenet", "cpu_layout=channels_last")]
+    public const string ResNeXt50x32x4d = "resnext50_32x4d";
+
     /// <summary>timm <c>convnext_atto</c>: 3,695,520 parameters (timm model card convnext_atto.d2_in1k: 3.7 M).</summary>
     [KnownValue("family=convnext", "min_input_size=32", "params=3695520", "reference=timm", "normalization=imagenet")]
     public const string ConvNeXtAtto = "convnext_atto";
@@ -125,6 +147,38 @@ public static class ModelCatalog
     [KnownValue("family=vit", "params=21723496", "input_size=32", "patch_size=4", "reference=timm", "normalization=half")]
     public const string ViTSmallPatch4x32 = "vit_small_patch4_32";
 
+    /// <summary>
+    /// timm <c>swin_tiny_patch4_window7_224</c>: 28,288,354 parameters (torchvision docs Swin_T_Weights, the same network
+    /// with torchvision's names; timm model card swin_tiny_patch4_window7_224.ms_in1k: 28.3 M). 224 px only: 56, 28, 14
+    /// and 7 tokens a side in 7×7 windows.
+    /// </summary>
+    [KnownValue("family=swin", "params=28288354", "input_size=224", "patch_size=4", "window_size=7", "reference=timm", "normalization=imagenet")]
+    public const string SwinTinyPatch4Window7x224 = "swin_tiny_patch4_window7_224";
+
+    /// <summary>
+    /// timm's Swin-T on 32×32 inputs in 2×2 patches and 4×4 windows (not a timm model name): 28,266,418 parameters. 32 px
+    /// only: 16, 8, 4 and 2 tokens a side (the last two stages are one window each, as timm makes a stage no larger than
+    /// its window).
+    /// </summary>
+    [KnownValue("family=swin", "params=28266418", "input_size=32", "patch_size=2", "window_size=4", "reference=timm", "normalization=imagenet")]
+    public const string SwinTinyPatch2Window4x32 = "swin_tiny_patch2_window4_32";
+
+    /// <summary>
+    /// timm <c>swinv2_tiny_window8_256</c>: 28,347,154 parameters (torchvision docs Swin_V2_T_Weights: 28,351,570, the same
+    /// network with a key bias in its qkv projection that it keeps at zero — 4,416 parameters, one per channel of each
+    /// of the 12 blocks —, which timm does not have; timm model card swinv2_tiny_window8_256.ms_in1k: 28.3 M). 256 px
+    /// only: 64, 32, 16 and 8 tokens a side in 8×8 windows.
+    /// </summary>
+    [KnownValue("family=swin", "params=28347154", "input_size=256", "patch_size=4", "window_size=8", "reference=timm", "normalization=imagenet")]
+    public const string SwinV2TinyWindow8x256 = "swinv2_tiny_window8_256";
+
+    /// <summary>
+    /// timm's Swin V2-T on 32×32 inputs in 2×2 patches and 4×4 windows (not a timm model name): 28,343,698 parameters.
+    /// 32 px only, the stages of <see cref="SwinTinyPatch2Window4x32"/>.
+    /// </summary>
+    [KnownValue("family=swin", "params=28343698", "input_size=32", "patch_size=2", "window_size=4", "reference=timm", "normalization=imagenet")]
+    public const string SwinV2TinyPatch2Window4x32 = "swinv2_tiny_patch2_window4_32";
+
     /// <summary>timm <c>regnety_002</c>: 3,162,996 parameters (timm model card regnety_002.pycls_in1k: 3.2 M).</summary>
     [KnownValue("family=regnet", "params=3162996", "reference=timm", "normalization=imagenet", "cpu_layout=channels_last")]
     public const string RegNetY002 = "regnety_002";
@@ -132,6 +186,20 @@ public static class ModelCatalog
     /// <summary>timm <c>regnety_004</c>: 4,344,144 parameters (torchvision docs RegNet_Y_400MF_Weights; timm card 4.3 M).</summary>
     [KnownValue("family=regnet", "params=4344144", "reference=timm", "normalization=imagenet", "cpu_layout=channels_last")]
     public const string RegNetY004 = "regnety_004";
+
+    /// <summary>
+    /// timm <c>mobilenetv3_large_100</c>: 5,483,032 parameters (torchvision docs MobileNet_V3_Large_Weights, the same
+    /// network with torchvision's names; timm model card mobilenetv3_large_100.ra_in1k: 5.5 M).
+    /// </summary>
+    [KnownValue("family=mobilenet", "params=5483032", "reference=timm", "normalization=imagenet", "cpu_layout=channels_last")]
+    public const string MobileNetV3Large100 = "mobilenetv3_large_100";
+
+    /// <summary>
+    /// timm <c>mobilenetv3_small_100</c>: 2,542,856 parameters (torchvision docs MobileNet_V3_Small_Weights, the same
+    /// network with torchvision's names; timm model card mobilenetv3_small_100.lamb_in1k: 2.5 M).
+    /// </summary>
+    [KnownValue("family=mobilenet", "params=2542856", "reference=timm", "normalization=imagenet", "cpu_layout=channels_last")]
+    public const string MobileNetV3Small100 = "mobilenetv3_small_100";
 
     private static readonly Dictionary<string, Func<int, int, ImageModel>> Factories = new(StringComparer.Ordinal)
     {
@@ -141,6 +209,7 @@ public static class ModelCatalog
         [ResNet50] = (classes, channels) => new ResNet(ResNetConfig.ResNet50, classes, channels),
         [ResNet26d] = (classes, channels) => new ResNet(ResNetConfig.ResNet26d, classes, channels),
         [ResNet50d] = (classes, channels) => new ResNet(ResNetConfig.ResNet50d, classes, channels),
+        [ResNeXt50x32x4d] = (classes, channels) => new ResNet(ResNetConfig.ResNeXt50x32x4d, classes, channels),
         [ConvNeXtAtto] = (classes, channels) => new ConvNeXt(ConvNeXtConfig.Atto, classes, channels),
         [ConvNeXtFemto] = (classes, channels) => new ConvNeXt(ConvNeXtConfig.Femto, classes, channels),
         [ConvNeXtPico] = (classes, channels) => new ConvNeXt(ConvNeXtConfig.Pico, classes, channels),
@@ -150,8 +219,14 @@ public static class ModelCatalog
         [ViTSmallPatch16x224] = (classes, channels) => new VisionTransformer(VisionTransformerConfig.SmallPatch16x224, classes, channels),
         [ViTTinyPatch4x32] = (classes, channels) => new VisionTransformer(VisionTransformerConfig.TinyPatch4x32, classes, channels),
         [ViTSmallPatch4x32] = (classes, channels) => new VisionTransformer(VisionTransformerConfig.SmallPatch4x32, classes, channels),
+        [SwinTinyPatch4Window7x224] = (classes, channels) => new SwinTransformer(SwinTransformerConfig.TinyPatch4Window7x224, classes, channels),
+        [SwinTinyPatch2Window4x32] = (classes, channels) => new SwinTransformer(SwinTransformerConfig.TinyPatch2Window4x32, classes, channels),
+        [SwinV2TinyWindow8x256] = (classes, channels) => new SwinTransformerV2(SwinTransformerConfig.V2TinyWindow8x256, classes, channels),
+        [SwinV2TinyPatch2Window4x32] = (classes, channels) => new SwinTransformerV2(SwinTransformerConfig.V2TinyPatch2Window4x32, classes, channels),
         [RegNetY002] = (classes, channels) => new RegNet(RegNetConfig.Y002, classes, channels),
         [RegNetY004] = (classes, channels) => new RegNet(RegNetConfig.Y004, classes, channels),
+        [MobileNetV3Large100] = (classes, channels) => new MobileNetV3(MobileNetV3Config.Large100, classes, channels),
+        [MobileNetV3Small100] = (classes, channels) => new MobileNetV3(MobileNetV3Config.Small100, classes, channels),
     };
 
     private static readonly Lazy<IReadOnlyList<ModelInfo>> Infos = new(ReadInfos);
@@ -225,7 +300,8 @@ public static class ModelCatalog
                 metadata["normalization"],
                 Optional("min_input_size"),
                 metadata.TryGetValue("cpu_layout", out var layout) && layout == "channels_last",
-                metadata.GetValueOrDefault("weights")));
+                metadata.GetValueOrDefault("weights"),
+                Optional("window_size")));
         }
         return infos;
     }

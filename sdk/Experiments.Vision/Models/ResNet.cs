@@ -28,7 +28,15 @@ public enum ResNetBlock
 /// </param>
 /// <param name="AverageDown">timm's <c>avg_down</c>: shortcut downsample as 2×2 average pool then 1×1 convolution (<c>downsample.{0,1,2}</c>).</param>
 /// <param name="ZeroInitLastNorm">timm's <c>zero_init_last</c> (true for timm models, false for torchvision's).</param>
-public sealed record ResNetConfig(ResNetBlock Block, int[] Layers, bool DeepStem = false, bool AverageDown = false, bool ZeroInitLastNorm = false)
+/// <param name="Groups">
+/// Groups of the Bottleneck's 3×3 convolution (torchvision's <c>groups</c>, timm's <c>cardinality</c>): more than 1 is a ResNeXt.
+/// </param>
+/// <param name="WidthPerGroup">
+/// Channels per group at the first stage (torchvision's <c>width_per_group</c>, timm's <c>base_width</c>): the
+/// Bottleneck's inner width is <c>planes × WidthPerGroup / 64 × Groups</c>.
+/// </param>
+public sealed record ResNetConfig(ResNetBlock Block, int[] Layers, bool DeepStem = false, bool AverageDown = false, bool ZeroInitLastNorm = false,
+    int Groups = 1, int WidthPerGroup = 64)
 {
     /// <summary>torchvision <c>resnet18</c> (== timm <c>resnet18</c> keys).</summary>
     public static ResNetConfig ResNet18 { get; } = new(ResNetBlock.Basic, [2, 2, 2, 2]);
@@ -50,12 +58,19 @@ public sealed record ResNetConfig(ResNetBlock Block, int[] Layers, bool DeepStem
 
     /// <summary>timm <c>resnet50d</c>: Bottleneck (3,4,6,3), deep stem width 32, average-pool downsample.</summary>
     public static ResNetConfig ResNet50d { get; } = new(ResNetBlock.Bottleneck, [3, 4, 6, 3], DeepStem: true, AverageDown: true, ZeroInitLastNorm: true);
+
+    /// <summary>
+    /// torchvision <c>resnext50_32x4d</c> (== timm <c>resnext50_32x4d</c> keys): ResNet-50 with 32 groups of 4 channels in
+    /// the first stage's 3×3 convolutions (inner width 128, 256, 512, 1024 — twice ResNet-50's).
+    /// </summary>
+    public static ResNetConfig ResNeXt50x32x4d { get; } = new(ResNetBlock.Bottleneck, [3, 4, 6, 3], Groups: 32, WidthPerGroup: 4);
 }
 
 /// <summary>
 /// ResNet as torchvision's <c>ResNet</c> and timm's <c>timm/models/resnet.py</c> (same module names):
 /// <c>conv1, bn1, layer1..layer4 (i.conv1, bn1, conv2, bn2[, conv3, bn3], 0.downsample), fc</c>. With
-/// <see cref="ResNetConfig.DeepStem"/> and <see cref="ResNetConfig.AverageDown"/> it is timm's ResNet-D.
+/// <see cref="ResNetConfig.DeepStem"/> and <see cref="ResNetConfig.AverageDown"/> it is timm's ResNet-D; with
+/// <see cref="ResNetConfig.Groups"/> &gt; 1 a ResNeXt (grouped 3×3 convolutions in the Bottleneck).
 /// </summary>
 public sealed class ResNet : ImageModel
 {
@@ -141,7 +156,7 @@ public sealed class ResNet : ImageModel
         {
             layer.append(config.Block == ResNetBlock.Basic
                 ? new BasicBlock(inPlanes, planes, i == 0 ? stride : 1, i == 0 ? downsample : null)
-                : new Bottleneck(inPlanes, planes, i == 0 ? stride : 1, i == 0 ? downsample : null));
+                : new Bottleneck(inPlanes, planes, i == 0 ? stride : 1, i == 0 ? downsample : null, config.Groups, config.WidthPerGroup));
             inPlanes = outPlanes;
         }
         return layer;
@@ -212,13 +227,16 @@ public sealed class ResNet : ImageModel
         private readonly BatchNorm2d bn3;
         private readonly Module<Tensor, Tensor>? downsample;
 
-        public Bottleneck(long inPlanes, long planes, long stride, Module<Tensor, Tensor>? downsample) : base(nameof(Bottleneck))
+        public Bottleneck(long inPlanes, long planes, long stride, Module<Tensor, Tensor>? downsample, int groups, int widthPerGroup)
+            : base(nameof(Bottleneck))
         {
-            conv1 = Conv2d(inPlanes, planes, 1, bias: false);
-            bn1 = BatchNorm2d(planes);
-            conv2 = Conv2d(planes, planes, 3, stride: stride, padding: 1, bias: false);
-            bn2 = BatchNorm2d(planes);
-            conv3 = Conv2d(planes, planes * 4, 1, bias: false);
+            // torchvision: width = int(planes * (base_width / 64.)) * groups (planes for ResNet-50, 2 × planes for ResNeXt-50 32×4d).
+            long width = planes * widthPerGroup / 64 * groups;
+            conv1 = Conv2d(inPlanes, width, 1, bias: false);
+            bn1 = BatchNorm2d(width);
+            conv2 = Conv2d(width, width, 3, stride: stride, padding: 1, groups: groups, bias: false);
+            bn2 = BatchNorm2d(width);
+            conv3 = Conv2d(width, planes * 4, 1, bias: false);
             bn3 = BatchNorm2d(planes * 4);
             this.downsample = downsample;
             RegisterComponents();

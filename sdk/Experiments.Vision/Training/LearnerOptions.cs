@@ -46,7 +46,7 @@ public sealed record LearnerOptions
 
     /// <summary>
     /// Convolution weights and input batches in channels-last (NHWC) memory order. Null (default): on the CPU, when the
-    /// catalog says the model trains faster so (<see cref="Models.ModelInfo.ChannelsLastOnCpu"/>: RegNetY); otherwise not.
+    /// catalog says the model trains faster so (<see cref="Models.ModelInfo.ChannelsLastOnCpu"/>: RegNetY, ResNeXt, MobileNetV3); otherwise not.
     /// The same numbers either way, another memory order; <see cref="Learner.ChannelsLast"/> says what a learner uses.
     /// <see cref="Checkpoints.ModelCheckpoint.Save"/> writes either order; TorchSharp's own <c>Module.save</c> needs
     /// contiguous weights.

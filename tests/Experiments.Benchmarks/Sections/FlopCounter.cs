@@ -7,7 +7,10 @@ namespace Experiments.Benchmarks.Sections;
 /// <summary>Forward FLOPs of one image, by kind.</summary>
 /// <param name="Convolution">2 · (Cin / groups) · Cout · kh · kw · Hout · Wout per convolution.</param>
 /// <param name="Linear">2 · in · out per token per Linear layer.</param>
-/// <param name="Attention">The two matrix products of attention, Q·Kᵀ and softmax·V: 2 · 2 · N² · D per attention layer (N tokens, D width).</param>
+/// <param name="Attention">
+/// The two matrix products of attention, Q·Kᵀ and softmax·V: 2 · 2 · N² · D per attention layer and window (N tokens of a
+/// window — all of them for a ViT —, D width).
+/// </param>
 public sealed record ModelFlops(double Convolution, double Linear, double Attention)
 {
     public double Forward => Convolution + Linear + Attention;
@@ -18,7 +21,7 @@ public sealed record ModelFlops(double Convolution, double Linear, double Attent
 
 /// <summary>
 /// Counts a model's multiply-add FLOPs analytically over its module tree: a forward hook on every <c>Conv2d</c> and
-/// <c>Linear</c> (and on the ViT attention modules, whose products are functional calls) reads the shapes of one forward
+/// <c>Linear</c> (and on the ViT and Swin attention modules, whose products are functional calls) reads the shapes of one forward
 /// pass of a single image in eval mode and applies the formulas of <see cref="ModelFlops"/>. Element-wise work
 /// (normalisation, activations, residual adds, pooling, softmax) is not counted: it is a few percent of the products
 /// and memory-bound, not a matmul-like rate.
@@ -46,11 +49,12 @@ public static class FlopCounter
                         linear += 2.0 * inFeatures * outFeatures * tokens;
                     }));
                     break;
-                case nn.Module<Tensor, Tensor> m when m.GetType().Name == "Attention":
+                case nn.Module<Tensor, Tensor> m when m.GetType().Name is "Attention" or "WindowAttention":
                     removers.Add(Hook(m, (input, _) =>
                     {
-                        long tokens = input.shape[1], width = input.shape[2];
-                        attention += 2.0 * 2.0 * tokens * tokens * width;
+                        // (windows, tokens, width) for a Swin's one image; (1, tokens, width) for a ViT's.
+                        long windows = input.shape[0], tokens = input.shape[1], width = input.shape[2];
+                        attention += 2.0 * 2.0 * windows * tokens * tokens * width;
                     }));
                     break;
             }

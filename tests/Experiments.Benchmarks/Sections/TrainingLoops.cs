@@ -41,7 +41,7 @@ public sealed record LoopSettings(
         new(Describe(options.ChannelsLast, options.Bf16), options.ChannelsLast ? true : null, options.Bf16);
 
     public static string Describe(bool channelsLast, bool bf16) =>
-        (bf16 ? "bf16" : "fp32") + (channelsLast ? ", channels-last" : ", each model's default layout (channels-last for RegNetY on the CPU)");
+        (bf16 ? "bf16" : "fp32") + (channelsLast ? ", channels-last" : ", each model's default layout (channels-last for RegNetY, ResNeXt and MobileNetV3 on the CPU)");
 }
 
 /// <summary>One measured round of a loop: images/s and where the time of a batch went.</summary>

@@ -33,12 +33,32 @@ public sealed class VisionProjectTests(ITestOutputHelper log) : IDisposable
         }
         """;
 
+    /// <summary>A Swin takes the one size its windows tile: the catalog's <c>input_size</c> metadata, which the build enforces.</summary>
+    private const string SwinDeclaration = """
+        using Experiments.Vision.Models;
+
+        [Experiment(Objective = "mean_logit")]
+        public partial class SwinSize
+        {
+            [Values("swin_tiny_patch2_window4_32", "swinv2_tiny_window8_256", "convnext_atto"), KnownIn(typeof(ModelCatalog))]
+            public partial string Arch { get; }
+
+            [Values(32, 64), ConstrainedBy("input_size")]
+            public partial int Size { get; }
+
+            public Task<TrialResult> RunAsync(TrialContext context) => Task.FromResult(TrialResult.Success(("mean_logit", 0.0)));
+        }
+        """;
+
     [Fact]
-    public void A_typo_in_a_model_name_fails_the_build_with_a_suggestion_from_the_catalog()
+    public void A_typo_in_a_model_name_or_a_swin_at_a_size_its_windows_do_not_tile_fails_the_build()
     {
         var directory = WriteProject("\"convnext_ato\"");
+        File.WriteAllText(Path.Combine(directory, "SwinSize.cs"), SwinDeclaration);
 
-        Build(directory).ShouldFail().ShouldContainLine(@"Forward\.cs\(7,\d+\): error EXP006: .*'convnext_ato' is not in ModelCatalog; did you mean 'convnext_atto'\?");
+        Build(directory).ShouldFail()
+            .ShouldContainLine(@"Forward\.cs\(7,\d+\): error EXP006: .*'convnext_ato' is not in ModelCatalog; did you mean 'convnext_atto'\?")
+            .ShouldContainLine(@"SwinSize\.cs\(6,\d+\): error EXP008: .*'swinv2_tiny_window8_256' requires input_size=256, but parameter 'Size' declares only 32, 64");
     }
 
     [Fact]

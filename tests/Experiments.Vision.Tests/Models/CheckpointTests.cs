@@ -17,9 +17,13 @@ public sealed class CheckpointTests : IDisposable
     [Theory]
     [InlineData("resnet18")]
     [InlineData("resnet26d")]
+    [InlineData("resnext50_32x4d")]
     [InlineData("convnext_atto")]
     [InlineData("vit_tiny_patch4_32")]
     [InlineData("regnety_002")]
+    [InlineData("mobilenetv3_small_100")]
+    [InlineData("swin_tiny_patch2_window4_32")]
+    [InlineData("swinv2_tiny_patch2_window4_32")]
     public void A_saved_model_loads_into_a_fresh_instance_with_identical_outputs(string name)
     {
         string path = _temp.Combine(name + ".safetensors");

@@ -105,9 +105,11 @@ public sealed class ForwardBackwardTests
     public static TheoryData<string> Names => ModelFixtures.AllModelNames();
 
     /// <summary>
-    /// A timm ConvNeXt built with num_classes=0 keeps its head's LayerNorm (<c>head.norm</c>), but fastai's body runs
-    /// <c>forward_features</c>, which stops before it — the same holds here, so it gets no gradient.
+    /// A timm ConvNeXt built with num_classes=0 keeps its head's LayerNorm (<c>head.norm</c>), a MobileNetV3 its
+    /// <c>conv_head</c>, but fastai's body runs <c>forward_features</c>, which stops before them — the same holds here,
+    /// so they get no gradient.
     /// </summary>
     private static bool UnusedInBody(string model, string parameter) =>
-        model.StartsWith("convnext", StringComparison.Ordinal) && parameter.StartsWith("body.head.norm.", StringComparison.Ordinal);
+        (model.StartsWith("convnext", StringComparison.Ordinal) && parameter.StartsWith("body.head.norm.", StringComparison.Ordinal))
+        || (model.StartsWith("mobilenetv3", StringComparison.Ordinal) && parameter.StartsWith("body.conv_head.", StringComparison.Ordinal));
 }

@@ -11,10 +11,17 @@ public sealed class StateDictKeyTests
     [Theory]
     [InlineData("resnet18")]
     [InlineData("resnet26d")]
+    [InlineData("resnext50_32x4d")]
     [InlineData("convnext_atto")]
     [InlineData("convnext_tiny")]
     [InlineData("vit_tiny_patch16_224")]
     [InlineData("regnety_004")]
+    [InlineData("mobilenetv3_large_100")]
+    [InlineData("mobilenetv3_small_100")]
+    [InlineData("swin_tiny_patch4_window7_224")]
+    [InlineData("swin_tiny_patch2_window4_32")]
+    [InlineData("swinv2_tiny_window8_256")]
+    [InlineData("swinv2_tiny_patch2_window4_32")]
     public void Keys_and_shapes_equal_the_reference(string name)
     {
         var expected = ModelFixtures.ReadKeyList(name);
@@ -55,6 +62,9 @@ public sealed class StateDictKeyTests
     [InlineData("convnext_femto", "head.fc.")]
     [InlineData("vit_small_patch4_32", "head.")]
     [InlineData("regnety_002", "head.fc.")]
+    [InlineData("mobilenetv3_small_100", "classifier.")]
+    [InlineData("swin_tiny_patch2_window4_32", "head.fc.")]
+    [InlineData("swinv2_tiny_patch2_window4_32", "head.fc.")]
     public void The_body_is_the_reference_model_without_its_classifier(string name, string classifier)
     {
         using var reference = ModelCatalog.CreateReference(name, numClasses: 1000);
