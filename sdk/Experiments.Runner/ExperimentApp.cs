@@ -26,7 +26,7 @@ public static class ExperimentApp
         // Signals are ours during `run` (stop claiming, interrupt, summarize), not System.CommandLine's.
         var exitCode = await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
 
-        // A usage mistake exits 2, like the errors the commands find themselves; 1 means failed trials.
-        return parsed.Errors.Count > 0 ? CliException.ExitCode : exitCode;
+        // A usage mistake exits 2, like the errors the commands find themselves; 1 means failed trials, 3 a store error.
+        return parsed.Errors.Count > 0 ? ExitCodes.Usage : exitCode;
     }
 }

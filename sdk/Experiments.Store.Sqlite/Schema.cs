@@ -105,6 +105,16 @@ internal static class Schema
     /// <summary>The version this code writes and reads.</summary>
     public static int LatestVersion => Migrations[^1].Version;
 
+    /// <summary>
+    /// Fails, reading only, when the file is someone else's database or of a newer schema: called before anything
+    /// writes to the file (even before the switch to WAL), so a file that is not ours is left byte for byte as it was.
+    /// </summary>
+    public static void Check(SqliteConnection connection, string path)
+    {
+        using var snapshot = connection.BeginTransaction(deferred: true);
+        ReadVersion(connection, snapshot, path);
+    }
+
     /// <summary>Brings the file to <see cref="LatestVersion"/>; fails, changing nothing, on a newer or foreign file.</summary>
     public static void Migrate(SqliteConnection connection, string path, long nowMs)
     {
@@ -150,7 +160,7 @@ internal static class Schema
                 if (objects > 0)
                 {
                     throw new ResultStoreException(
-                        $"'{path}' is a SQLite database but not an Experiments results store (it has no schema_info table).");
+                        $"'{path}' is a SQLite database but not an Experiments results store (it has no schema_info table); it was not changed. Is it the right file?");
                 }
                 return 0;
             }

@@ -66,6 +66,9 @@ public sealed partial class SqliteResultStore : IResultStore
             connection.Open();
             // busy_timeout first: switching to WAL may have to wait for another process.
             connection.Execute(null, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}");
+            // Reads only: a file that is not a store, or of a newer schema, is refused before anything is written to it
+            // (switching to WAL rewrites the file's header).
+            Schema.Check(connection, FilePath);
             connection.Execute(null, "PRAGMA journal_mode = WAL");
             connection.Execute(null, "PRAGMA synchronous = FULL");
             connection.Execute(null, "PRAGMA foreign_keys = ON");
@@ -108,7 +111,37 @@ public sealed partial class SqliteResultStore : IResultStore
         return true;
     });
 
-    private ResultStoreException Failure(Exception e) => new($"Results store '{FilePath}': {e.Message}", e);
+    private ResultStoreException Failure(Exception e) => new($"Results store '{FilePath}': {Describe(e)}", e);
+
+    /// <summary>What went wrong, and what to do about it for the errors a user can fix.</summary>
+    private string Describe(Exception e)
+    {
+        if (e is not SqliteException sqlite)
+        {
+            return e.Message;
+        }
+        var name = Path.GetFileName(FilePath);
+        var detail = sqlite.Message.TrimEnd('.');
+        // The primary result code: the low byte of an extended one (SQLITE_IOERR_WRITE is SQLITE_IOERR).
+        return (sqlite.SqliteErrorCode & 0xFF) switch
+        {
+            SqliteFull => $"the disk is full ({detail}). Free space on the disk that holds the store, then run again; "
+                + "trials left running are run again by the next run.",
+            SqliteReadOnly => $"the store cannot be written: the file or its folder is read-only ({detail}). "
+                + "A results store must be writable: make it so, or use another store.",
+            SqliteCantOpen => $"the file cannot be opened ({detail}). The store needs its folder writable: it keeps "
+                + $"'{name}-wal' and '{name}-shm' next to the file (a read-only file system cannot hold a store): make it writable, or use another store.",
+            SqliteNotADatabase => $"the file is not a SQLite database ({detail}); it was not changed. Is it the right file?",
+            SqliteCorrupt => $"the database file is damaged ({detail}). Restore it from a copy, or use another store.",
+            _ => sqlite.Message,
+        };
+    }
+
+    private const int SqliteCorrupt = 11;
+    private const int SqliteFull = 13;
+    private const int SqliteCantOpen = 14;
+    private const int SqliteReadOnly = 8;
+    private const int SqliteNotADatabase = 26;
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using Experiments.Results;
 using Experiments.Store;
 using Microsoft.Data.Sqlite;
 
@@ -75,7 +76,7 @@ public static class SqliteStoreMerge
             }
             catch (SqliteException e)
             {
-                throw new InvalidOperationException($"Cannot merge '{source}': {e.Message}", e);
+                throw new ResultStoreException($"Cannot merge '{source}': {e.Message}", e);
             }
             try
             {
@@ -83,7 +84,7 @@ public static class SqliteStoreMerge
             }
             catch (SqliteException e)
             {
-                throw new InvalidOperationException($"Cannot merge '{source}' into '{target}': {e.Message}", e);
+                throw new ResultStoreException($"Cannot merge '{source}' into '{target}': {e.Message}", e);
             }
             finally
             {
@@ -186,12 +187,12 @@ public static class SqliteStoreMerge
             $"SELECT COUNT(*) FROM {Source}.sqlite_master WHERE type = 'table' AND name = 'schema_info'") > 0;
         if (!hasSchema)
         {
-            throw new InvalidOperationException($"Cannot merge '{source}': it is not an Experiments results store (no schema_info table).");
+            throw new ResultStoreException($"Cannot merge '{source}': it is not an Experiments results store (no schema_info table).");
         }
         var version = connection.Scalar<long>(null, $"SELECT COALESCE(MAX(version), 0) FROM {Source}.schema_info");
         if (version > Schema.LatestVersion)
         {
-            throw new InvalidOperationException(
+            throw new ResultStoreException(
                 $"Cannot merge '{source}': it has schema version {version}, newer than this version of Experiments understands "
                 + $"({Schema.LatestVersion}). Merge with the Experiments version that wrote it.");
         }

@@ -46,10 +46,11 @@ public class StoreAccessTests
     }
 
     [Fact]
-    public void An_unreachable_server_is_a_command_error_that_names_it_without_the_password()
+    public void An_unreachable_server_is_a_store_error_with_exit_code_3_that_names_it_without_the_password()
     {
-        var error = Assert.Throws<CliException>(() => StoreAccess.Open(StoreAccess.Locate(Server, null, "/p/results.db")));
+        var error = Assert.Throws<StoreErrorException>(() => StoreAccess.Open(StoreAccess.Locate(Server, null, "/p/results.db")));
 
+        Assert.Equal(ExitCodes.StoreError, error.ExitCode);
         Assert.Contains("Cannot reach the results store postgres://sweeper@127.0.0.1:1/results", error.Message);
         Assert.DoesNotContain("hunter2", error.Message);
     }

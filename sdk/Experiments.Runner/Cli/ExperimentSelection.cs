@@ -47,6 +47,34 @@ internal static class ExperimentSelection
         {
             throw new CliException(string.Join(Environment.NewLine, errors));
         }
+        if (!string.IsNullOrWhiteSpace(filter))
+        {
+            CheckValues(selected, filter, Console.Error);
+        }
         return selected;
+    }
+
+    /// <summary>
+    /// Warns (on <paramref name="error"/>) about each filter value that no trial has — of another type than its
+    /// parameter, or not among its values — and stops with a usage error when the filter therefore selects nothing.
+    /// Checked against the declared values, without enumerating the matrix.
+    /// </summary>
+    internal static void CheckValues(IReadOnlyList<(ExperimentDefinition Experiment, TrialFilter Filter)> selected, string filter, TextWriter error)
+    {
+        var selectsNothing = true;
+        foreach (var (experiment, trialFilter) in selected)
+        {
+            var check = FilterValues.Check(trialFilter, experiment.Parameters);
+            foreach (var warning in check.Warnings)
+            {
+                error.WriteLine(selected.Count == 1 ? $"warning: --filter: {warning}" : $"warning: --filter, {experiment.Name}: {warning}");
+            }
+            selectsNothing &= check.SelectsNothing;
+        }
+        error.Flush();
+        if (selectsNothing)
+        {
+            throw new CliException($"--filter '{filter.Trim()}' selects no trial: no trial has the value(s) warned about above.");
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Experiments.Results;
 using Experiments.Store.Sqlite;
 
 namespace Experiments.Runner.Cli;
@@ -34,8 +35,10 @@ internal static class MergeCommand
             {
                 merged = SqliteStoreMerge.Merge(target, result.GetValue(stores) ?? []);
             }
-            catch (InvalidOperationException e)
+            catch (InvalidOperationException e) when (e is not ResultStoreException)
             {
+                // A conflict between the stores (declared differently, a trial run in both), or a file that is not there;
+                // a store that cannot be read or written is a store error (exit code 3).
                 throw new CliException(e.Message);
             }
             foreach (var file in merged)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.ExceptionServices;
 using Experiments.Results;
 using Experiments.Runner.Execution.Host;
 using Experiments.Runner.Filtering;
@@ -17,6 +18,10 @@ internal static class RunCommand
     /// <summary>Between beats, and by default how old a beat must be before another host may take the trial over.</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(60);
+    private static readonly int MinimumLeaseSeconds = (int)(3 * HeartbeatInterval.TotalSeconds);
+
+    /// <summary>More workers than this per processor get a warning: they only slow each other down.</summary>
+    internal const int WorkersPerProcessorWarning = 4;
 
     /// <summary>How long running trials get to honour cancellation after Ctrl+C / SIGTERM before their worker is killed.</summary>
     private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
@@ -43,27 +48,10 @@ internal static class RunCommand
         {
             Description = $"Seconds without a heartbeat after which a trial another machine was running may be claimed again (default: {DefaultLease.TotalSeconds:0}; at least 3 heartbeats of {HeartbeatInterval.TotalSeconds:0} s).",
         };
-        lease.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is { } seconds && seconds < 3 * HeartbeatInterval.TotalSeconds)
-            {
-                r.AddError($"--lease {seconds} is too short: at least {3 * HeartbeatInterval.TotalSeconds:0} seconds (3 heartbeats), or live trials would be taken over.");
-            }
-        });
-        maxTrials.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1)
-            {
-                r.AddError("--max-trials must be at least 1.");
-            }
-        });
-        workers.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1)
-            {
-                r.AddError("--workers must be at least 1.");
-            }
-        });
+        CommonOptions.WholeNumber(lease, MinimumLeaseSeconds, seconds =>
+            $"--lease {seconds} is too short: at least {MinimumLeaseSeconds} seconds (3 heartbeats), or live trials would be taken over.");
+        CommonOptions.WholeNumber(maxTrials, 1);
+        CommonOptions.WholeNumber(workers, 1);
 
         var command = new Command("run", "Run the pending trials (all of them, or those --filter selects) and write the report.")
         {
@@ -92,6 +80,7 @@ internal static class RunCommand
             var devices = (result.GetValue(device) ?? "cpu").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var request = new RunRequest(
                 ExperimentSelection.Filters(ExperimentSelection.Select(experiments, result.GetValue(experiment)), result.GetValue(filter)),
+                result.GetValue(filter)?.Trim(),
                 settings.WithOverrides(result.GetValue(store), result.GetValue(output)),
                 result.GetValue(rerun),
                 result.GetValue(maxTrials),
@@ -106,6 +95,7 @@ internal static class RunCommand
 
     private sealed record RunRequest(
         IReadOnlyList<(ExperimentDefinition Experiment, TrialFilter Filter)> Experiments,
+        string? FilterText,
         ProjectSettings Settings,
         bool Rerun,
         int? MaxTrials,
@@ -128,12 +118,26 @@ internal static class RunCommand
         }
         var released = store.ReleaseAbandoned(identity.IsAlive);
 
+        // Computed once, up front: trials another host finishes meanwhile are left to the store's claim to refuse.
+        var plans = request.Experiments
+            .Select(e => SweepPlan.Create(e.Experiment, e.Filter, store.GetTrials(e.Experiment.Name), request.Rerun, request.Shard))
+            .ToArray();
+        if (request.FilterText is { Length: > 0 } filterText && request.Shard.Count == 1 && plans.All(p => p.Selected == 0))
+        {
+            // A filter that selects nothing is a mistake (a typo, a value of another type): no "0 passed" and no report.
+            throw new CliException(
+                $"--filter '{filterText}' selects no trial of {string.Join(", ", plans.Select(p => p.Experiment.Name))}: nothing to run. "
+                + "'list --filter …' shows what a filter selects.");
+        }
+
         var tally = new SweepTally();
         var options = new SweepOptions(request.Rerun, settings.Build, settings.ArtifactsDirectory, sweepStart, request.Lease);
         var budget = new TrialBudget(request.MaxTrials);
-        var launch = WorkerLaunch.ForCurrentProcess(settings.EntryAssemblyPath).ForWorkers(request.Workers);
+        var workers = PoolSize(request.Workers, plans.Sum(p => (long)p.Candidates.Count), budget.Left);
+        WarnIfOversubscribed(request.Workers, workers, Environment.ProcessorCount, Console.Error);
+        var launch = WorkerLaunch.ForCurrentProcess(settings.EntryAssemblyPath).ForWorkers(workers);
 
-        await using (var pool = new WorkerPool(launch, identity, request.Workers, request.Devices))
+        await using (var pool = new WorkerPool(launch, identity, workers, request.Devices))
         await using (var heartbeat = new HeartbeatLoop(store, HeartbeatInterval))
         {
             async Task<int> SweepAsync(ISweepView view)
@@ -143,14 +147,12 @@ internal static class RunCommand
                 {
                     view.Note($"{released} trial(s) left running by a run that died will run again");
                 }
-                foreach (var (experiment, filter) in request.Experiments)
+                foreach (var plan in plans)
                 {
                     if (shutdown.IsStopping || budget.IsSpent)
                     {
                         break;
                     }
-                    // Computed once: trials another host finishes meanwhile are left to the store's claim to refuse.
-                    var plan = SweepPlan.Create(experiment, filter, store.GetTrials(experiment.Name), request.Rerun, request.Shard);
                     var runner = new SweepRunner(store, pool, heartbeat, epochMetrics, view, shutdown, budget, options, tally);
                     await runner.RunAsync(plan).ConfigureAwait(false);
                 }
@@ -167,6 +169,13 @@ internal static class RunCommand
             }
         }
 
+        if (tally.StoreFailure is { } storeFailure)
+        {
+            // The results in the store are as far as it took them; no report of a sweep the store could not follow.
+            PrintSummary(tally, [], [], shutdown);
+            ExceptionDispatchInfo.Throw(storeFailure);
+        }
+
         var reports = WriteReports(store, request, settings, out var reportErrors);
         PrintSummary(tally, reports, reportErrors, shutdown);
 
@@ -177,9 +186,29 @@ internal static class RunCommand
         if (tally.NotReady.Count > 0)
         {
             // The environment, not a trial, is what needs fixing: the exit code of a usage or set-up error.
-            return CliException.ExitCode;
+            return ExitCodes.Usage;
         }
-        return tally.Failed > 0 || tally.Errors.Count > 0 || reportErrors.Count > 0 ? 1 : 0;
+        return tally.Failed > 0 || tally.Errors.Count > 0 || reportErrors.Count > 0 ? ExitCodes.TrialsFailed : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The worker processes to start: as asked, but no more than the trials this run can run (each costs a process
+    /// start and memory; asking for int.MaxValue must not allocate that many slots), and at least one.
+    /// </summary>
+    internal static int PoolSize(int requested, long candidates, int budgetLeft)
+        => (int)Math.Max(1, Math.Min(requested, Math.Min(candidates, budgetLeft)));
+
+    /// <summary>Far more workers than processors only slow each other down (and may run out of memory): say so.</summary>
+    internal static void WarnIfOversubscribed(int requested, int workers, int processors, TextWriter error)
+    {
+        if (workers > WorkersPerProcessorWarning * (long)processors)
+        {
+            var asked = requested == workers ? string.Empty : $" (--workers {requested}, limited to the trials to run)";
+            error.WriteLine(
+                $"warning: {workers} worker processes on {processors} processor(s){asked}: more than {WorkersPerProcessorWarning} per processor "
+                + $"compete for the processors and memory and usually finish later; --workers {Math.Max(1, processors)} is a good start.");
+            error.Flush();
+        }
     }
 
     private static List<string> WriteReports(IResultStore store, RunRequest request, ProjectSettings settings, out List<string> errors)
@@ -193,7 +222,7 @@ internal static class RunCommand
                 var info = store.GetExperiment(experiment.Name) ?? ExperimentInfo.From(experiment);
                 paths.Add(ReportWriter.WriteMarkdown(store, info, settings, request.Devices.Count == 1 ? request.Devices[0] : null));
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e) when (e is not OutOfMemoryException and not StoreErrorException)
             {
                 // The results are safe in the store; `report` can try again.
                 errors.Add($"could not write the report of {experiment.Name}: {e.Message}");
@@ -213,6 +242,12 @@ internal static class RunCommand
         if (shutdown.Signal is { } signal)
         {
             output.WriteLine($"Stopped by {signal}; {tally.Interrupted} interrupted trial(s) will run again on the next run.");
+        }
+        if (tally.StoreFailure is not null)
+        {
+            output.WriteLine(tally.NotRecorded > 0
+                ? $"Stopped: the results store failed; {tally.NotRecorded} trial(s) it could not mark interrupted stay 'running' there until the next run releases them."
+                : "Stopped: the results store failed; the interrupted trials will run again on the next run.");
         }
         foreach (var (experiment, reason) in tally.NotReady)
         {

@@ -8,7 +8,7 @@ namespace Experiments.Runner.Cli;
 /// Where the results are and how they are opened: the one place that knows the stores. The location comes from
 /// <c>--store</c>, else the <c>EXPERIMENTS_STORE</c> environment variable, else the project's SQLite file. A
 /// <c>postgres://</c> / <c>postgresql://</c> URI or an Npgsql key=value connection string (<c>Host=…</c>) is a
-/// PostgreSQL store; anything else is a SQLite file path. Store errors become one-line command errors.
+/// PostgreSQL store; anything else is a SQLite file path. Store errors become one-line command errors with exit code 3.
 /// </summary>
 internal static class StoreAccess
 {
@@ -34,14 +34,14 @@ internal static class StoreAccess
         }
     }
 
-    public static IResultStore Open(StoreLocation location) => new ErrorsAsCommandErrors(Guard<IResultStore>(() =>
+    public static IResultStore Open(StoreLocation location) => new ErrorsAsCommandErrors(location, Guard<IResultStore>(location, () =>
     {
         if (location.Postgres is { } server)
         {
             return new PostgresResultStore(server, TimeProvider.System);
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(location.FilePath!)!);
-        // Safe when several runs create a new store at once: the store checks the file's schema consistently.
+        // Safe when several runs create a new store at once: the store checks the file's schema consistently. The
+        // store creates the folder, and reports when it cannot.
         return new SqliteResultStore(location.FilePath!);
     }));
 
@@ -54,7 +54,7 @@ internal static class StoreAccess
 
     public static IResultStore? OpenExisting(string location) => OpenExisting(StoreLocation.Parse(location));
 
-    private static T Guard<T>(Func<T> call)
+    private static T Guard<T>(StoreLocation location, Func<T> call)
     {
         try
         {
@@ -62,16 +62,26 @@ internal static class StoreAccess
         }
         catch (ResultStoreException e)
         {
-            throw new CliException(e.Message);
+            throw new StoreErrorException(Message(location, e), e);
         }
     }
 
-    /// <summary>
-    /// A store whose errors (a server gone for longer than its reconnect backoff, a refused write) stop the command
-    /// with the store's one-line message instead of a stack trace.
-    /// </summary>
-    private sealed class ErrorsAsCommandErrors(IResultStore inner) : IResultStore, IRunningTrials
+    /// <summary>The store's message, which names the store; prefixed with the location in case one does not.</summary>
+    internal static string Message(StoreLocation location, ResultStoreException error)
     {
+        var where = location.ToString();
+        return error.Message.Contains(where, StringComparison.Ordinal) ? error.Message : $"Results store {where}: {error.Message}";
+    }
+
+    /// <summary>
+    /// A store whose errors (a server gone for longer than its reconnect backoff, a refused write, a full disk) are
+    /// <see cref="StoreErrorException"/>s: the command stops with the store's one-line message and exit code 3 instead
+    /// of a stack trace, and <c>run</c> can tell them from a trial's failure.
+    /// </summary>
+    private sealed class ErrorsAsCommandErrors(StoreLocation location, IResultStore inner) : IResultStore, IRunningTrials
+    {
+        private T Guard<T>(Func<T> call) => StoreAccess.Guard(location, call);
+
         /// <summary>Who runs what, when the store can say (both stores can); otherwise the running trials without heartbeats.</summary>
         public IReadOnlyList<RunningTrial> GetRunning(string experiment)
             => Guard(() => inner is IRunningTrials running

@@ -31,6 +31,9 @@ public sealed class TrialFilter
 
     public string Text { get; }
 
+    /// <summary>The clauses, all of which must match (see <see cref="FilterValues"/>).</summary>
+    internal IReadOnlyList<FilterClause> Clauses => _clauses;
+
     /// <summary>Parses <paramref name="text"/> against the experiment's parameters; throws <see cref="FilterException"/>.</summary>
     public static TrialFilter Parse(string? text, IReadOnlyList<ParameterDefinition> parameters)
     {

@@ -54,7 +54,8 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : IDisposable
         var refused = await RunAsync(wrong, "list", "--experiment", "Fast");
         var chosen = await RunAsync(wrong, "run", "--experiment", "Fast", "--max-trials", "2", "--store", uri, "--output", _workspace.ReportDirectory);
 
-        Assert.Equal(2, refused.ExitCode);
+        // A store error: exit code 3, one line.
+        Assert.Equal(3, refused.ExitCode);
         var error = Assert.Single(refused.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.StartsWith($"error: Results store {PostgresLocation.Parse(uri)}: the server refused the credentials", error);
         Assert.DoesNotContain("wrong-pw", refused.ToString());
@@ -82,7 +83,7 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : IDisposable
             var interrupted = await process.WaitAsync();
 
             // Either it reconnected and finished, or it stopped with one clear line; never a stack trace.
-            Assert.True(interrupted.ExitCode is 0 or 1 or 2, interrupted.ToString());
+            Assert.True(interrupted.ExitCode is 0 or 1 or 3, interrupted.ToString());
             Assert.DoesNotContain("   at ", interrupted.ToString());
             Assert.DoesNotContain("Unhandled exception", interrupted.ToString());
         }

@@ -166,7 +166,7 @@ public sealed class RunCommandTests : IDisposable
         var run = await _workspace.RunAsync("run", "--workers", "0");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--workers must be at least 1.", run.StandardError);
+        Assert.Contains("--workers 0 is too small: give a whole number of at least 1.", run.StandardError);
     }
 
     [Fact]

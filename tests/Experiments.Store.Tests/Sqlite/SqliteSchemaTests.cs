@@ -86,11 +86,29 @@ public sealed class SqliteSchemaTests() : StoreContract(new SqliteBackend())
     public void Another_applications_database_is_refused_and_left_alone()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        Sqlite.Execute("CREATE TABLE customers (id INTEGER PRIMARY KEY)");
+        Sqlite.Execute("CREATE TABLE customers (id INTEGER PRIMARY KEY); INSERT INTO customers (id) VALUES (7);");
+        var before = File.ReadAllBytes(FilePath);
 
         var error = Assert.Throws<ResultStoreException>(() => new SqliteResultStore(FilePath));
 
         Assert.Contains(FilePath, error.Message);
         Assert.Contains("not an Experiments results store", error.Message);
+        // Checked before anything is written: not even the switch to WAL (header bytes 18 and 19: 1 → 2) happened.
+        Assert.Equal(before, File.ReadAllBytes(FilePath));
+        Assert.Equal((1, 1), (before[18], before[19]));
+        Assert.False(File.Exists(FilePath + "-wal"));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_database_says_so_and_is_left_alone()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        File.WriteAllText(FilePath, "trial_id,error_rate\n" + new string('x', 4096));
+        var before = File.ReadAllBytes(FilePath);
+
+        var error = Assert.Throws<ResultStoreException>(() => new SqliteResultStore(FilePath));
+
+        Assert.StartsWith($"Results store '{FilePath}': the file is not a SQLite database (", error.Message);
+        Assert.Equal(before, File.ReadAllBytes(FilePath));
     }
 }

@@ -208,29 +208,11 @@ internal static partial class DeployCommand
 
     private static T Positive<T>(T option)
         where T : Option
-    {
-        option.Validators.Add(r =>
-        {
-            if (r.Tokens.Count > 0 && (!int.TryParse(r.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 1))
-            {
-                r.AddError($"{option.Name} '{r.Tokens[^1].Value}' must be a whole number of at least 1.");
-            }
-        });
-        return option;
-    }
+        => CommonOptions.WholeNumber(option, 1);
 
     private static T NotNegative<T>(T option)
         where T : Option
-    {
-        option.Validators.Add(r =>
-        {
-            if (r.Tokens.Count > 0 && (!int.TryParse(r.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 0))
-            {
-                r.AddError($"{option.Name} '{r.Tokens[^1].Value}' must be a whole number of at least 0.");
-            }
-        });
-        return option;
-    }
+        => CommonOptions.WholeNumber(option, 0);
 
     [GeneratedRegex("[^a-z0-9-]+")]
     private static partial Regex DnsLabel();

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Experiments.Runner.Execution.Host;
 
 /// <summary>
-/// Ctrl+C / SIGTERM during <c>run</c>: the first signal stops claiming and asks running trials to cancel, and kills
+/// Ctrl+C / SIGTERM during <c>run</c> (or a store that failed, <see cref="Stop"/>): the first signal stops claiming and asks running trials to cancel, and kills
 /// the workers still busy after a grace period; a second signal kills them at once.
 /// </summary>
 internal sealed class ShutdownSignal : IDisposable
@@ -56,7 +56,15 @@ internal sealed class ShutdownSignal : IDisposable
         _ => 1,
     };
 
-    public void Request(PosixSignal signal)
+    /// <summary>
+    /// Stops the run as a first signal would, for a reason of its own (the results store failed): no more claims, running
+    /// trials are asked to cancel and killed after the grace period. <see cref="Signal"/> stays null.
+    /// </summary>
+    public void Stop() => Begin(null);
+
+    public void Request(PosixSignal signal) => Begin(signal);
+
+    private void Begin(PosixSignal? signal)
     {
         if (Interlocked.Increment(ref _requests) == 1)
         {

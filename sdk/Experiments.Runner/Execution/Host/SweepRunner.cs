@@ -85,8 +85,22 @@ internal sealed class SweepRunner
                 return;
             }
 
-            if (_shutdown.IsStopping || _notReady is not null || !queue.TryClaimNext(slot.Identity, out var trial, out var attempt))
+            if (_shutdown.IsStopping || _notReady is not null)
             {
+                return;
+            }
+            Trial trial;
+            int attempt;
+            try
+            {
+                if (!queue.TryClaimNext(slot.Identity, out trial, out attempt))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                StoreFailed(e);
                 return;
             }
             await RunTrialAsync(slot, worker, experiment, trial, attempt).ConfigureAwait(false);
@@ -116,7 +130,15 @@ internal sealed class SweepRunner
         {
             // Not the trial's fault: it stays pending, and the sweep of this experiment stops claiming.
             Interlocked.CompareExchange(ref _notReady, result.Error ?? "a prerequisite of the trial is missing", null);
-            _store.Unclaim(experiment.Name, trial.Id, attempt, slot.Identity);
+            try
+            {
+                _store.Unclaim(experiment.Name, trial.Id, attempt, slot.Identity);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                StoreFailed(e);
+                _tally.AddNotRecorded();
+            }
             _heartbeat.Remove(experiment.Name, trial.Id, slot.Identity);
             _view.TrialFinished(slot.Index, trial, result, experiment.Objective);
             return;
@@ -131,9 +153,19 @@ internal sealed class SweepRunner
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The trial stays 'running' in the store and is released by the next run; keep the sweep going.
-            _tally.AddError($"could not record {trial.Id}: {e.Message}");
-            _view.Note($"could not record {trial.Id}: {e.Message}");
+            // A store that cannot record results stops the sweep: no more claims, running trials interrupted. This
+            // one did not end in the store: it counts as interrupted and runs again.
+            var first = StoreFailed(e);
+            if (!first || !TryMarkInterrupted(slot, experiment, trial, attempt, result))
+            {
+                _tally.AddNotRecorded();
+            }
+            result = result with
+            {
+                Status = TrialStatus.Interrupted,
+                Error = "not recorded: the results store failed; it runs again on the next run",
+                Metrics = new Dictionary<string, double>(),
+            };
         }
         finally
         {
@@ -144,6 +176,38 @@ internal sealed class SweepRunner
         if (result.WorkerDied && result.Status == TrialStatus.Failed)
         {
             _view.Note($"worker {slot.Index + 1} died with {trial.Id}; the next trial gets a new one");
+        }
+    }
+
+    /// <summary>
+    /// The store failed (a full disk, a read-only file, a server gone): keep the error for the end of the run and stop
+    /// as Ctrl+C does — no new claims, running trials asked to cancel and recorded interrupted if the store still takes
+    /// it. What it does not take stays <c>running</c> under this process's identity, and the next run releases it.
+    /// True for the first failure.
+    /// </summary>
+    private bool StoreFailed(Exception error)
+    {
+        if (!_tally.FailStore(error))
+        {
+            return false;
+        }
+        _view.Note("the results store failed (the error follows the summary): no new trials; running trials are stopped and run again on the next run");
+        _shutdown.Stop();
+        return true;
+    }
+
+    /// <summary>After the store refused a trial's result: records the attempt interrupted instead, if the store takes that.</summary>
+    private bool TryMarkInterrupted(WorkerSlot slot, ExperimentDefinition experiment, Trial trial, int attempt, WorkerTrialResult result)
+    {
+        try
+        {
+            var outcome = new TrialOutcome(TrialStatus.Interrupted, result.DurationSeconds,
+                "interrupted: the results store could not record the result", new Dictionary<string, double>(), _options.Build, slot.Device);
+            return _store.Complete(experiment.Name, trial.Id, attempt, slot.Identity, outcome);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
         }
     }
 

@@ -61,6 +61,20 @@ internal sealed class SweepTally
         }
     }
 
+    private Exception? _storeFailure;
+    private int _notRecorded;
+
+    /// <summary>The first error of the results store during the sweep: the sweep stopped because of it.</summary>
+    public Exception? StoreFailure => Volatile.Read(ref _storeFailure);
+
+    /// <summary>Trials whose end the store did not take: they stay <c>running</c> there until the next run releases them.</summary>
+    public int NotRecorded => Volatile.Read(ref _notRecorded);
+
+    /// <summary>Keeps the first store error; true for the first (the caller stops the sweep).</summary>
+    public bool FailStore(Exception error) => Interlocked.CompareExchange(ref _storeFailure, error, null) is null;
+
+    public void AddNotRecorded() => Interlocked.Increment(ref _notRecorded);
+
     /// <summary>Exactly <c>N passed, N failed</c>, with <c>, N skipped</c> only when something was skipped.</summary>
     public string ClosingLine => Skipped > 0
         ? $"{Passed} passed, {Failed} failed, {Skipped} skipped"
