@@ -5,7 +5,7 @@ using static Experiments.Generators.Tests.Infrastructure.DiagnosticVerifier;
 namespace Experiments.Generators.Tests;
 
 /// <summary>
-/// One test per diagnostic of the catalog (EXP001–EXP026): the id and the exact span it is reported at, marked in
+/// One test per diagnostic of the catalog (EXP001–EXP027): the id and the exact span it is reported at, marked in
 /// the source as <c>{|EXPnnn:…|}</c>. No other EXP diagnostic may be reported.
 /// </summary>
 public sealed class DiagnosticTests
@@ -741,6 +741,39 @@ public sealed class DiagnosticTests
         AssertCompilerErrors(result);
     }
 
+    [Theory]
+    [InlineData("\"..\"", "\"..\"", "'.' and '..' are the folder itself and the one above it")]
+    [InlineData("\".\"", "\".\"", "'.' and '..' are the folder itself and the one above it")]
+    [InlineData("\"\"", "\"\"", "it is empty")]
+    [InlineData("\"  \"", "\"  \"", "it is only white space, which --experiment cannot select")]
+    [InlineData("\"runs/sweep\"", "\"runs/sweep\"", "it contains '/', which separates folders")]
+    [InlineData("\"..\\\\up\"", "\"..\\\\up\"", "it contains '\\', which separates folders")]
+    [InlineData("\"a:b\"", "\"a:b\"", "it contains ':', which Windows does not allow in file names")]
+    [InlineData("\"a|b\"", "\"a|b\"", "it contains '|', which Windows does not allow in file names")]
+    [InlineData("\"two\\nlines\"", "\"two\\nlines\"", "it contains the control character U+000A")]
+    [InlineData("\"tab\\t\"", "\"tab\\t\"", "it contains the control character U+0009")]
+    public void EXP027_experiment_name_that_is_not_a_folder_name(string name, string literal, string problem)
+    {
+        var result = Verify(Sources.Experiment("    [Values(1)] public partial int X { get; }", $"Name = {{|EXP027:{name}|}}"));
+        Assert.Equal($"Experiment 'Sweep' has the name {literal}, which cannot be a folder name: {problem}; the store, the artifact folders and the reports are named after it, so use letters, digits, '-', '_' and '.'",
+            result.Single("EXP027").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result);
+    }
+
+    [Theory]
+    [InlineData("sweep-v2.1")]
+    [InlineData("...a")]
+    [InlineData("Étude de résolution")]
+    [InlineData("lr=0.1#2")]
+    public void EXP027_names_that_are_folder_names_build(string name)
+    {
+        var result = GeneratorHarness.Run(Sources.Experiment("    [Values(1)] public partial int X { get; }", $"Name = \"{name}\""));
+        result.AssertCompilesCleanly();
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(name, Assert.Single(GeneratedAssembly.Load(result).Catalog).Name);
+    }
+
     [Fact]
     public void Help_links_come_from_the_one_repository_url_and_are_left_out_while_it_is_empty()
     {
@@ -765,7 +798,7 @@ public sealed class DiagnosticTests
     {
         var ids = typeof(ExperimentGenerator).Assembly.GetType("Experiments.Generators.Diagnostics.DiagnosticIds", throwOnError: true)!
             .GetFields().Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(Enumerable.Range(1, 26).Select(i => $"EXP{i:000}"), ids);
+        Assert.Equal(Enumerable.Range(1, 27).Select(i => $"EXP{i:000}"), ids);
 
         var tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name).ToList();
         Assert.All(ids, id => Assert.Contains(tested, name => name.StartsWith(id + "_", StringComparison.Ordinal)));

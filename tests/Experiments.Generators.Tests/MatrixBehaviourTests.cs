@@ -99,6 +99,60 @@ public sealed class MatrixBehaviourTests
     }
 
     [Fact]
+    public void Selections_enumerate_count_and_index_the_sub_matrix_as_the_full_enumeration_does()
+    {
+        // The generated definition gives the runtime the values by index and the rules as value indices; a selection
+        // (what a filter that fixes parameters becomes) is enumerated without the rest of the matrix, with the same
+        // trials, order and indices as filtering the full enumeration.
+        var experiment = LoadSingle(Declarations.FineTune, out _);
+        var all = experiment.Trials.ToList();
+        var everything = MatrixSelection.All(experiment.Parameters);
+        Assert.Equal(experiment.MatrixSize, experiment.CountIn(everything));
+
+        var selections = new List<MatrixSelection>();
+        for (var p = 0; p < experiment.Parameters.Count; p++)
+        {
+            for (var v = 0; v < experiment.Parameters[p].Values.Count; v++)
+            {
+                selections.Add(everything.Where(p, [v]));
+                selections.Add(everything.Where(p, Enumerable.Range(0, experiment.Parameters[p].Values.Count).Where(i => i != v)));
+                for (var q = p + 1; q < experiment.Parameters.Count; q++)
+                {
+                    selections.Add(everything.Where(p, [v]).Where(q, [experiment.Parameters[q].Values.Count - 1]));
+                }
+            }
+        }
+        selections.Add(everything.Where(0, v => v == "vit_tiny").Where(1, v => v == "concat")); // only excluded combinations
+        selections.Add(everything.Where(0, Array.Empty<int>()));
+
+        foreach (var selection in selections)
+        {
+            var expected = all.Where(selection.Contains).Select(t => (t.Id, t.Index, t.Repeat, t.Seed)).ToList();
+            Assert.Equal(expected, experiment.TrialsIn(selection).Select(t => (t.Id, t.Index, t.Repeat, t.Seed)));
+            Assert.Equal(expected.Count, experiment.CountIn(selection));
+        }
+    }
+
+    [Fact]
+    public void A_trial_is_found_from_its_id_without_enumerating_the_matrix()
+    {
+        var experiment = LoadSingle(Declarations.FineTune, out _);
+        foreach (var trial in experiment.Trials)
+        {
+            var found = experiment.FindTrial(trial.Id);
+            Assert.NotNull(found);
+            Assert.Equal((trial.Id, trial.Index, trial.Repeat, trial.Seed), (found.Id, found.Index, found.Repeat, found.Seed));
+            Assert.Equal(trial.Parameters.Select(p => p.Value), found.Parameters.Select(p => p.Value));
+        }
+        // Excluded by a rule (vit_tiny with concat pooling), a repeat past Repeats, an unknown value, a malformed id.
+        Assert.Null(experiment.FindTrial("vit_tiny/concat/size=32/lr=0.000727/dropout=0.5#1"));
+        Assert.Null(experiment.FindTrial("resnet18/average/size=32/lr=0.000727/dropout=0.5#4"));
+        Assert.Null(experiment.FindTrial("resnet18/average/size=48/lr=0.000727/dropout=0.5#1"));
+        Assert.Null(experiment.FindTrial("resnet18/average/size=32#1"));
+        Assert.Null(experiment.FindTrial("resnet18/average/size=32/lr=0.000727/dropout=0.5"));
+    }
+
+    [Fact]
     public void Ids_are_the_same_across_generator_runs()
     {
         var first = LoadSingle(Declarations.FineTune, out _).Trials.Select(t => t.Id).ToList();

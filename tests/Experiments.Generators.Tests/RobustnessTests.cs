@@ -167,7 +167,7 @@ public sealed class RobustnessTests
             {
                 public enum E : byte { A = 1, B = 2, Alias = 1 }
 
-                [Experiment(Name = "with \"quotes\" and \\ backslash", Objective = "a\nb")]
+                [Experiment(Name = "with 'quotes', spaces & é", Objective = "with \"quotes\", \\ and a\nnewline")]
                 internal partial class Sweep
                 {
                     [Values(E.A, E.B)] internal partial E Mode { get; }
@@ -192,6 +192,8 @@ public sealed class RobustnessTests
         var trials = experiment.Trials.ToList();
         Assert.Equal(experiment.MatrixSize, trials.Count);
         Assert.Equal(trials.Count, trials.Select(t => t.Id).Distinct().Count());
-        Assert.Equal("with \"quotes\" and \\ backslash", experiment.Name);
+        // A name cannot hold '"', '\\' or control characters (EXP027: it names folders); the objective can, and is escaped.
+        Assert.Equal("with 'quotes', spaces & é", experiment.Name);
+        Assert.Equal("with \"quotes\", \\ and a\nnewline", experiment.Objective);
     }
 }

@@ -70,4 +70,41 @@ public sealed class ScaleTests
         Assert.Contains($"public const int MatrixSize = {9701 * 99 * 99};", result.Sources["Sweep.Experiments.g.cs"]);
         Assert.Contains($"removedByRules: {100_000_000 - (9701 * 99 * 99)},", result.Sources["Sweep.Experiments.g.cs"]);
     }
+
+    [Fact]
+    public void A_billion_trials_are_selected_counted_and_found_by_index_arithmetic()
+    {
+        // 10^9 combinations minus P0=1 with P1=1 (10^7): the runtime never walks the matrix. A selection that fixes six
+        // of the nine parameters is 1,000 combinations, 10 of them excluded; its trials carry their indices in the
+        // whole matrix.
+        var result = GeneratorHarness.Run(Declaration(9, 10, "MaxTrials = 1_000_000_000", "[Exclude(nameof(P0), 1, nameof(P1), 1)]"));
+        result.AssertCompilesCleanly();
+        var experiment = Assert.Single(GeneratedAssembly.Load(result).Catalog);
+        Assert.Equal(990_000_000, experiment.MatrixSize);
+        var everything = MatrixSelection.All(experiment.Parameters);
+        Assert.Equal(990_000_000, experiment.CountIn(everything));
+
+        var selection = everything;
+        for (var p = 3; p < 9; p++)
+        {
+            selection = selection.Where(p, v => v == "5");
+        }
+        Assert.Equal(990, experiment.CountIn(selection));
+        var trials = experiment.TrialsIn(selection).ToList();
+        Assert.Equal(990, trials.Count);
+        Assert.DoesNotContain(trials, t => t.Id.StartsWith("p0=1/p1=1/", StringComparison.Ordinal));
+        // p0=1/p1=2/p2=1/p3..p8=5: the 10^7 combinations before it (p0=1/p1=1) are all excluded, so its index is its
+        // position in its block of 10^6: 444,444 (value index 4 of each of p3..p8).
+        var first = trials.First();
+        Assert.Equal("p0=1/p1=2/p2=1/p3=5/p4=5/p5=5/p6=5/p7=5/p8=5#1", first.Id);
+        Assert.Equal(444_444, first.Index);
+        Assert.Equal("p0=10/p1=10/p2=10/p3=5/p4=5/p5=5/p6=5/p7=5/p8=5#1", trials[^1].Id);
+        Assert.Equal(990_000_000 - 555_556, trials[^1].Index);
+        Assert.Equal(trials.Select(t => t.Index).Order(), trials.Select(t => t.Index));
+
+        // Found from the id, with the same index; the last trial of the matrix is index MatrixSize − 1.
+        Assert.Equal(trials[500].Index, experiment.FindTrial(trials[500].Id)!.Index);
+        Assert.Equal(990_000_000 - 1, experiment.FindTrial("p0=10/p1=10/p2=10/p3=10/p4=10/p5=10/p6=10/p7=10/p8=10#1")!.Index);
+        Assert.Null(experiment.FindTrial("p0=1/p1=1/p2=10/p3=10/p4=10/p5=10/p6=10/p7=10/p8=10#1"));
+    }
 }

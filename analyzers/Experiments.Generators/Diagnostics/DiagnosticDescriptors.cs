@@ -129,4 +129,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Error(
         DiagnosticIds.UnsupportedParameterType, "Parameter type not supported",
         "Parameter '{0}' has type '{1}', which a parameter cannot have{2}: use string, bool, char, an integer type, float, double, decimal or an enum", Values);
+
+    public static readonly DiagnosticDescriptor InvalidExperimentName = Error(
+        DiagnosticIds.InvalidExperimentName, "Experiment name is not a valid folder name",
+        "Experiment '{0}' has the name {1}, which cannot be a folder name: {2}; the store, the artifact folders and the reports are named after it, so use letters, digits, '-', '_' and '.'", Declaration);
 }

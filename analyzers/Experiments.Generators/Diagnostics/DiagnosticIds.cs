@@ -13,6 +13,7 @@ internal static class DiagnosticIds
     public const string MultipleValueSources = "EXP018";
     public const string ReservedMemberName = "EXP022";
     public const string DuplicateParameterKey = "EXP024";
+    public const string InvalidExperimentName = "EXP027";
 
     // Values
     public const string EmptyValues = "EXP003";

@@ -7,8 +7,9 @@ namespace Experiments.Generators.Emitting;
 
 /// <summary>
 /// Writes the partial half of an experiment: backing fields for the parameter properties, the matrix size, and a
-/// nested <c>ExperimentDefinition</c> that enumerates the trials in nested loops (rules as index checks) and runs
-/// one trial by creating the declaration with the trial's values.
+/// nested <c>IndexedExperimentDefinition</c> that hands the runtime the values by index and the rules as value indices
+/// (the runtime enumerates, selects, counts and finds trials from them by index arithmetic) and runs one trial by
+/// creating the declaration with the trial's values.
 /// </summary>
 internal static class ExperimentEmitter
 {
@@ -82,7 +83,7 @@ internal static class ExperimentEmitter
         var model = experiment.Model;
         var parameters = model.Parameters;
         writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Experiments.Generators\", \"1.0\")]");
-        writer.Open($"private sealed class __ExperimentDefinition : {Runtime}.ExperimentDefinition");
+        writer.Open($"private sealed class __ExperimentDefinition : {Runtime}.IndexedExperimentDefinition");
         for (var p = 0; p < parameters.Count; p++)
         {
             writer.Line($"private static readonly {parameters[p].TypeName}[] s_values{p} = {{ {string.Join(", ", parameters[p].Literals)} }};");
@@ -106,48 +107,34 @@ internal static class ExperimentEmitter
         }
         writer.Outdent().Line("},")
             .Line(model.RuleTexts.Count == 0
-                ? "rules: global::System.Array.Empty<string>())"
-                : $"rules: new string[] {{ {string.Join(", ", model.RuleTexts.Select(Literal))} }})")
-            .Outdent().Outdent().Line("{").Line("}").Line();
+                ? "rules: global::System.Array.Empty<string>(),"
+                : $"rules: new string[] {{ {string.Join(", ", model.RuleTexts.Select(Literal))} }},");
+        if (model.Rules.Count == 0)
+        {
+            writer.Line($"exclusions: global::System.Array.Empty<{Runtime}.ExclusionRule>())");
+        }
+        else
+        {
+            // [Exclude] rules and metadata constraints as value indices: parameter First has one of the first values
+            // and parameter Second one of the second values.
+            writer.Line($"exclusions: new {Runtime}.ExclusionRule[]").Line("{").Indent();
+            foreach (var rule in model.Rules)
+            {
+                writer.Line($"new({rule.First}, new int[] {{ {string.Join(", ", rule.FirstValues)} }}, {rule.Second}, new int[] {{ {string.Join(", ", rule.SecondValues)} }}),");
+            }
+            writer.Outdent().Line("})");
+        }
+        writer.Outdent().Outdent().Line("{").Line("}").Line();
 
-        // Enumeration: repeat-major, then the parameters in declaration order (last one fastest).
-        writer.Open($"protected override global::System.Collections.Generic.IEnumerable<{Runtime}.Trial> EnumerateTrials()");
-        writer.Line("var index = 0;");
-        writer.Line($"var values = new int[{parameters.Count}];");
-        writer.Line("for (var repeat = 1; repeat <= Repeats; repeat++)");
+        // The values by index; the runtime's index arithmetic (IndexedExperimentDefinition) enumerates, selects,
+        // counts and finds the trials from these and the exclusions.
+        writer.Line("protected override object ValueAt(int parameter, int valueIndex) => parameter switch").Line("{").Indent();
         for (var p = 0; p < parameters.Count; p++)
         {
-            writer.Line($"for (values[{p}] = 0; values[{p}] < s_values{p}.Length; values[{p}]++)");
-        }
-        writer.Line("{").Indent();
-        if (model.Rules.Count > 0)
-        {
-            writer.Line("if (IsExcluded(values))").Line("{").Indent().Line("continue;").Outdent().Line("}");
-        }
-        writer.Line("yield return CreateTrial(index++, repeat, values, Value);");
-        writer.Outdent().Line("}");
-        writer.Close().Line();
-
-        writer.Line("private static object Value(int parameter, int value) => parameter switch").Line("{").Indent();
-        for (var p = 0; p < parameters.Count; p++)
-        {
-            writer.Line($"{p} => (object)s_values{p}[value],");
+            writer.Line($"{p} => (object)s_values{p}[valueIndex],");
         }
         writer.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(parameter)),");
         writer.Outdent().Line("};").Line();
-
-        if (model.Rules.Count > 0)
-        {
-            writer.Line("private static bool IsExcluded(int[] v) =>").Indent();
-            for (var r = 0; r < model.Rules.Count; r++)
-            {
-                var rule = model.Rules[r];
-                var last = r == model.Rules.Count - 1 ? ";" : "";
-                var prefix = r == 0 ? "" : "|| ";
-                writer.Line($"{prefix}({Membership(rule.First, rule.FirstValues)} && {Membership(rule.Second, rule.SecondValues)}){last}");
-            }
-            writer.Outdent().Line();
-        }
 
         writer.Open($"public override global::System.Threading.Tasks.Task<{Runtime}.TrialResult> RunAsync({Runtime}.Trial trial, {Runtime}.TrialContext context)");
         writer.Line($"var instance = new {model.FullyQualifiedName}();");
@@ -161,9 +148,6 @@ internal static class ExperimentEmitter
         writer.Close();
         writer.Close();
     }
-
-    private static string Membership(int parameter, EquatableArray<int> values)
-        => values.Count == 1 ? $"v[{parameter}] == {values[0]}" : $"v[{parameter}] is {string.Join(" or ", values)}";
 
     private static string Metadata(ParameterModel parameter)
     {

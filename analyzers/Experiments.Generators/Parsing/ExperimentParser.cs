@@ -174,6 +174,11 @@ internal static class ExperimentParser
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidRepeats, locations.Named("Repeats"), type.Name, repeats));
         }
+        if (NotAFolderName(name) is { } problem)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidExperimentName, locations.Named("Name"), type.Name,
+                Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(name, quote: true), problem));
+        }
 
         var parameters = new List<ParsedParameter>();
         var anyParameterErrors = false;
@@ -241,6 +246,42 @@ internal static class ExperimentParser
             ruleTexts.ToEquatableArray(),
             nameLocation,
             attribute.NamedArguments.Any(a => a.Key == "MaxTrials") ? locations.Named("MaxTrials") : locations.Attribute);
+    }
+
+    /// <summary>
+    /// Why an experiment name cannot name a folder (EXP027), or null: the store, the artifact folder
+    /// (<c>artifacts/&lt;name&gt;/</c>) and the report files are named after it, on every OS.
+    /// </summary>
+    internal static string? NotAFolderName(string name)
+    {
+        if (name.Length == 0)
+        {
+            return "it is empty";
+        }
+        if (name.Trim().Length == 0)
+        {
+            return "it is only white space, which --experiment cannot select";
+        }
+        if (name is "." or "..")
+        {
+            return "'.' and '..' are the folder itself and the one above it";
+        }
+        foreach (var c in name)
+        {
+            if (c is '/' or '\\')
+            {
+                return $"it contains '{c}', which separates folders";
+            }
+            if (c is ':' or '*' or '?' or '"' or '<' or '>' or '|')
+            {
+                return $"it contains '{c}', which Windows does not allow in file names";
+            }
+            if (char.IsControl(c) || c is '\u2028' or '\u2029')
+            {
+                return $"it contains the control character U+{(int)c:X4}";
+            }
+        }
+        return null;
     }
 
     private static bool HoldsFirstExperimentAttribute(INamedTypeSymbol type, TypeDeclarationSyntax syntax, CancellationToken cancellationToken)

@@ -10,6 +10,7 @@ namespace Experiments.Runner.Cli;
 /// <summary>
 /// <c>list</c>: every trial of the matrix with its parameters and its status in the store; for running trials, who
 /// runs them (host, process id) and how old their last heartbeat is, so a cluster run shows which task does what.
+/// Rows are written as the trials are found, and each experiment's counts come after its rows.
 /// </summary>
 internal static class ListCommand
 {
@@ -32,37 +33,92 @@ internal static class ListCommand
         return command;
     }
 
+    /// <summary>Interactive <c>list</c> draws a table up to this many rows of an experiment; beyond, it streams plain lines.</summary>
+    internal const int MaxTableRows = 1000;
+
     private static int Execute(IReadOnlyList<ExperimentDefinition> all, ProjectSettings settings, string? name, string? filterText)
     {
         var selected = ExperimentSelection.Filters(ExperimentSelection.Select(all, name), filterText);
         using var store = StoreAccess.OpenExisting(StoreAccess.Locate(settings));
         var interactive = ConsoleMode.IsInteractive;
-        var total = 0;
+        long total = 0;
         foreach (var (experiment, filter) in selected)
         {
             var records = store?.GetTrials(experiment.Name).ToDictionary(r => r.TrialId, StringComparer.Ordinal)
                 ?? new Dictionary<string, TrialRecord>(StringComparer.Ordinal);
             var running = RunningOf(store, experiment.Name, records.Values);
             var now = DateTimeOffset.UtcNow;
-            var rows = experiment.Trials
-                .Where(filter.Matches)
-                .Select(t => (Trial: t, Status: records.TryGetValue(t.Id, out var r) ? r.Status : TrialStatus.Pending,
-                    Who: running.TryGetValue(t.Id, out var who) ? WhoText(who, now) : string.Empty))
-                .ToArray();
-            total += rows.Length;
-            var counts = string.Join(", ", rows.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {StatusText(g.Key)}"));
-            var heading = $"{experiment.Name}: {rows.Length} trials{(rows.Length > 0 ? $" ({counts})" : string.Empty)}";
-            if (interactive)
-            {
-                WriteTable(experiment, heading, rows);
-            }
-            else
-            {
-                WritePlain(heading, rows);
-            }
+            // Streamed: the filter hands its parameter clauses to the matrix's index arithmetic, so the trials come as
+            // they are found (the first at once, even in a matrix of a billion) and the counts follow the rows.
+            var rows = filter.Select(experiment)
+                .Select(t => new Row(t, records.TryGetValue(t.Id, out var r) ? r.Status : TrialStatus.Pending,
+                    running.TryGetValue(t.Id, out var who) ? WhoText(who, now) : string.Empty));
+            var counts = new SortedDictionary<TrialStatus, long>();
+            total += interactive ? WriteTableOrLines(experiment, rows, counts) : WriteLines(experiment.Name, rows, counts, []);
         }
         Console.Out.WriteLine(total == 1 ? "1 trial" : $"{total} trials");
         return 0;
+    }
+
+    private readonly record struct Row(Trial Trial, TrialStatus Status, string Who);
+
+    /// <summary><c>Fast: 8 trials (5 pending, 3 passed)</c>.</summary>
+    private static string Summary(string experiment, long count, SortedDictionary<TrialStatus, long> counts)
+        => $"{experiment}: {count} trials{(count > 0 ? $" ({string.Join(", ", counts.Select(c => $"{c.Value} {StatusText(c.Key)}"))})" : string.Empty)}";
+
+    private static void Tally(SortedDictionary<TrialStatus, long> counts, TrialStatus status)
+        => counts[status] = counts.GetValueOrDefault(status) + 1;
+
+    /// <summary>The experiment's name, one line per trial as it comes, then the summary; returns the number of trials.</summary>
+    private static long WriteLines(string experiment, IEnumerable<Row> rows, SortedDictionary<TrialStatus, long> counts, IReadOnlyList<Row> alreadyCounted)
+    {
+        Console.Out.WriteLine($"{experiment}:");
+        long count = 0;
+        foreach (var row in alreadyCounted)
+        {
+            WriteLine(row);
+            count++;
+        }
+        foreach (var row in rows)
+        {
+            WriteLine(row);
+            Tally(counts, row.Status);
+            count++;
+        }
+        Console.Out.WriteLine(Summary(experiment, count, counts));
+        return count;
+    }
+
+    private static void WriteLine(Row row)
+    {
+        var parameters = string.Join(' ', row.Trial.Parameters.Select(p => $"{p.Name}={p.Display}"));
+        Console.Out.WriteLine($"  {StatusText(row.Status),-11} {row.Trial.Id}  {parameters}{(row.Who.Length > 0 ? $"  [{row.Who}]" : string.Empty)}");
+    }
+
+    /// <summary>A table when the experiment's rows are at most <see cref="MaxTableRows"/>; else streamed lines.</summary>
+    private static long WriteTableOrLines(ExperimentDefinition experiment, IEnumerable<Row> rows, SortedDictionary<TrialStatus, long> counts)
+    {
+        var buffered = new List<Row>();
+        using var enumerator = rows.GetEnumerator();
+        while (enumerator.MoveNext())
+        {
+            buffered.Add(enumerator.Current);
+            Tally(counts, enumerator.Current.Status);
+            if (buffered.Count > MaxTableRows)
+            {
+                return WriteLines(experiment.Name, Rest(enumerator), counts, buffered);
+            }
+        }
+        WriteTable(experiment, Summary(experiment.Name, buffered.Count, counts), buffered);
+        return buffered.Count;
+    }
+
+    private static IEnumerable<Row> Rest(IEnumerator<Row> enumerator)
+    {
+        while (enumerator.MoveNext())
+        {
+            yield return enumerator.Current;
+        }
     }
 
     /// <summary>The running trials by id, with their heartbeats when the store keeps them.</summary>
@@ -96,17 +152,7 @@ internal static class ListCommand
         };
     }
 
-    private static void WritePlain(string heading, IReadOnlyList<(Trial Trial, TrialStatus Status, string Who)> rows)
-    {
-        Console.Out.WriteLine(heading);
-        foreach (var (trial, status, who) in rows)
-        {
-            var parameters = string.Join(' ', trial.Parameters.Select(p => $"{p.Name}={p.Display}"));
-            Console.Out.WriteLine($"  {StatusText(status),-11} {trial.Id}  {parameters}{(who.Length > 0 ? $"  [{who}]" : string.Empty)}");
-        }
-    }
-
-    private static void WriteTable(ExperimentDefinition experiment, string heading, IReadOnlyList<(Trial Trial, TrialStatus Status, string Who)> rows)
+    private static void WriteTable(ExperimentDefinition experiment, string heading, IReadOnlyList<Row> rows)
     {
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(heading));
         table.AddColumn("Trial");

@@ -112,9 +112,9 @@ internal static class RunCommand
         using var store = new SynchronizedResultStore(StoreAccess.Open(StoreAccess.Locate(settings)));
         var identity = new HostIdentity();
 
-        foreach (var (experiment, _) in request.Experiments)
+        foreach (var (experiment, filter) in request.Experiments)
         {
-            store.Register(ExperimentInfo.From(experiment), experiment.Trials.Select(PlannedTrial.From));
+            store.Register(ExperimentInfo.From(experiment), TrialsToRegister(experiment, filter, request.Shard).Select(PlannedTrial.From));
         }
         var released = store.ReleaseAbandoned(identity.IsAlive);
 
@@ -190,6 +190,18 @@ internal static class RunCommand
         }
         return tally.Failed > 0 || tally.Errors.Count > 0 || reportErrors.Count > 0 ? ExitCodes.TrialsFailed : ExitCodes.Success;
     }
+
+    /// <summary>
+    /// The trials the store learns of: the whole matrix, so the report counts what is still pending, while it holds at
+    /// most <see cref="RegisterWholeMatrixUpTo"/> trials; beyond that only this run's selection (filter and shard), so
+    /// a filtered run of a billion-trial matrix writes the rows it runs, not a billion.
+    /// </summary>
+    internal static IEnumerable<Trial> TrialsToRegister(ExperimentDefinition experiment, TrialFilter filter, Shard shard)
+        => experiment.MatrixSize <= RegisterWholeMatrixUpTo
+            ? experiment.Trials
+            : filter.Select(experiment).Where(shard.Contains);
+
+    internal const int RegisterWholeMatrixUpTo = 100_000;
 
     /// <summary>
     /// The worker processes to start: as asked, but no more than the trials this run can run (each costs a process

@@ -9,9 +9,11 @@ internal abstract record FilterClause
 /// <summary><c>Name=a,b*</c> or <c>Name!=a,b*</c>: the parameter's display value against any of the alternatives (<see cref="Wildcard"/> patterns).</summary>
 internal sealed record ParameterClause(int ParameterIndex, string ParameterName, bool Negated, IReadOnlyList<string> Alternatives) : FilterClause
 {
-    public override bool Matches(string trialId, IReadOnlyList<string> displayValues)
+    public override bool Matches(string trialId, IReadOnlyList<string> displayValues) => MatchesValue(displayValues[ParameterIndex]);
+
+    /// <summary>Whether a trial with this display value of the parameter matches: what restricts the parameter's values in a <see cref="MatrixSelection"/>.</summary>
+    public bool MatchesValue(string value)
     {
-        var value = displayValues[ParameterIndex];
         var any = Alternatives.Any(a => Wildcard.IsMatch(a, value));
         return any != Negated;
     }

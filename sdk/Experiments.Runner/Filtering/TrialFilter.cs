@@ -8,6 +8,10 @@ namespace Experiments.Runner.Filtering;
 /// Patterns follow the one <see cref="Wildcard"/> rule that <c>[Exclude]</c> rules follow too: <c>*</c> matches any run
 /// of characters (including none), and letters match regardless of case.
 /// Example: <c>Arch=convnext*,resnet18&amp;Resize!=pad&amp;*#1</c>.
+/// A parameter clause keeps, of its parameter, the values it matches: <see cref="Select"/> and <see cref="Count"/> hand
+/// that sub-matrix to the definition's index arithmetic, so the trials the parameter clauses rule out are never
+/// enumerated (a filter that fixes a few parameters of a billion-trial matrix visits only the trials it keeps); only
+/// id clauses are checked trial by trial.
 /// </summary>
 public sealed class TrialFilter
 {
@@ -57,6 +61,47 @@ public sealed class TrialFilter
 
     public bool Matches(Trial trial)
         => Matches(trial.Id, trial.Parameters.Select(p => p.Display).ToArray());
+
+    /// <summary>Whether some clause is a pattern over the whole id, which only the trial itself can be checked against.</summary>
+    public bool HasIdClauses => _clauses.Any(c => c is TrialIdClause);
+
+    /// <summary>
+    /// The sub-matrix the parameter clauses leave: per parameter, the values its clauses match (all of them when none
+    /// names it). <paramref name="parameters"/> are those the filter was parsed against.
+    /// </summary>
+    public MatrixSelection SelectionOf(IReadOnlyList<ParameterDefinition> parameters)
+    {
+        var selection = MatrixSelection.All(parameters);
+        foreach (var clause in _clauses.OfType<ParameterClause>())
+        {
+            selection = selection.Where(clause.ParameterIndex, clause.MatchesValue);
+        }
+        return selection;
+    }
+
+    /// <summary>
+    /// The trials of <paramref name="experiment"/> (the one the filter was parsed for) that match, in matrix order with
+    /// their matrix indices: the parameter clauses restrict the matrix before it is enumerated, and only the trials
+    /// left are checked against the id clauses.
+    /// </summary>
+    public IEnumerable<Trial> Select(ExperimentDefinition experiment)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        var trials = experiment.TrialsIn(SelectionOf(experiment.Parameters));
+        if (!HasIdClauses)
+        {
+            return trials;
+        }
+        var idClauses = _clauses.OfType<TrialIdClause>().ToArray();
+        return trials.Where(t => idClauses.All(c => Wildcard.IsMatch(c.Pattern, t.Id)));
+    }
+
+    /// <summary>How many trials <see cref="Select"/> yields: computed, not enumerated, unless the filter has id clauses.</summary>
+    public long Count(ExperimentDefinition experiment)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        return HasIdClauses ? Select(experiment).LongCount() : experiment.CountIn(SelectionOf(experiment.Parameters));
+    }
 
     private bool Matches(string trialId, IReadOnlyList<string> displayValues)
     {

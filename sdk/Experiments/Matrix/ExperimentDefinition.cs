@@ -2,10 +2,14 @@ namespace Experiments;
 
 /// <summary>
 /// An experiment as the source generator emitted it: its settings, its parameters, the matrix (enumerated lazily
-/// in a deterministic order, rules already applied) and the way to run one trial. One subclass per declaration.
+/// in a deterministic order, rules already applied) and the way to run one trial. One subclass per declaration;
+/// generated code derives from <see cref="IndexedExperimentDefinition"/>, which selects, counts and finds trials by
+/// index arithmetic instead of enumerating the matrix.
 /// </summary>
 public abstract class ExperimentDefinition
 {
+    private Dictionary<string, Trial>? _trialsById;
+
     protected ExperimentDefinition(
         string name,
         int repeats,
@@ -50,6 +54,44 @@ public abstract class ExperimentDefinition
 
     /// <summary>Every trial, repeat-major, in the same order on every build.</summary>
     public IEnumerable<Trial> Trials => EnumerateTrials();
+
+    /// <summary>
+    /// The trials of <paramref name="selection"/> (a selection over <see cref="Parameters"/>), in matrix order, with their
+    /// indices in the whole matrix. This default walks <see cref="Trials"/> and skips the others;
+    /// <see cref="IndexedExperimentDefinition"/> visits only the selected sub-matrix.
+    /// </summary>
+    public virtual IEnumerable<Trial> TrialsIn(MatrixSelection selection)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        return selection.IsAll ? Trials : Trials.Where(selection.Contains);
+    }
+
+    /// <summary>How many trials <see cref="TrialsIn"/> yields; <see cref="IndexedExperimentDefinition"/> computes it without enumerating.</summary>
+    public virtual long CountIn(MatrixSelection selection)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        return selection.IsAll ? MatrixSize : TrialsIn(selection).LongCount();
+    }
+
+    /// <summary>
+    /// The trial with this id, or null when the matrix has none. This default enumerates the matrix once and keeps it;
+    /// <see cref="IndexedExperimentDefinition"/> reads the values from the id and computes the index.
+    /// </summary>
+    public virtual Trial? FindTrial(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var trials = _trialsById;
+        if (trials is null)
+        {
+            trials = new Dictionary<string, Trial>(StringComparer.Ordinal);
+            foreach (var trial in Trials)
+            {
+                trials.TryAdd(trial.Id, trial);
+            }
+            _trialsById = trials;
+        }
+        return trials.GetValueOrDefault(id);
+    }
 
     /// <summary>Runs one trial: creates the declaration's instance with the trial's values and calls its <c>RunAsync</c>.</summary>
     public abstract Task<TrialResult> RunAsync(Trial trial, TrialContext context);

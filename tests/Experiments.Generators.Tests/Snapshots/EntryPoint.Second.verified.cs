@@ -18,7 +18,7 @@ partial class Second
     public partial char Letter { get => __Letter; }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Experiments.Generators", "1.0")]
-    private sealed class __ExperimentDefinition : global::Experiments.ExperimentDefinition
+    private sealed class __ExperimentDefinition : global::Experiments.IndexedExperimentDefinition
     {
         private static readonly bool[] s_values0 = { true, false };
         private static readonly char[] s_values1 = { 'a', 'b' };
@@ -38,26 +38,15 @@ partial class Second
                     new("Flag", "flag", "bool", false, new string[] { "true", "false" }),
                     new("Letter", "letter", "char", false, new string[] { "a", "b" }),
                 },
-                rules: global::System.Array.Empty<string>())
+                rules: global::System.Array.Empty<string>(),
+                exclusions: global::System.Array.Empty<global::Experiments.ExclusionRule>())
         {
         }
 
-        protected override global::System.Collections.Generic.IEnumerable<global::Experiments.Trial> EnumerateTrials()
+        protected override object ValueAt(int parameter, int valueIndex) => parameter switch
         {
-            var index = 0;
-            var values = new int[2];
-            for (var repeat = 1; repeat <= Repeats; repeat++)
-            for (values[0] = 0; values[0] < s_values0.Length; values[0]++)
-            for (values[1] = 0; values[1] < s_values1.Length; values[1]++)
-            {
-                yield return CreateTrial(index++, repeat, values, Value);
-            }
-        }
-
-        private static object Value(int parameter, int value) => parameter switch
-        {
-            0 => (object)s_values0[value],
-            1 => (object)s_values1[value],
+            0 => (object)s_values0[valueIndex],
+            1 => (object)s_values1[valueIndex],
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(parameter)),
         };
 

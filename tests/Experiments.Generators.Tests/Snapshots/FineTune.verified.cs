@@ -27,7 +27,7 @@ partial class FineTune
     public partial float Dropout { get => __Dropout; }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Experiments.Generators", "1.0")]
-    private sealed class __ExperimentDefinition : global::Experiments.ExperimentDefinition
+    private sealed class __ExperimentDefinition : global::Experiments.IndexedExperimentDefinition
     {
         private static readonly string[] s_values0 = { "resnet18", "convnext_atto", "vit_tiny" };
         private static readonly global::Demo.Pooling[] s_values1 = { global::Demo.Pooling.Average, global::Demo.Pooling.Concat };
@@ -53,42 +53,24 @@ partial class FineTune
                     new("LearningRate", "lr", "double", false, new string[] { "0.000727", "0.000772", "0.00511" }),
                     new("Dropout", "dropout", "float", false, new string[] { "0.5", "0.25" }),
                 },
-                rules: new string[] { "exclude Arch=vit_* with Pool=Pooling.Concat (no concat pooling for ViT)", "vit_tiny runs only with Size=32 (input_size)" })
-        {
-        }
-
-        protected override global::System.Collections.Generic.IEnumerable<global::Experiments.Trial> EnumerateTrials()
-        {
-            var index = 0;
-            var values = new int[5];
-            for (var repeat = 1; repeat <= Repeats; repeat++)
-            for (values[0] = 0; values[0] < s_values0.Length; values[0]++)
-            for (values[1] = 0; values[1] < s_values1.Length; values[1]++)
-            for (values[2] = 0; values[2] < s_values2.Length; values[2]++)
-            for (values[3] = 0; values[3] < s_values3.Length; values[3]++)
-            for (values[4] = 0; values[4] < s_values4.Length; values[4]++)
-            {
-                if (IsExcluded(values))
+                rules: new string[] { "exclude Arch=vit_* with Pool=Pooling.Concat (no concat pooling for ViT)", "vit_tiny runs only with Size=32 (input_size)" },
+                exclusions: new global::Experiments.ExclusionRule[]
                 {
-                    continue;
-                }
-                yield return CreateTrial(index++, repeat, values, Value);
-            }
+                    new(0, new int[] { 2 }, 1, new int[] { 1 }),
+                    new(0, new int[] { 2 }, 2, new int[] { 1 }),
+                })
+        {
         }
 
-        private static object Value(int parameter, int value) => parameter switch
+        protected override object ValueAt(int parameter, int valueIndex) => parameter switch
         {
-            0 => (object)s_values0[value],
-            1 => (object)s_values1[value],
-            2 => (object)s_values2[value],
-            3 => (object)s_values3[value],
-            4 => (object)s_values4[value],
+            0 => (object)s_values0[valueIndex],
+            1 => (object)s_values1[valueIndex],
+            2 => (object)s_values2[valueIndex],
+            3 => (object)s_values3[valueIndex],
+            4 => (object)s_values4[valueIndex],
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(parameter)),
         };
-
-        private static bool IsExcluded(int[] v) =>
-            (v[0] == 2 && v[1] == 1)
-            || (v[0] == 2 && v[2] == 1);
 
         public override global::System.Threading.Tasks.Task<global::Experiments.TrialResult> RunAsync(global::Experiments.Trial trial, global::Experiments.TrialContext context)
         {

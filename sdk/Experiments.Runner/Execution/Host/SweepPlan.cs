@@ -16,9 +16,10 @@ internal sealed record SweepPlan(ExperimentDefinition Experiment, int Selected, 
         var selected = 0;
         var passed = 0;
         var candidates = new List<Trial>();
-        foreach (var trial in experiment.Trials)
+        // The filter's parameter clauses restrict the matrix before it is enumerated.
+        foreach (var trial in filter.Select(experiment))
         {
-            if (!shard.Contains(trial) || !filter.Matches(trial))
+            if (!shard.Contains(trial))
             {
                 continue;
             }

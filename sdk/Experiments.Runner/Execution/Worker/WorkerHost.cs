@@ -15,7 +15,6 @@ internal sealed class WorkerHost
     private static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(5);
 
     private readonly IReadOnlyList<ExperimentDefinition> _experiments;
-    private readonly Dictionary<string, Dictionary<string, Trial>> _trialsByExperiment = new(StringComparer.OrdinalIgnoreCase);
     private readonly WorkerChannel _channel;
 
     private WorkerHost(IReadOnlyList<ExperimentDefinition> experiments, WorkerChannel channel)
@@ -93,6 +92,7 @@ internal sealed class WorkerHost
         cancellation?.Dispose();
     }
 
+    /// <summary>Runs the trial the host names; it is found from its id (generated definitions compute it without enumerating the matrix).</summary>
     private async Task RunTrialAsync(RunTrialMessage run, CancellationToken cancellation)
     {
         ResultMessage result;
@@ -101,7 +101,7 @@ internal sealed class WorkerHost
         {
             result = new ResultMessage(TrialStatus.Failed, new(), $"experiment '{run.Experiment}' is not in this build", 0);
         }
-        else if (!TrialsOf(experiment).TryGetValue(run.TrialId, out var trial))
+        else if (experiment.FindTrial(run.TrialId) is not { } trial)
         {
             result = new ResultMessage(TrialStatus.Failed, new(), $"trial '{run.TrialId}' is not in the matrix of this build", 0);
         }
@@ -111,21 +111,6 @@ internal sealed class WorkerHost
                 .ConfigureAwait(false);
         }
         _channel.Send(result);
-    }
-
-    /// <summary>Enumerating the matrix is paid once per experiment and worker, not once per trial.</summary>
-    private Dictionary<string, Trial> TrialsOf(ExperimentDefinition experiment)
-    {
-        if (!_trialsByExperiment.TryGetValue(experiment.Name, out var trials))
-        {
-            trials = new Dictionary<string, Trial>(StringComparer.Ordinal);
-            foreach (var trial in experiment.Trials)
-            {
-                trials.TryAdd(trial.Id, trial);
-            }
-            _trialsByExperiment[experiment.Name] = trials;
-        }
-        return trials;
     }
 
     private static PosixSignalRegistration? TryIgnore(PosixSignal signal)
