@@ -124,7 +124,7 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
         {
             // Rules can only shrink the matrix, but counting what they remove would take too long (or the product is
             // astronomically large): the product decides. (Within budget the count is bounded by the budget.)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OverBudget, model.BudgetLocation, model.Name, unruled, budget));
+            diagnostics.Add(OverBudget(model, unruled, budget));
             return new ExpandedExperiment(model, 0, unruled, diagnostics.ToEquatableArray());
         }
         var removed = MatrixExpander.CountRemoved(model.Parameters, model.Rules);
@@ -135,9 +135,21 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
         }
         else if (size > budget)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OverBudget, model.BudgetLocation, model.Name, size, budget));
+            diagnostics.Add(OverBudget(model, size, budget));
         }
         return new ExpandedExperiment(model, removed, size, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// EXP009, with the size for the fix that raises <c>MaxTrials</c> to it; only a size that fits <c>MaxTrials</c> (an
+    /// int) is attached, so there is no fix for a matrix that no budget can allow.
+    /// </summary>
+    private static DiagnosticInfo OverBudget(ExperimentModel model, long size, long budget)
+    {
+        var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.OverBudget, model.BudgetLocation, model.Name, size, budget);
+        return size <= int.MaxValue
+            ? diagnostic.WithProperties((DiagnosticProperties.MatrixSize, size.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            : diagnostic;
     }
 
     private static string TypeDisplay(string fullyQualifiedName)

@@ -169,6 +169,10 @@ public sealed class DiagnosticTests
         var message = result.Single("EXP006").GetMessage();
         Assert.Contains("did you mean 'resnet18'", message);
         Assert.Equal("Parameter 'Arch': 'resnet81' is not in Models; did you mean 'resnet18'?", message);
+        // Every close name, closest first, for the code fix (resnet34 is two edits away too).
+        Assert.Equal(
+            [("Candidate0", "resnet18"), ("Candidate1", "resnet34")],
+            result.Single("EXP006").Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)));
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
@@ -182,6 +186,7 @@ public sealed class DiagnosticTests
             """));
         var messages = result.ExperimentDiagnostics.Select(d => d.GetMessage()).ToList();
         Assert.Contains("Parameter 'Arch': 'alexnet' is not in Models", messages);
+        Assert.Empty(result.ExperimentDiagnostics.Single(d => d.GetMessage().Contains("alexnet")).Properties);
         // Known sets are case-sensitive; the suggestion is not.
         Assert.Contains("Parameter 'Arch': 'VIT_TINY' is not in Models; did you mean 'vit_tiny'?", messages);
     }
@@ -255,6 +260,7 @@ public sealed class DiagnosticTests
         Assert.Equal(
             "Experiment 'Sweep' expands to 32 trials, over its budget of 10 (set MaxTrials, or the ExperimentsMaxTrials property, to allow more)",
             result.Single("EXP009").GetMessage());
+        Assert.Equal("32", result.Single("EXP009").Properties["MatrixSize"]);
         AssertNothingGeneratedFor(result, "Sweep");
     }
 
@@ -267,6 +273,7 @@ public sealed class DiagnosticTests
             "MaxTrials = {|EXP009:10|}",
             "[Exclude(nameof(A), 1, nameof(B), 1)]\n[Exclude(nameof(A), 2, nameof(B), 2)]\n[Exclude(nameof(A), 3, nameof(B), 3)]\n[Exclude(nameof(A), 4, nameof(B), 4)]"));
         Assert.Contains("expands to 12 trials, over its budget of 10", result.Single("EXP009").GetMessage());
+        Assert.Equal("12", result.Single("EXP009").Properties["MatrixSize"]);
     }
 
     [Fact]

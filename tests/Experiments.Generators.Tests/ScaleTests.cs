@@ -54,6 +54,9 @@ public sealed class ScaleTests
         Assert.Equal("EXP009", diagnostic.Id);
         var trials = long.Parse(diagnostic.GetMessage().Split(" expands to ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(trials > 100_000, diagnostic.GetMessage());
+        // The size for the fix that raises MaxTrials (an int): attached only when MaxTrials can hold it.
+        Assert.Equal(trials <= int.MaxValue ? trials.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+            diagnostic.Properties.GetValueOrDefault("MatrixSize"));
         Assert.DoesNotContain("const int MatrixSize", result.Sources.GetValueOrDefault("Sweep.Experiments.g.cs") ?? "");
     }
 

@@ -1,24 +1,29 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Experiments.Generators.Matrix;
 
-/// <summary>"Did you mean" for values outside a known set: the closest name by edit distance, when close enough.</summary>
+/// <summary>
+/// "Did you mean" for values outside a known set: the names close to the value by edit distance (ignoring case).
+/// The message suggests the first; the EXP006 code fix offers them all.
+/// </summary>
 internal static class Suggestions
 {
-    public static string? Closest(string value, IEnumerable<string> candidates)
+    /// <summary>The closest name, when close enough; the first of <see cref="Close"/>.</summary>
+    public static string? Closest(string value, IEnumerable<string> candidates) => Close(value, candidates).FirstOrDefault();
+
+    /// <summary>Every name within the distance limit, closest first (ties in the order of <paramref name="candidates"/>).</summary>
+    public static IReadOnlyList<string> Close(string value, IEnumerable<string> candidates)
     {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var candidate in candidates)
-        {
-            var distance = Distance(value.ToLowerInvariant(), candidate.ToLowerInvariant());
-            if (distance < bestDistance)
-            {
-                (best, bestDistance) = (candidate, distance);
-            }
-        }
-        return best is not null && bestDistance <= Math.Max(2, value.Length / 3) ? best : null;
+        var limit = Math.Max(2, value.Length / 3);
+        var lower = value.ToLowerInvariant();
+        return candidates
+            .Select(candidate => (Candidate: candidate, Distance: Distance(lower, candidate.ToLowerInvariant())))
+            .Where(c => c.Distance <= limit)
+            .OrderBy(c => c.Distance)
+            .Select(c => c.Candidate)
+            .ToList();
     }
 
     /// <summary>Levenshtein distance (insert, delete, substitute), two rows.</summary>

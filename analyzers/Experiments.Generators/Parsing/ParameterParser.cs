@@ -359,9 +359,10 @@ internal static class ParameterParser
                 value.Metadata = metadata;
                 continue;
             }
-            var suggestion = Suggestions.Closest(text, known.Keys);
+            var candidates = Suggestions.Close(text, known.Keys).Take(DiagnosticProperties.MaxCandidates).ToList();
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownValue, value.Location, parameter.Name, text, set.Name,
-                suggestion is null ? "" : $"; did you mean '{suggestion}'?"));
+                    candidates.Count == 0 ? "" : $"; did you mean '{candidates[0]}'?")
+                .WithProperties(candidates.Select((candidate, i) => (DiagnosticProperties.Candidate(i), candidate)).ToArray()));
         }
         return true;
     }

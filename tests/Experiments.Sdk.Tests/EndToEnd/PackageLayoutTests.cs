@@ -24,13 +24,15 @@ public sealed class PackageLayoutTests(PackedSdkFixture sdk)
     }
 
     [Fact]
-    public void The_runtime_package_carries_the_generator()
+    public void The_runtime_package_carries_the_generator_and_its_code_fixes()
     {
         using var package = ZipFile.OpenRead(sdk.PackageFile("Experiments"));
 
         var content = Content(package).ToList();
         Assert.Contains("lib/net10.0/Experiments.dll", content);
         Assert.Contains("analyzers/dotnet/cs/Experiments.Generators.dll", content);
+        // Next to the generator, for the editor; Roslyn's Workspaces comes with the editor, not as a dependency.
+        Assert.Contains("analyzers/dotnet/cs/Experiments.CodeFixes.dll", content);
         Assert.Empty(Dependencies(package));
     }
 
