@@ -56,10 +56,14 @@ public sealed class SdkEvaluationTests : IDisposable
         var references = evaluation.Items("ProjectReference");
         var runner = Assert.Single(references, r => r["Filename"] == "Experiments.Runner");
         Assert.True(File.Exists(runner["FullPath"]), runner["FullPath"]);
-        var generator = Assert.Single(references, r => r["Filename"] == "Experiments.Generators");
-        Assert.True(File.Exists(generator["FullPath"]), generator["FullPath"]);
-        Assert.Equal("Analyzer", generator["OutputItemType"]);
-        Assert.Equal("false", generator["ReferenceOutputAssembly"]);
+        // The generator and its code fixes (for the editor), as analyzers.
+        foreach (var name in new[] { "Experiments.Generators", "Experiments.CodeFixes" })
+        {
+            var analyzer = Assert.Single(references, r => r["Filename"] == name);
+            Assert.True(File.Exists(analyzer["FullPath"]), analyzer["FullPath"]);
+            Assert.Equal("Analyzer", analyzer["OutputItemType"]);
+            Assert.Equal("false", analyzer["ReferenceOutputAssembly"]);
+        }
         Assert.DoesNotContain(evaluation.Items("PackageReference"), r => r["Identity"].StartsWith("Experiments", StringComparison.Ordinal));
     }
 

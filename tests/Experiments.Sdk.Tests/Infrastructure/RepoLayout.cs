@@ -16,11 +16,12 @@ internal static class RepoLayout
 
     public static string SdkTargets { get; } = Path.Combine(SdkDirectory, "Sdk", "Sdk.targets");
 
-    /// <summary>The projects that become packages, the SDK first; the generator is built with them (it ships inside Experiments).</summary>
+    /// <summary>The projects that become packages, the SDK first; the generator and its code fixes are built with them (they ship inside Experiments).</summary>
     public static IReadOnlyList<string> PackedProjects { get; } =
     [
         Path.Combine(SdkDirectory, "Experiments.Sdk.csproj"),
         Path.Combine(Root, "analyzers", "Experiments.Generators", "Experiments.Generators.csproj"),
+        Path.Combine(Root, "analyzers", "Experiments.CodeFixes", "Experiments.CodeFixes.csproj"),
         Path.Combine(Root, "sdk", "Experiments", "Experiments.csproj"),
         Path.Combine(Root, "sdk", "Experiments.Store.Sqlite", "Experiments.Store.Sqlite.csproj"),
         Path.Combine(Root, "sdk", "Experiments.Store.Postgres", "Experiments.Store.Postgres.csproj"),
