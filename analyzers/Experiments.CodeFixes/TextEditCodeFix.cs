@@ -16,7 +16,7 @@ public readonly record struct FixOffer(string Title, string EquivalenceKey);
 /// <summary>
 /// A code fix that turns each diagnostic into text edits of its document. Fix-all (document, project, solution) applies
 /// the edits of every diagnostic of a document together, so that neighbouring fixes (two duplicates in one list) never
-/// conflict and nothing is computed twice.
+/// conflict.
 /// </summary>
 public abstract class TextEditCodeFix : CodeFixProvider
 {
@@ -66,7 +66,7 @@ public abstract class TextEditCodeFix : CodeFixProvider
             .Distinct()
             .OrderBy(change => change.Span.Start)
             .ToList();
-        // Two diagnostics at one place (the same fix reached twice) keep the first edit.
+        // Of edits that overlap (two diagnostics fixed at one place), the first stays.
         var disjoint = new List<TextChange>();
         foreach (var change in changes)
         {

@@ -11,6 +11,7 @@ public sealed class RemoveDuplicateValueTests
     [InlineData("[Values(1, 2, {|EXP004:1|})] public partial int X { get; }", "[Values(1, 2)] public partial int X { get; }")]
     [InlineData("[Values(0.1, {|EXP004:0.10|}, 0.2)] public partial double X { get; }", "[Values(0.1, 0.2)] public partial double X { get; }")]
     [InlineData("[Values(new object[] { 5L, {|EXP004:5L|} })] public partial long X { get; }", "[Values(new object[] { 5L })] public partial long X { get; }")]
+    [InlineData("[Values([2, 3, {|EXP004:2|}])] public partial int X { get; }", "[Values([2, 3])] public partial int X { get; }")]
     [InlineData("[Values(\"a\", \"b\", {|EXP004:\"a\"|}, Key = \"x\")] public partial string X { get; }", "[Values(\"a\", \"b\", Key = \"x\")] public partial string X { get; }")]
     public async Task The_repeat_goes(string before, string after)
     {
