@@ -16,15 +16,15 @@ namespace Experiments.Runner.Cli;
 internal static class RunCommand
 {
     /// <summary>Between beats, and by default how old a beat must be before another host may take the trial over.</summary>
-    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(60);
+    internal static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(60);
     private static readonly int MinimumLeaseSeconds = (int)(3 * HeartbeatInterval.TotalSeconds);
 
     /// <summary>More workers than this per processor get a warning: they only slow each other down.</summary>
     internal const int WorkersPerProcessorWarning = 4;
 
     /// <summary>How long running trials get to honour cancellation after Ctrl+C / SIGTERM before their worker is killed.</summary>
-    private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
 
     public static Command Create(IReadOnlyList<ExperimentDefinition> experiments, ProjectSettings settings)
     {
@@ -93,81 +93,11 @@ internal static class RunCommand
         return command;
     }
 
-    private sealed record RunRequest(
-        IReadOnlyList<(ExperimentDefinition Experiment, TrialFilter Filter)> Experiments,
-        string? FilterText,
-        ProjectSettings Settings,
-        bool Rerun,
-        int? MaxTrials,
-        int Workers,
-        IReadOnlyList<string> Devices,
-        Shard Shard,
-        TimeSpan Lease);
-
     private static async Task<int> ExecuteAsync(RunRequest request)
     {
-        var settings = request.Settings;
-        var sweepStart = DateTimeOffset.UtcNow;
         using var shutdown = ShutdownSignal.Listen(CancelGrace);
-        using var store = new SynchronizedResultStore(StoreAccess.Open(StoreAccess.Locate(settings)));
-        var identity = new HostIdentity();
-
-        foreach (var (experiment, filter) in request.Experiments)
-        {
-            store.Register(ExperimentInfo.From(experiment), TrialsToRegister(experiment, filter, request.Shard).Select(PlannedTrial.From));
-        }
-        var released = store.ReleaseAbandoned(identity.IsAlive);
-
-        // Computed once, up front: trials another host finishes meanwhile are left to the store's claim to refuse.
-        var plans = request.Experiments
-            .Select(e => SweepPlan.Create(e.Experiment, e.Filter, store.GetTrials(e.Experiment.Name), request.Rerun, request.Shard))
-            .ToArray();
-        if (request.FilterText is { Length: > 0 } filterText && request.Shard.Count == 1 && plans.All(p => p.Selected == 0))
-        {
-            // A filter that selects nothing is a mistake (a typo, a value of another type): no "0 passed" and no report.
-            throw new CliException(
-                $"--filter '{filterText}' selects no trial of {string.Join(", ", plans.Select(p => p.Experiment.Name))}: nothing to run. "
-                + "'list --filter …' shows what a filter selects.");
-        }
-
-        var tally = new SweepTally();
-        var options = new SweepOptions(request.Rerun, settings.Build, settings.ArtifactsDirectory, sweepStart, request.Lease);
-        var budget = new TrialBudget(request.MaxTrials);
-        var workers = PoolSize(request.Workers, plans.Sum(p => (long)p.Candidates.Count), budget.Left);
-        WarnIfOversubscribed(request.Workers, workers, Environment.ProcessorCount, Console.Error);
-        var launch = WorkerLaunch.ForCurrentProcess(settings.EntryAssemblyPath).ForWorkers(workers);
-
-        await using (var pool = new WorkerPool(launch, identity, workers, request.Devices))
-        await using (var heartbeat = new HeartbeatLoop(store, HeartbeatInterval))
-        {
-            async Task<int> SweepAsync(ISweepView view)
-            {
-                await using var epochMetrics = new EpochMetricWriter(store, view.Note);
-                if (released > 0)
-                {
-                    view.Note($"{released} trial(s) left running by a run that died will run again");
-                }
-                foreach (var plan in plans)
-                {
-                    if (shutdown.IsStopping || budget.IsSpent)
-                    {
-                        break;
-                    }
-                    var runner = new SweepRunner(store, pool, heartbeat, epochMetrics, view, shutdown, budget, options, tally);
-                    await runner.RunAsync(plan).ConfigureAwait(false);
-                }
-                return 0;
-            }
-
-            if (ConsoleMode.IsInteractive)
-            {
-                await LiveSweepView.RunAsync(AnsiConsole.Console, SweepAsync).ConfigureAwait(false);
-            }
-            else
-            {
-                await SweepAsync(new PlainSweepView(Console.Out)).ConfigureAwait(false);
-            }
-        }
+        var outcome = await SweepExecution.RunAsync(request, shutdown, ShowAsync).ConfigureAwait(false);
+        var tally = outcome.Tally;
 
         if (tally.StoreFailure is { } storeFailure)
         {
@@ -176,8 +106,7 @@ internal static class RunCommand
             ExceptionDispatchInfo.Throw(storeFailure);
         }
 
-        var reports = WriteReports(store, request, settings, out var reportErrors);
-        PrintSummary(tally, reports, reportErrors, shutdown);
+        PrintSummary(tally, outcome.Reports, outcome.ReportErrors, shutdown);
 
         if (shutdown.Signal is not null)
         {
@@ -188,8 +117,12 @@ internal static class RunCommand
             // The environment, not a trial, is what needs fixing: the exit code of a usage or set-up error.
             return ExitCodes.Usage;
         }
-        return tally.Failed > 0 || tally.Errors.Count > 0 || reportErrors.Count > 0 ? ExitCodes.TrialsFailed : ExitCodes.Success;
+        return tally.Failed > 0 || tally.Errors.Count > 0 || outcome.ReportErrors.Count > 0 ? ExitCodes.TrialsFailed : ExitCodes.Success;
     }
+
+    /// <summary>A live display on a terminal, plain lines when redirected.</summary>
+    private static Task ShowAsync(Func<ISweepView, Task<int>> sweep)
+        => ConsoleMode.IsInteractive ? LiveSweepView.RunAsync(AnsiConsole.Console, sweep) : sweep(new PlainSweepView(Console.Out));
 
     /// <summary>
     /// The trials the store learns of: the whole matrix, so the report counts what is still pending, while it holds at
@@ -221,26 +154,6 @@ internal static class RunCommand
                 + $"compete for the processors and memory and usually finish later; --workers {Math.Max(1, processors)} is a good start.");
             error.Flush();
         }
-    }
-
-    private static List<string> WriteReports(IResultStore store, RunRequest request, ProjectSettings settings, out List<string> errors)
-    {
-        var paths = new List<string>();
-        errors = new List<string>();
-        foreach (var (experiment, _) in request.Experiments)
-        {
-            try
-            {
-                var info = store.GetExperiment(experiment.Name) ?? ExperimentInfo.From(experiment);
-                paths.Add(ReportWriter.WriteMarkdown(store, info, settings, request.Devices.Count == 1 ? request.Devices[0] : null));
-            }
-            catch (Exception e) when (e is not OutOfMemoryException and not StoreErrorException)
-            {
-                // The results are safe in the store; `report` can try again.
-                errors.Add($"could not write the report of {experiment.Name}: {e.Message}");
-            }
-        }
-        return paths;
     }
 
     private static void PrintSummary(SweepTally tally, List<string> reports, List<string> reportErrors, ShutdownSignal shutdown)

@@ -14,7 +14,8 @@ public sealed class PackageLayoutTests(PackedSdkFixture sdk)
 
         Assert.Equal(
             ["README.md", "Sdk/Sdk.props", "Sdk/Sdk.targets", "build/Experiments.Sdk.Version.props", "build/Experiments.Sdk.props", "build/Experiments.Sdk.targets",
-             "build/Experiments.TorchSharp.NativeStep.proj", "build/Experiments.TorchSharp.targets", "tasks/net10.0/Experiments.Sdk.Tasks.dll"],
+             "build/Experiments.TorchSharp.NativeStep.proj", "build/Experiments.TorchSharp.targets", "build/ExperimentsTestPlatformProgram.cs",
+             "tasks/net10.0/Experiments.Sdk.Tasks.dll"],
             Content(package).Order(StringComparer.Ordinal));
         var nuspec = Nuspec(package);
         Assert.Equal("MSBuildSdk", nuspec.Descendants(nuspec.Name.Namespace + "packageType").Single().Attribute("name")?.Value);
@@ -41,6 +42,7 @@ public sealed class PackageLayoutTests(PackedSdkFixture sdk)
     [InlineData("Experiments.Store.Postgres", new[] { "Experiments" })]
     [InlineData("Experiments.Reports", new[] { "Experiments" })]
     [InlineData("Experiments.Runner", new[] { "Experiments", "Experiments.Store.Sqlite", "Experiments.Store.Postgres", "Experiments.Reports" })]
+    [InlineData("Experiments.Testing", new[] { "Experiments.Runner" })]
     public void The_library_packages_bring_their_siblings_at_the_same_version(string id, string[] siblings)
     {
         using var package = ZipFile.OpenRead(sdk.PackageFile(id));

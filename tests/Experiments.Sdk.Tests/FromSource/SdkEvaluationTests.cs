@@ -85,6 +85,67 @@ public sealed class SdkEvaluationTests : IDisposable
     }
 
     [Fact]
+    public void By_default_the_project_is_no_test_application()
+    {
+        var project = SourceProject.Write(_folder);
+
+        var evaluation = MsBuildEvaluation.Of(project, ["ExperimentsTestPlatform", "IsTestingPlatformApplication", "IsTestProject"], ["ProjectReference"]);
+
+        Assert.Equal("false", evaluation.Property("ExperimentsTestPlatform"));
+        Assert.NotEqual("true", evaluation.Property("IsTestingPlatformApplication"));
+        Assert.NotEqual("true", evaluation.Property("IsTestProject"));
+        Assert.DoesNotContain(evaluation.Items("ProjectReference"), r => r["Filename"] == "Experiments.Testing");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ExperimentsTestPlatform_makes_a_test_platform_application_whose_entry_point_keeps_the_runner(bool fromSource)
+    {
+        var project = SourceProject.Write(_folder, """
+              <PropertyGroup>
+                <ExperimentsTestPlatform>true</ExperimentsTestPlatform>
+              </PropertyGroup>
+            """, fromSource);
+
+        var evaluation = MsBuildEvaluation.Of(project,
+            ["IsTestingPlatformApplication", "IsTestProject", "ExperimentsGenerateEntryPoint"], ["Compile", "ProjectReference", "PackageReference"],
+            ["-p:ExperimentsSdkVersion=9.8.7"]);
+
+        Assert.Equal("true", evaluation.Property("IsTestingPlatformApplication"));
+        Assert.Equal("true", evaluation.Property("IsTestProject"));
+        // The generator's Main gives way to the SDK's, which hands options to the test platform and commands to the runner.
+        Assert.Equal("false", evaluation.Property("ExperimentsGenerateEntryPoint"));
+        var program = Assert.Single(evaluation.Items("Compile"), c => c["Filename"] == "ExperimentsTestPlatformProgram");
+        Assert.True(File.Exists(program["FullPath"]), program["FullPath"]);
+        if (fromSource)
+        {
+            Assert.Single(evaluation.Items("ProjectReference"), r => r["Filename"] == "Experiments.Testing");
+        }
+        else
+        {
+            var testing = Assert.Single(evaluation.Items("PackageReference"), r => r["Identity"] == "Experiments.Testing");
+            Assert.Equal("9.8.7", testing["Version"]);
+        }
+    }
+
+    [Fact]
+    public void A_project_with_its_own_main_keeps_it_under_ExperimentsTestPlatform()
+    {
+        var project = SourceProject.Write(_folder, """
+              <PropertyGroup>
+                <ExperimentsTestPlatform>true</ExperimentsTestPlatform>
+                <ExperimentsGenerateEntryPoint>false</ExperimentsGenerateEntryPoint>
+              </PropertyGroup>
+            """);
+
+        var evaluation = MsBuildEvaluation.Of(project, ["IsTestingPlatformApplication"], ["Compile"]);
+
+        Assert.Equal("true", evaluation.Property("IsTestingPlatformApplication"));
+        Assert.DoesNotContain(evaluation.Items("Compile"), c => c["Filename"] == "ExperimentsTestPlatformProgram");
+    }
+
+    [Fact]
     public void Without_a_version_or_source_restore_fails_with_EXPSDK003()
     {
         // Imported by path but not from source: nothing stamped a version (only a packed SDK has one).

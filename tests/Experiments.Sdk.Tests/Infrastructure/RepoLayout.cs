@@ -27,6 +27,7 @@ internal static class RepoLayout
         Path.Combine(Root, "sdk", "Experiments.Store.Postgres", "Experiments.Store.Postgres.csproj"),
         Path.Combine(Root, "sdk", "Experiments.Reports", "Experiments.Reports.csproj"),
         Path.Combine(Root, "sdk", "Experiments.Runner", "Experiments.Runner.csproj"),
+        Path.Combine(Root, "sdk", "Experiments.Testing", "Experiments.Testing.csproj"),
     ];
 
     private static string Metadata(string key) =>

@@ -28,7 +28,7 @@ public sealed class TemplatePackageTests(ITestOutputHelper log) : IDisposable
                  "content/experiment/.gitignore", "content/experiment/.template.config/dotnetcli.host.json",
                  "content/experiment/.template.config/template.json", "content/experiment/Experiment1.csproj",
                  "content/experiment/LogisticModel.cs", "content/experiment/LogisticSweep.cs", "content/experiment/README.md",
-                 "content/experiment/TwoBlobs.cs"],
+                 "content/experiment/TwoBlobs.cs", "content/experiment/global.json"],
                 zip.Entries.Select(e => e.FullName).Where(IsContent).Order(StringComparer.Ordinal));
             var nuspec = XDocument.Parse(Read(zip, "Experiments.Templates.nuspec")).Root!;
             Assert.Equal("Template", nuspec.Descendants(nuspec.Name.Namespace + "packageType").Single().Attribute("name")?.Value);

@@ -55,7 +55,7 @@ public sealed class TemplateProjectTests(PackedSdkFixture sdk, ITestOutputHelper
         var fromFolders = Instantiate("from-folders", TemplateLayout.ExperimentFolder, TemplateLayout.ReportFolder);
 
         var files = Files(fromPackage);
-        Assert.Equal([".gitignore", "Demo.csproj", "LogisticModel.cs", "LogisticSweep.cs", "README.md", "TwoBlobs.cs", "report.sbn"], files.Keys);
+        Assert.Equal([".gitignore", "Demo.csproj", "LogisticModel.cs", "LogisticSweep.cs", "README.md", "TwoBlobs.cs", "global.json", "report.sbn"], files.Keys);
         Assert.Equal(files, Files(fromFolders));
     }
 

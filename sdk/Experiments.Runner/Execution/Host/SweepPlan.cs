@@ -6,34 +6,39 @@ namespace Experiments.Runner.Execution.Host;
 /// <summary>
 /// What one <c>run</c> will try for one experiment, computed once at its start: the filtered matrix minus the
 /// trials already passed (unless <c>--rerun</c>), in matrix order; with <c>--shard</c>, only that shard's trials.
+/// <see cref="KeptPassed"/> holds the store's records of the selected trials that are not run again because they passed.
 /// </summary>
 internal sealed record SweepPlan(ExperimentDefinition Experiment, int Selected, int AlreadyPassed, IReadOnlyList<Trial> Candidates)
 {
-    public static SweepPlan Create(ExperimentDefinition experiment, TrialFilter filter, IReadOnlyList<TrialRecord> records, bool rerun, Shard? shard = null)
+    public static SweepPlan Create(ExperimentDefinition experiment, TrialFilter filter, IReadOnlyList<TrialRecord> records, bool rerun, Shard? shard = null, Func<Trial, bool>? include = null)
     {
         shard ??= Shard.All;
-        var status = records.ToDictionary(r => r.TrialId, r => r.Status, StringComparer.Ordinal);
+        var stored = records.ToDictionary(r => r.TrialId, StringComparer.Ordinal);
         var selected = 0;
         var passed = 0;
         var candidates = new List<Trial>();
+        var kept = new List<TrialRecord>();
         // The filter's parameter clauses restrict the matrix before it is enumerated.
         foreach (var trial in filter.Select(experiment))
         {
-            if (!shard.Contains(trial))
+            if (!shard.Contains(trial) || include?.Invoke(trial) == false)
             {
                 continue;
             }
             selected++;
-            if (status.TryGetValue(trial.Id, out var s) && s == TrialStatus.Passed)
+            if (stored.TryGetValue(trial.Id, out var record) && record.Status == TrialStatus.Passed)
             {
                 passed++;
                 if (!rerun)
                 {
+                    kept.Add(record);
                     continue;
                 }
             }
             candidates.Add(trial);
         }
-        return new SweepPlan(experiment, selected, passed, candidates);
+        return new SweepPlan(experiment, selected, passed, candidates) { KeptPassed = kept };
     }
+
+    public IReadOnlyList<TrialRecord> KeptPassed { get; init; } = [];
 }
