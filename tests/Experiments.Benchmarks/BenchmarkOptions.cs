@@ -101,6 +101,9 @@ public sealed record BenchmarkOptions
     /// <summary>Catalog models of the peer section (each where torchvision builds it with the same parameter count).</summary>
     public IReadOnlyList<string> PeerModels { get; init; } = [ModelCatalog.ResNet18];
 
+    /// <summary>Peer section: only compare the parameter counts of each model (no training).</summary>
+    public bool PeerCountsOnly { get; init; }
+
     /// <summary>Input size of the peer and busy sections (a model with one input size runs at its own).</summary>
     public int PeerSize { get; init; } = 32;
 

@@ -34,6 +34,7 @@ var runnerTrials = new Option<int?>("--runner-trials") { Description = "No-op tr
 var jpegs = new Option<int?>("--jpegs") { Description = "JPEG files written for the data-pipeline probe (quick 192, full 960)." };
 var python = new Option<string?>("--python") { Description = "Peer section: the Python that imports torch (default: /usr/bin/python3, then python3 on PATH)." };
 var peerModels = new Option<string?>("--peer-models") { Description = "Comma-separated catalog models of the peer section (quick: resnet18; full and 'all': every catalog model torchvision builds)." };
+var peerCounts = new Option<bool>("--peer-counts") { Description = "Peer section: only compare each model's trained-parameter counts with PyTorch's (no training)." };
 var peerSize = new Option<int?>("--peer-size") { Description = "Input size of the peer and busy sections (default 32)." };
 var busyModel = new Option<string?>("--busy-model") { Description = "Model of the busy section (default resnet18)." };
 var busyThreads = new Option<string?>("--busy-threads") { Description = "Comma-separated thread counts of the competing process in the busy section (quick 1; full 0,1,2)." };
@@ -47,7 +48,7 @@ var root = new RootCommand(
     + "Prints Markdown tables and writes results.md plus one CSV per table.")
 {
     quick, full, sections, models, sizes, batchSize, steps, roundSeconds, rounds, measureSeconds, warmup, channelsLast, bf16, threads, interopThreads,
-    tuneModels, tuneSize, memoryModels, memoryEpochs, runnerTrials, jpegs, python, peerModels, peerSize, busyModel, busyThreads, output, childBare, childSpin,
+    tuneModels, tuneSize, memoryModels, memoryEpochs, runnerTrials, jpegs, python, peerModels, peerCounts, peerSize, busyModel, busyThreads, output, childBare, childSpin,
 };
 
 root.SetAction(result =>
@@ -93,6 +94,7 @@ root.SetAction(result =>
                 ? (pm.Count == 1 && pm[0] == "all" ? [.. ModelCatalog.All.Select(i => i.Name)] : Validate(pm, [.. ModelCatalog.All.Select(i => i.Name)], "model"))
                 : options.PeerModels,
             PeerSize = result.GetValue(peerSize) ?? options.PeerSize,
+            PeerCountsOnly = result.GetValue(peerCounts),
             BusyModel = result.GetValue(busyModel) is { } bm ? Validate([bm], [.. ModelCatalog.All.Select(i => i.Name)], "model")[0] : options.BusyModel,
             BusyThreads = List(result.GetValue(busyThreads)) is { } bt ? [.. bt.Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : options.BusyThreads,
         };

@@ -21,7 +21,7 @@ public sealed record PeerLine(string Kind, string Payload)
         return space < 0 ? new PeerLine(line[prefix.Length..], "") : new PeerLine(line[prefix.Length..space], line[(space + 1)..].Trim());
     }
 
-    /// <summary>READY: the model's parameter count and the count of those that get a gradient.</summary>
+    /// <summary>READY or COUNT: the model's parameter count and the count of those that get a gradient.</summary>
     public (long Parameters, long Trained) Ready()
     {
         using var json = JsonDocument.Parse(Payload);
@@ -63,11 +63,32 @@ public sealed class PeerProcess : IDisposable
     public long TrainedParameters { get; private set; }
 
     /// <summary>
+    /// The PyTorch model's parameters that get a gradient (<c>peer_train.py --count</c>, no training), or null with the
+    /// reason when torchvision cannot build it.
+    /// </summary>
+    public static (long? Trained, string? Unsupported) CountTrained(PeerProbe probe, ModelConfig config)
+    {
+        var info = new ProcessStartInfo(probe.Executable) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { PeerPython.ScriptPath, "--count", "--model", config.Model, "--size", Invariant(config.Size) })
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var peer = new PeerProcess(Process.Start(info)!);
+        var line = peer.ReadLine();
+        if (line.Kind == "UNSUPPORTED")
+        {
+            return (null, line.Payload);
+        }
+        peer.Expect(line, "COUNT");
+        return (line.Ready().Trained, null);
+    }
+
+    /// <summary>
     /// Starts the script for <paramref name="config"/> and waits until it is ready; null (with the reason) when
     /// torchvision cannot build the model.
     /// </summary>
     public static (PeerProcess? Process, string? Unsupported) Start(PeerProbe probe, ModelConfig config, int batchSize, int steps, int threads,
-        string device, bool channelsLast, string dataFolder)
+        string device, bool channelsLast, bool oneDnnOff, string dataFolder)
     {
         var info = new ProcessStartInfo(probe.Executable)
         {
@@ -81,6 +102,7 @@ public sealed class PeerProcess : IDisposable
             PeerPython.ScriptPath, "--serve", "--model", config.Model, "--size", Invariant(config.Size), "--batch", Invariant(batchSize),
             "--steps", Invariant(steps), "--threads", Invariant(threads), "--device", device, "--data", dataFolder,
             .. channelsLast ? ["--channels-last"] : Array.Empty<string>(),
+            .. oneDnnOff ? ["--no-onednn"] : Array.Empty<string>(),
         ];
         foreach (var argument in arguments)
         {

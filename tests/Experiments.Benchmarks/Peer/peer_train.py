@@ -2,6 +2,7 @@
 """The PyTorch side of the benchmark's `peer` section: the catalog's models with fastai's head, trained in plain PyTorch.
 
     peer_train.py --probe                 one line: PEER-PROBE {json} (Python, torch, torchvision, BLAS, oneDNN, ISA, CUDA)
+    peer_train.py --count --model resnet18 --size 32   one line: PEER-COUNT {json} (parameters, those that get a gradient)
     peer_train.py --serve --model resnet18 --size 32 --batch 64 --steps 20 --threads 2 --data DIR [--device cuda] [--channels-last]
 
 --serve builds the model and prints PEER-READY {json} (parameter counts), then runs one round per line on stdin:
@@ -175,6 +176,29 @@ def augment(x, generator):
     return torch.sigmoid(logit * contrast.view(-1, 1, 1, 1) + shift.view(-1, 1, 1, 1))
 
 
+def trained_parameters(model, size, device):
+    """Parameters that get a gradient from one training batch (what the optimizer trains), after which the gradients are cleared."""
+    import torch
+    import torch.nn.functional as F
+    model.train()
+    F.cross_entropy(model(torch.randn(2, 3, size, size, device=device)), torch.tensor([0, 1], device=device)).backward()
+    trained = sum(p.numel() for p in model.parameters() if p.grad is not None)
+    model.zero_grad(set_to_none=True)
+    return trained
+
+
+def count(args):
+    import torch
+    try:
+        model = create(args.model, 10)
+    except ValueError as e:
+        print(f"PEER-UNSUPPORTED {e}", flush=True)
+        return 4
+    print("PEER-COUNT " + json.dumps({"parameters": sum(p.numel() for p in model.parameters()),
+                                      "trained_parameters": trained_parameters(model, args.size, torch.device("cpu"))}), flush=True)
+    return 0
+
+
 def serve(args):
     import numpy as np
     import torch
@@ -183,6 +207,8 @@ def serve(args):
     from torch.utils.data import DataLoader, Dataset
 
     torch.set_num_threads(args.threads)
+    if args.no_onednn:
+        torch.backends.mkldnn.enabled = False  # as the product runs with EXPERIMENTS_ONEDNN=off
     torch.manual_seed(1)
     device = torch.device(args.device)
     try:
@@ -245,12 +271,7 @@ def serve(args):
         optimizer.zero_grad()
         return loss.item()
 
-    # One step to count the parameters that get a gradient (the ones the step trains).
-    model.train()
-    loss = F.cross_entropy(model(bare_x[:args.batch]), bare_y[:args.batch])
-    loss.backward()
-    trained = sum(p.numel() for p in model.parameters() if p.grad is not None)
-    optimizer.zero_grad()
+    trained = trained_parameters(model, args.size, device)
     total = sum(p.numel() for p in model.parameters())
     store = sqlite3.connect(os.path.join(tempfile.mkdtemp(prefix="peer-store-"), "results.db"))
     store.execute("create table if not exists epoch_metrics (epoch integer, name text, value real)")
@@ -292,7 +313,9 @@ def serve(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--probe", action="store_true")
+    parser.add_argument("--count", action="store_true")
     parser.add_argument("--serve", action="store_true")
+    parser.add_argument("--no-onednn", action="store_true")
     parser.add_argument("--model")
     parser.add_argument("--size", type=int, default=32)
     parser.add_argument("--batch", type=int, default=64)
@@ -305,9 +328,11 @@ def main():
     if args.probe:
         probe()
         return 0
+    if args.count and args.model:
+        return count(args)
     if args.serve and args.model:
         return serve(args)
-    parser.error("give --probe, or --serve with --model")
+    parser.error("give --probe, or --count or --serve with --model")
 
 
 if __name__ == "__main__":

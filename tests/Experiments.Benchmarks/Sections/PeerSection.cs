@@ -57,7 +57,8 @@ public static class PeerSection
                 table.Add(config.Model, config.Size, "failed", e.GetType().Name + ": " + e.Message.ReplaceLineEndings(" "), "", "", "", "", "", "", "", "");
             }
         }
-        table.Note($"PyTorch: {probe.Describe()}. Product: {context.Machine.Torch}. Both with {threads} torch threads on {(cuda ? "CUDA" : "the CPU")}, "
+        string oneDnn = TorchRuntime.EnsureLoaded().OneDnnDisabled is { } off ? $" oneDNN off on both sides ({off})." : "";
+        table.Note($"PyTorch: {probe.Describe()}. Product: {context.Machine.Torch}.{oneDnn} Both with {threads} torch threads on {(cuda ? "CUDA" : "the CPU")}, "
             + $"{LoopSettings.Describe(options.ChannelsLast, options.Bf16)} on both sides (PyTorch's channels_last memory format where the product uses channels-last).");
         table.Note("pipeline and bare: the training section's loops (the Learner over ImageDataLoader with item Resize, fastai batch augmentation, ImageNet normalisation, "
             + "AdamWOptimizer fused on the CPU, one validation batch and SQLite metrics per epoch; bare: pre-made tensors). "
@@ -78,22 +79,25 @@ public static class PeerSection
     {
         var options = context.Options;
         long product = TrainedParameters(config);
+        var (peerCount, unsupported) = PeerProcess.CountTrained(probe, config);
+        if (peerCount is not long pytorch)
+        {
+            table.Add(config.Model, config.Size, $"{product:N0} / —", $"not built: {unsupported}", "", "", "", "", "", "", "", "");
+            return;
+        }
+        if (pytorch != product || options.PeerCountsOnly)
+        {
+            table.Add(config.Model, config.Size, $"{product:N0} / {pytorch:N0}", pytorch == product ? "equal (not trained: --peer-counts)" : "skipped: the counts differ",
+                "", "", "", "", "", "", "", "");
+            RunReport.Progress($"peer {config.Id}: trained parameters product {product:N0}, PyTorch {pytorch:N0}");
+            return;
+        }
         using var bare = new BareLoop(config.Model, config.Size, options.BatchSize, settings, device);
         var (steps, stepSeconds) = TrainingSection.ChooseSteps(bare, options);
         bool channelsLast = Layout.ChannelsLastFor(config.Model, settings);
-        var (peer, unsupported) = PeerProcess.Start(probe, config, options.BatchSize, steps, threads, device.type == DeviceType.CUDA ? "cuda" : "cpu", channelsLast, dataFolder);
-        if (peer is null)
-        {
-            table.Add(config.Model, config.Size, "not built", $"PyTorch: {unsupported}", "", "", "", "", "", "", "", "");
-            return;
-        }
-        using var peerProcess = peer;
-        if (peer.TrainedParameters != product)
-        {
-            table.Add(config.Model, config.Size, $"{product:N0} / {peer.TrainedParameters:N0}", "skipped: the parameter counts differ", "", "", "", "", "", "", "", "");
-            RunReport.Progress($"peer {config.Id}: trained parameters differ (product {product:N0}, PyTorch {peer.TrainedParameters:N0}); skipped");
-            return;
-        }
+        bool oneDnnOff = TorchRuntime.EnsureLoaded().OneDnnDisabled is not null;
+        var (peer, _) = PeerProcess.Start(probe, config, options.BatchSize, steps, threads, device.type == DeviceType.CUDA ? "cuda" : "cpu", channelsLast, oneDnnOff, dataFolder);
+        using var peerProcess = peer ?? throw new InvalidOperationException($"The PyTorch peer could not build {config.Model} a second time.");
         RunReport.Progress($"peer {config.Id}: {product:N0} trained parameters on both sides");
         bare.UseData(TrainingData.Tensors(steps * options.BatchSize, config.Size));
         using var pipeline = new PipelineLoop(config.Model, config.Size, options.BatchSize, steps, settings, store, config.Id, device);
