@@ -56,6 +56,7 @@ public static class PeerSection
                 RunReport.Progress($"peer {config.Id} failed: {e}");
                 table.Add(config.Model, config.Size, "failed", e.GetType().Name + ": " + e.Message.ReplaceLineEndings(" "), "", "", "", "", "", "", "", "");
             }
+            context.Report.Checkpoint(table); // a long run stopped halfway keeps the models it measured
         }
         string oneDnn = TorchRuntime.EnsureLoaded().OneDnnDisabled is { } off ? $" oneDNN off on both sides ({off})." : "";
         table.Note($"PyTorch: {probe.Describe()}. Product: {context.Machine.Torch}.{oneDnn} Both with {threads} torch threads on {(cuda ? "CUDA" : "the CPU")}, "
