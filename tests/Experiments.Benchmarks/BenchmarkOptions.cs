@@ -13,8 +13,10 @@ public static class SectionNames
     public const string Runner = "runner";
     public const string Generator = "generator";
     public const string Store = "store";
+    public const string Peer = "peer";
+    public const string Busy = "busy";
 
-    public static IReadOnlyList<string> All { get; } = [Matmul, Training, Tuning, Memory, Data, Runner, Generator, Store];
+    public static IReadOnlyList<string> All { get; } = [Matmul, Training, Tuning, Memory, Data, Runner, Generator, Store, Peer, Busy];
 }
 
 /// <summary>Settings of one run: a profile (<c>--quick</c>, the default, or <c>--full</c>) with the command line's overrides.</summary>
@@ -91,6 +93,26 @@ public sealed record BenchmarkOptions
     /// <summary>Training batches per epoch of the memory section.</summary>
     public int MemoryBatches { get; init; } = 8;
 
+    // ---- peer (PyTorch) and busy ----
+
+    /// <summary>The Python that runs the PyTorch peer (null: /usr/bin/python3, then python3 on PATH, the first that imports torch).</summary>
+    public string? Python { get; init; }
+
+    /// <summary>Catalog models of the peer section (each where torchvision builds it with the same parameter count).</summary>
+    public IReadOnlyList<string> PeerModels { get; init; } = [ModelCatalog.ResNet18];
+
+    /// <summary>Peer section: only compare the parameter counts of each model (no training).</summary>
+    public bool PeerCountsOnly { get; init; }
+
+    /// <summary>Input size of the peer and busy sections (a model with one input size runs at its own).</summary>
+    public int PeerSize { get; init; } = 32;
+
+    /// <summary>Model of the busy section.</summary>
+    public string BusyModel { get; init; } = ModelCatalog.ResNet18;
+
+    /// <summary>Threads of the competing process in the busy section, one measurement per value (0: none).</summary>
+    public IReadOnlyList<int> BusyThreads { get; init; } = [1];
+
     // ---- micro-benchmarks (BenchmarkDotNet) ----
 
     public int MicroWarmupCount { get; init; } = 2;
@@ -157,6 +179,8 @@ public sealed record BenchmarkOptions
         TuneModels = FullTuneModels,
         MemoryModels = [ModelCatalog.RegNetY002, ModelCatalog.ResNet18],
         MemoryBatches = 20,
+        PeerModels = [.. ModelCatalog.All.Select(m => m.Name)],
+        BusyThreads = [0, 1, 2],
         MicroWarmupCount = 3,
         MicroIterationCount = 10,
         MicroIterationMilliseconds = 250,

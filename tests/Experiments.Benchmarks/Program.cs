@@ -32,6 +32,13 @@ var memoryModels = new Option<string?>("--memory-models") { Description = "Comma
 var memoryEpochs = new Option<int?>("--memory-epochs") { Description = "Epochs of the memory section's fit (default 20)." };
 var runnerTrials = new Option<int?>("--runner-trials") { Description = "No-op trials of the runner probe (quick 100, full 1000)." };
 var jpegs = new Option<int?>("--jpegs") { Description = "JPEG files written for the data-pipeline probe (quick 192, full 960)." };
+var python = new Option<string?>("--python") { Description = "Peer section: the Python that imports torch (default: /usr/bin/python3, then python3 on PATH)." };
+var peerModels = new Option<string?>("--peer-models") { Description = "Comma-separated catalog models of the peer section (quick: resnet18; full and 'all': every catalog model torchvision builds)." };
+var peerCounts = new Option<bool>("--peer-counts") { Description = "Peer section: only compare each model's trained-parameter counts with PyTorch's (no training)." };
+var peerSize = new Option<int?>("--peer-size") { Description = "Input size of the peer and busy sections (default 32)." };
+var busyModel = new Option<string?>("--busy-model") { Description = "Model of the busy section (default resnet18)." };
+var busyThreads = new Option<string?>("--busy-threads") { Description = "Comma-separated thread counts of the competing process in the busy section (quick 1; full 0,1,2)." };
+var childSpin = new Option<int?>("--child-spin") { Description = "Internal: spin this many threads until standard input closes (the busy section's competitor).", Hidden = true };
 var childBare = new Option<string?>("--child-bare") { Description = "Internal: run the bare loop of model@size and print its rates (the tuning section's child processes).", Hidden = true };
 var output = new Option<string?>("--output", "-o") { Description = "Folder for results.md and the CSV files (default: artifacts/benchmarks/<UTC timestamp>/ in the repository)." };
 
@@ -41,11 +48,15 @@ var root = new RootCommand(
     + "Prints Markdown tables and writes results.md plus one CSV per table.")
 {
     quick, full, sections, models, sizes, batchSize, steps, roundSeconds, rounds, measureSeconds, warmup, channelsLast, bf16, threads, interopThreads,
-    tuneModels, tuneSize, memoryModels, memoryEpochs, runnerTrials, jpegs, output, childBare,
+    tuneModels, tuneSize, memoryModels, memoryEpochs, runnerTrials, jpegs, python, peerModels, peerCounts, peerSize, busyModel, busyThreads, output, childBare, childSpin,
 };
 
 root.SetAction(result =>
 {
+    if (result.GetValue(childSpin) is int spin)
+    {
+        return BusySection.Spinner.RunInChild(spin);
+    }
     if (result.GetValue(quick) && result.GetValue(full))
     {
         Console.Error.WriteLine("Choose one of --quick and --full.");
@@ -78,6 +89,14 @@ root.SetAction(result =>
             MemoryEpochs = result.GetValue(memoryEpochs) ?? options.MemoryEpochs,
             RunnerTrials = result.GetValue(runnerTrials) ?? options.RunnerTrials,
             JpegCount = result.GetValue(jpegs) ?? options.JpegCount,
+            Python = result.GetValue(python),
+            PeerModels = List(result.GetValue(peerModels)) is { } pm
+                ? (pm.Count == 1 && pm[0] == "all" ? [.. ModelCatalog.All.Select(i => i.Name)] : Validate(pm, [.. ModelCatalog.All.Select(i => i.Name)], "model"))
+                : options.PeerModels,
+            PeerSize = result.GetValue(peerSize) ?? options.PeerSize,
+            PeerCountsOnly = result.GetValue(peerCounts),
+            BusyModel = result.GetValue(busyModel) is { } bm ? Validate([bm], [.. ModelCatalog.All.Select(i => i.Name)], "model")[0] : options.BusyModel,
+            BusyThreads = List(result.GetValue(busyThreads)) is { } bt ? [.. bt.Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : options.BusyThreads,
         };
     }
     catch (Exception e) when (e is FormatException or ArgumentException)
@@ -85,9 +104,10 @@ root.SetAction(result =>
         Console.Error.WriteLine(e.Message);
         return 2;
     }
-    if (options.BatchSize < 2 || options.Rounds < 1 || options.MeasureSeconds < 0 || options.Steps is < 1 || options.RunnerTrials < 2 || options.JpegCount < 1 || options.MemoryEpochs < 1)
+    if (options.BatchSize < 2 || options.Rounds < 1 || options.MeasureSeconds < 0 || options.Steps is < 1 || options.RunnerTrials < 2 || options.JpegCount < 1 || options.MemoryEpochs < 1
+        || options.PeerSize < 1 || options.BusyThreads.Any(b => b < 0))
     {
-        Console.Error.WriteLine("--batch-size must be at least 2, --rounds, --steps and --memory-epochs at least 1, --runner-trials at least 2, --jpegs at least 1.");
+        Console.Error.WriteLine("--batch-size must be at least 2, --rounds, --steps and --memory-epochs at least 1, --runner-trials at least 2, --jpegs at least 1, --peer-size at least 1, --busy-threads not negative.");
         return 2;
     }
     if (result.GetValue(childBare) is { } child)
@@ -142,6 +162,8 @@ static int Run(BenchmarkOptions options)
         (SectionNames.Runner, RunnerSection.Run),
         (SectionNames.Generator, GeneratorSection.Run),
         (SectionNames.Store, StoreSection.Run),
+        (SectionNames.Peer, PeerSection.Run),
+        (SectionNames.Busy, BusySection.Run),
     };
     var times = new ResultTable("timing", "Time per section", "section", "seconds");
     foreach (var (name, run) in parts.Where(p => options.Runs(p.Name)))

@@ -56,6 +56,10 @@ public sealed class Learner : IDisposable
                 $"The training data ({train.Dataset.Classes.Count} classes, {(train.Dataset.IsMultiLabel ? "multi" : "single")}-label) and the validation data "
                 + $"({valid.Dataset.Classes.Count} classes, {(valid.Dataset.IsMultiLabel ? "multi" : "single")}-label) must match.", nameof(valid));
         }
+        if (options.Threads is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Threads must not be negative (0: LibTorch's setting, null: chosen per fit).");
+        }
         if (options.AccumulationSamples is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.AccumulationSamples, "AccumulationSamples must not be negative.");
@@ -90,6 +94,9 @@ public sealed class Learner : IDisposable
 
     /// <summary>Whether weights and batches are in channels-last order (<see cref="LearnerOptions.ChannelsLast"/>).</summary>
     public bool ChannelsLast { get; }
+
+    /// <summary>LibTorch's thread count during the last fit (<see cref="LearnerOptions.Threads"/>); 0 before the first.</summary>
+    public int Threads { get; private set; }
 
     /// <summary>True for multi-label data: BCE-with-logits loss and <c>accuracy_multi</c>.</summary>
     public bool IsMultiLabel => Train.Dataset.IsMultiLabel;
@@ -250,6 +257,8 @@ public sealed class Learner : IDisposable
         }
         bool reset = _options.ResetPeakMemory && PeakMemory.TryReset();
         using var precision = PrecisionScope.Enter(Device, _options.MixedPrecision);
+        using var threads = ThreadPolicy.Enter(_options.Threads, Device);
+        Threads = threads.Threads;
         var clock = Stopwatch.StartNew();
 
         int batchesPerEpoch = Train.BatchCount;

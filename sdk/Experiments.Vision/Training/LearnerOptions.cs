@@ -79,4 +79,12 @@ public sealed record LearnerOptions
     /// (<c>/proc/self/clear_refs</c>, value 5). False: the peak since the process started. Default true.
     /// </summary>
     public bool ResetPeakMemory { get; init; } = true;
+
+    /// <summary>
+    /// Threads of LibTorch's CPU kernels during a fit (CPU only; restored afterwards). Null (default): chosen at the start
+    /// of each fit by <see cref="ThreadPolicy"/> — the cores the other processes leave free, sampled for 0.1 s, at most
+    /// LibTorch's setting — so that a busy machine does not make the spinning OpenMP threads collapse. A number: exactly
+    /// that many. 0: LibTorch's setting as it is.
+    /// </summary>
+    public int? Threads { get; init; }
 }

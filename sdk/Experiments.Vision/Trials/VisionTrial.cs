@@ -140,6 +140,7 @@ public static class VisionTrial
             Augmentation = settings.Augmentation is { } augmentation ? new BatchAugmentation(augmentation, seed) : null,
             AccumulationSamples = settings.Accumulation > 1 ? settings.BatchSize : null,
             MixedPrecision = settings.MixedPrecision,
+            Threads = settings.Threads,
             Seed = seed,
             Context = context,
             Cancellation = cancellation,

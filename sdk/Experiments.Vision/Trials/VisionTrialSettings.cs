@@ -169,4 +169,10 @@ public sealed record VisionTrialSettings
 
     /// <summary>Decoding threads of each loader; null: 1 when training on the CPU (the step uses every core), else the processor count.</summary>
     public int? DecodeThreads { get; init; }
+
+    /// <summary>
+    /// Threads of LibTorch's CPU kernels during the fit (<see cref="LearnerOptions.Threads"/>); null: chosen at the start
+    /// of each fit from the cores the other processes leave free.
+    /// </summary>
+    public int? Threads { get; init; }
 }

@@ -40,10 +40,13 @@ public sealed class RunReport
         Write();
     }
 
+    /// <summary>Writes the files with <paramref name="inProgress"/> (a table not yet added) as it is now, so that an interrupted section keeps its finished rows.</summary>
+    public void Checkpoint(ResultTable inProgress) => Write(inProgress);
+
     /// <summary>A progress line on the console only (stderr, so that stdout is the report).</summary>
     public static void Progress(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
 
-    private void Write()
+    private void Write(ResultTable? inProgress = null)
     {
         var text = new StringBuilder();
         text.Append("# Benchmarks\n\n");
@@ -51,12 +54,13 @@ public sealed class RunReport
         {
             text.Append(line).Append('\n');
         }
-        foreach (var table in _tables)
+        var tables = inProgress is null ? _tables : [.. _tables, inProgress];
+        foreach (var table in tables)
         {
             text.Append('\n').Append(table.ToMarkdown());
         }
         File.WriteAllText(MarkdownPath, text.ToString());
-        foreach (var table in _tables)
+        foreach (var table in tables)
         {
             File.WriteAllText(Path.Combine(Directory, table.Id + ".csv"), table.ToCsv());
         }

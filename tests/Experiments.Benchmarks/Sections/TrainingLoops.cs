@@ -24,6 +24,10 @@ namespace Experiments.Benchmarks.Sections;
 /// <param name="FusedStep">The optimizer step of <see cref="AdamWOptimizer"/>: fused on the CPU where it can be (default), or TorchSharp's <c>optim.AdamW</c>.</param>
 /// <param name="RgbData">The pipeline reads Fashion-MNIST converted to 3 channels when decoded, instead of grey (made 3 channels at normalisation).</param>
 /// <param name="KeepItems">The training loader keeps resized items for later epochs (<see cref="DataLoaderOptions.CacheBytes"/>, the default).</param>
+/// <param name="LearnerThreads">
+/// The pipeline's <see cref="LearnerOptions.Threads"/>: 0 (default here) keeps the run's setting, as the bare loop does;
+/// null is the Learner's own choice per fit (<see cref="ThreadPolicy"/>); a number, that many.
+/// </param>
 public sealed record LoopSettings(
     string Name,
     bool? ChannelsLast = null,
@@ -35,7 +39,8 @@ public sealed record LoopSettings(
     bool FusedStep = true,
     bool LowPriority = true,
     bool RgbData = false,
-    bool KeepItems = true)
+    bool KeepItems = true,
+    int? LearnerThreads = 0)
 {
     public static LoopSettings FromOptions(BenchmarkOptions options) =>
         new(Describe(options.ChannelsLast, options.Bf16), options.ChannelsLast ? true : null, options.Bf16);
@@ -183,13 +188,19 @@ public sealed class BareLoop : IDisposable
     private readonly LoopSettings _settings;
     private readonly bool _channelsLast;
     private readonly int _batchSize;
+    private readonly Device _device;
     private Tensor _images;
     private Tensor _targets;
 
-    public BareLoop(string modelName, int size, int batchSize, LoopSettings settings)
+    public BareLoop(string modelName, int size, int batchSize, LoopSettings settings, Device? device = null)
     {
         random.manual_seed(1);
+        _device = device ?? CPU;
         _model = ModelCatalog.Create(modelName, numClasses: 10, inChannels: 3);
+        if (_device.type != DeviceType.CPU)
+        {
+            _model.to(_device);
+        }
         _channelsLast = Layout.ChannelsLastFor(modelName, settings);
         Layout.Apply(_model, settings.Bf16, _channelsLast);
         _model.train();
@@ -203,8 +214,8 @@ public sealed class BareLoop : IDisposable
         // Until UseData: random images (warm-up and the step-time probe).
         using (var scope = NewDisposeScope())
         {
-            _images = Layout.Input(randn(batchSize, 3, size, size), settings.Bf16, _channelsLast).MoveToOuterDisposeScope();
-            _targets = randint(0, 10, [batchSize]).MoveToOuterDisposeScope();
+            _images = Layout.Input(randn(batchSize, 3, size, size, device: _device), settings.Bf16, _channelsLast).MoveToOuterDisposeScope();
+            _targets = randint(0, 10, [batchSize], device: _device).MoveToOuterDisposeScope();
         }
         Size = size;
     }
@@ -218,6 +229,13 @@ public sealed class BareLoop : IDisposable
     {
         _images.Dispose();
         _targets.Dispose();
+        if (_device.type != DeviceType.CPU)
+        {
+            var (images, targets) = (newImages.to(_device), newTargets.to(_device));
+            newImages.Dispose();
+            newTargets.Dispose();
+            (newImages, newTargets) = (images, targets);
+        }
         _targets = newTargets;
         if (!_settings.Bf16 && !_channelsLast)
         {
@@ -251,7 +269,7 @@ public sealed class BareLoop : IDisposable
             _optimizer.Step();
             _optimizer.ZeroGrad();
             long t2 = Stopwatch.GetTimestamp();
-            _ = loss.item<float>();
+            _ = loss.item<float>(); // waits for the device too
             compute += t1 - t0;
             step += t2 - t1;
         }
@@ -281,7 +299,7 @@ public sealed class PipelineLoop : IDisposable
     private readonly BatchTimer _timer = new();
     private readonly LoopSettings _settings;
 
-    public PipelineLoop(string modelName, int size, int batchSize, int steps, LoopSettings settings, TrainingStore? store, string trialId)
+    public PipelineLoop(string modelName, int size, int batchSize, int steps, LoopSettings settings, TrainingStore? store, string trialId, Device? device = null)
     {
         random.manual_seed(1);
         var vision = ModelCatalog.Create(modelName, numClasses: 10, inChannels: 3);
@@ -317,8 +335,13 @@ public sealed class PipelineLoop : IDisposable
             ResetPeakMemory = false,
             // What the Learner chooses for the model itself; said explicitly for the bf16 adapter, which is not a VisionModel.
             ChannelsLast = Layout.ChannelsLastFor(modelName, settings),
+            Threads = settings.LearnerThreads,
+            Device = device,
         });
     }
+
+    /// <summary>LibTorch's thread count during the last round (<see cref="Learner.Threads"/>).</summary>
+    public int LearnerThreads => _learner.Threads;
 
     public RoundResult Run()
     {

@@ -204,6 +204,24 @@ public sealed class LearnerTests
     }
 
     [Fact]
+    public void A_fit_runs_with_the_threads_asked_for_and_restores_torchs_setting()
+    {
+        random.manual_seed(27);
+        using var model = TrainingFixtures.TinyVisionModel(3);
+        var (train, valid) = TrainingFixtures.ShapesLoaders(16, 8, 4, validCount: 4);
+        int before = get_num_threads();
+        var seen = new ThreadsSeen();
+        using var learner = new Learner(model, train, valid, new LearnerOptions { Threads = 1, Callbacks = [seen] });
+
+        learner.FitOneCycle(1, 1e-3);
+
+        Assert.Equal([1], seen.Threads.Distinct());
+        Assert.Equal(1, learner.Threads);
+        Assert.Equal(before, get_num_threads());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Learner(model, train, valid, new LearnerOptions { Threads = -1 }));
+    }
+
+    [Fact]
     public void Freezing_a_model_without_body_and_head_is_refused()
     {
         TorchRuntime.EnsureLoaded();
@@ -213,6 +231,13 @@ public sealed class LearnerTests
 
         Assert.Throws<InvalidOperationException>(() => learner.FineTune(1, 1e-3));
         Assert.Equal(["all"], learner.ParameterGroups.Select(g => g.Name));
+    }
+
+    private sealed class ThreadsSeen : LearnerCallback
+    {
+        public List<int> Threads { get; } = [];
+
+        public override void BeforeStep(Learner learner) => Threads.Add(get_num_threads());
     }
 
     private sealed class StopAfter(int batches, CancellationTokenSource cancellation) : LearnerCallback
