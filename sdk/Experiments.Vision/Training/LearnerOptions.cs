@@ -84,7 +84,8 @@ public sealed record LearnerOptions
     /// Threads of LibTorch's CPU kernels during a fit (CPU only; restored afterwards). Null (default): chosen at the start
     /// of each fit by <see cref="ThreadPolicy"/> — the cores the other processes leave free, sampled for 0.1 s, at most
     /// LibTorch's setting — so that a busy machine does not make the spinning OpenMP threads collapse. A number: exactly
-    /// that many. 0: LibTorch's setting as it is.
+    /// that many. 0: LibTorch's setting as it is. CPU kernels sum in an order that depends on the thread count, so two fits
+    /// with the same seeds are identical bit for bit only on the same count: fix it where that matters.
     /// </summary>
     public int? Threads { get; init; }
 }
