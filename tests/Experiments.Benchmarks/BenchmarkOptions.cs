@@ -16,7 +16,14 @@ public static class SectionNames
     public const string Peer = "peer";
     public const string Busy = "busy";
 
+    /// <summary>Accuracy and time of fp32 against mixed bf16 over real fits; long, so only when asked for.</summary>
+    public const string Precision = "precision";
+
+    /// <summary>The default run.</summary>
     public static IReadOnlyList<string> All { get; } = [Matmul, Training, Tuning, Memory, Data, Runner, Generator, Store, Peer, Busy];
+
+    /// <summary>Every section <c>--sections</c> accepts: the default run's and the ones run only when named.</summary>
+    public static IReadOnlyList<string> Known { get; } = [.. All, Precision];
 }
 
 /// <summary>Settings of one run: a profile (<c>--quick</c>, the default, or <c>--full</c>) with the command line's overrides.</summary>
@@ -82,6 +89,20 @@ public sealed record BenchmarkOptions
     public required IReadOnlyList<string> TuneModels { get; init; }
 
     public int TuneSize { get; init; } = 32;
+
+    // ---- precision (fp32 vs mixed bf16 accuracy; at TuneSize px) ----
+
+    public IReadOnlyList<string> PrecisionModels { get; init; } = [ModelCatalog.ResNet18, ModelCatalog.ConvNeXtAtto];
+
+    public int PrecisionRepeats { get; init; } = 3;
+
+    public int PrecisionEpochs { get; init; } = 3;
+
+    public int PrecisionTrainItems { get; init; } = 5_000;
+
+    public int PrecisionValidItems { get; init; } = 5_000;
+
+    public double PrecisionLearningRate { get; init; } = 1e-2;
 
     // ---- memory ----
 

@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 
 var quick = new Option<bool>("--quick") { Description = "The default profile: 4 models at 32 and 64 px, short rounds; about 5 minutes on 2 cores." };
 var full = new Option<bool>("--full") { Description = "Every catalog model (ViTs and Swins at their fixed size, 224 px included), longer rounds, more repeats: long (an hour or more on 2 cores)." };
-var sections = new Option<string?>("--sections", "-s") { Description = $"Comma-separated parts to run (default: all): {string.Join(", ", SectionNames.All)}." };
+var sections = new Option<string?>("--sections", "-s") { Description = $"Comma-separated parts to run (default: {string.Join(", ", SectionNames.All)}; also: {string.Join(", ", SectionNames.Known.Except(SectionNames.All))})." };
 var models = new Option<string?>("--models", "-m") { Description = "Comma-separated catalog models for the training section (default: the profile's; 'all' for the whole catalog)." };
 var sizes = new Option<string?>("--sizes") { Description = "Comma-separated input sizes in px for models that take any size (default 32,64); a ViT or a Swin always runs at its own size." };
 var batchSize = new Option<int?>("--batch-size", "-b") { Description = "Training batch size (default 64)." };
@@ -40,6 +40,11 @@ var busyModel = new Option<string?>("--busy-model") { Description = "Model of th
 var busyThreads = new Option<string?>("--busy-threads") { Description = "Comma-separated thread counts of the competing process in the busy section (quick 1; full 0,1,2)." };
 var childSpin = new Option<int?>("--child-spin") { Description = "Internal: spin this many threads until standard input closes (the busy section's competitor).", Hidden = true };
 var childBare = new Option<string?>("--child-bare") { Description = "Internal: run the bare loop of model@size and print its rates (the tuning section's child processes).", Hidden = true };
+var precisionModels = new Option<string?>("--precision-models") { Description = "Comma-separated models of the precision section (default resnet18,convnext_atto)." };
+var precisionRepeats = new Option<int?>("--precision-repeats") { Description = "Fits per model and precision in the precision section (default 3)." };
+var precisionEpochs = new Option<int?>("--precision-epochs") { Description = "Epochs of each fit of the precision section (default 3)." };
+var precisionItems = new Option<int?>("--precision-items") { Description = "Training images of each fit of the precision section (default 5000; the first of the training set)." };
+var precisionValidItems = new Option<int?>("--precision-valid-items") { Description = "Validation images of each fit of the precision section (default 5000; the first of the test set)." };
 var output = new Option<string?>("--output", "-o") { Description = "Folder for results.md and the CSV files (default: artifacts/benchmarks/<UTC timestamp>/ in the repository)." };
 
 var root = new RootCommand(
@@ -48,7 +53,8 @@ var root = new RootCommand(
     + "Prints Markdown tables and writes results.md plus one CSV per table.")
 {
     quick, full, sections, models, sizes, batchSize, steps, roundSeconds, rounds, measureSeconds, warmup, channelsLast, bf16, threads, interopThreads,
-    tuneModels, tuneSize, memoryModels, memoryEpochs, runnerTrials, jpegs, python, peerModels, peerCounts, peerSize, busyModel, busyThreads, output, childBare, childSpin,
+    tuneModels, tuneSize, memoryModels, memoryEpochs, runnerTrials, jpegs, python, peerModels, peerCounts, peerSize, busyModel, busyThreads,
+    precisionModels, precisionRepeats, precisionEpochs, precisionItems, precisionValidItems, output, childBare, childSpin,
 };
 
 root.SetAction(result =>
@@ -68,7 +74,7 @@ root.SetAction(result =>
     {
         options = options with
         {
-            Sections = List(result.GetValue(sections)) is { } s ? Validate(s, SectionNames.All, "section") : options.Sections,
+            Sections = List(result.GetValue(sections)) is { } s ? Validate(s, SectionNames.Known, "section") : options.Sections,
             Models = List(result.GetValue(models)) is { } m
                 ? (m.Count == 1 && m[0] == "all" ? [.. ModelCatalog.All.Select(i => i.Name)] : Validate(m, [.. ModelCatalog.All.Select(i => i.Name)], "model"))
                 : options.Models,
@@ -97,6 +103,11 @@ root.SetAction(result =>
             PeerCountsOnly = result.GetValue(peerCounts),
             BusyModel = result.GetValue(busyModel) is { } bm ? Validate([bm], [.. ModelCatalog.All.Select(i => i.Name)], "model")[0] : options.BusyModel,
             BusyThreads = List(result.GetValue(busyThreads)) is { } bt ? [.. bt.Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : options.BusyThreads,
+            PrecisionModels = List(result.GetValue(precisionModels)) is { } prm ? Validate(prm, [.. ModelCatalog.All.Select(i => i.Name)], "model") : options.PrecisionModels,
+            PrecisionRepeats = result.GetValue(precisionRepeats) ?? options.PrecisionRepeats,
+            PrecisionEpochs = result.GetValue(precisionEpochs) ?? options.PrecisionEpochs,
+            PrecisionTrainItems = result.GetValue(precisionItems) ?? options.PrecisionTrainItems,
+            PrecisionValidItems = result.GetValue(precisionValidItems) ?? options.PrecisionValidItems,
         };
     }
     catch (Exception e) when (e is FormatException or ArgumentException)
@@ -105,9 +116,10 @@ root.SetAction(result =>
         return 2;
     }
     if (options.BatchSize < 2 || options.Rounds < 1 || options.MeasureSeconds < 0 || options.Steps is < 1 || options.RunnerTrials < 2 || options.JpegCount < 1 || options.MemoryEpochs < 1
-        || options.PeerSize < 1 || options.BusyThreads.Any(b => b < 0))
+        || options.PeerSize < 1 || options.BusyThreads.Any(b => b < 0)
+        || options.PrecisionRepeats < 2 || options.PrecisionEpochs < 1 || options.PrecisionTrainItems < options.BatchSize || options.PrecisionValidItems < 1)
     {
-        Console.Error.WriteLine("--batch-size must be at least 2, --rounds, --steps and --memory-epochs at least 1, --runner-trials at least 2, --jpegs at least 1, --peer-size at least 1, --busy-threads not negative.");
+        Console.Error.WriteLine("--batch-size must be at least 2, --rounds, --steps, --memory-epochs and --precision-epochs at least 1, --runner-trials and --precision-repeats at least 2, --jpegs at least 1, --peer-size at least 1, --busy-threads not negative, --precision-items at least the batch size, --precision-valid-items at least 1.");
         return 2;
     }
     if (result.GetValue(childBare) is { } child)
@@ -164,6 +176,7 @@ static int Run(BenchmarkOptions options)
         (SectionNames.Store, StoreSection.Run),
         (SectionNames.Peer, PeerSection.Run),
         (SectionNames.Busy, BusySection.Run),
+        (SectionNames.Precision, PrecisionSection.Run),
     };
     var times = new ResultTable("timing", "Time per section", "section", "seconds");
     foreach (var (name, run) in parts.Where(p => options.Runs(p.Name)))

@@ -18,7 +18,7 @@ public sealed class CsvExportTests
                 "experiment", "trial_id", "configuration", "repeat", "status",
                 "Dataset", "Arch", "LearningRate", "family", "model",
                 "error_rate", "valid_loss", "train_loss", "fit_time", "peak_memory", "baseline_error_rate",
-                "tta_error_rate",
+                "fit_budget", "tta_error_rate",
                 "duration_s", "attempt", "worker", "build_id", "source_revision", "error",
             ],
             rows[0]);

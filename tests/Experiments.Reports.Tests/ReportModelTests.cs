@@ -141,6 +141,28 @@ public sealed class ReportModelTests
     }
 
     [Fact]
+    public void The_budget_line_says_the_fits_wall_clock_budget_and_only_when_a_trial_reports_one()
+    {
+        static TrialRecord With(TrialRecord trial, double budget)
+        {
+            ((Dictionary<string, double>)trial.Metrics)[MetricNames.FitBudget] = budget;
+            return trial;
+        }
+
+        var same = ReportModel.Build(Input(Experiment(), With(Passed("a", 1, 0.2), 120), With(Passed("b", 1, 0.3), 120)));
+        var range = ReportModel.Build(Input(Experiment(), With(Passed("a", 1, 0.2), 30), With(Passed("b", 1, 0.3), 120)));
+        var some = ReportModel.Build(Input(Experiment(), With(Passed("a", 1, 0.2), 45.5), Passed("b", 1, 0.3)));
+
+        Assert.Equal("2m 00s per fit", same.Sections.Single().BudgetText);
+        Assert.Equal("30.0 s–2m 00s per fit", range.Sections.Single().BudgetText);
+        Assert.Equal("45.5 s per fit (1 of 2 runs without one)", some.Sections.Single().BudgetText);
+        Assert.Equal(string.Empty, ReportModel.Build(Input(Experiment(), Passed("a", 1, 0.2))).Sections.Single().BudgetText);
+        Assert.Contains("**Fit budget:** 2m 00s per fit (the trials' `fit_budget`)",
+            MarkdownReport.Render(Input(Experiment(), With(Passed("a", 1, 0.2), 120))));
+        Assert.DoesNotContain("**Fit budget:**", MarkdownReport.Render(Input(Experiment(), Passed("a", 1, 0.2))));
+    }
+
+    [Fact]
     public void The_data_line_says_what_the_trials_trained_and_validated_on_and_whether_it_was_a_sample()
     {
         static TrialRecord With(TrialRecord trial, double train, double valid, double? sample)

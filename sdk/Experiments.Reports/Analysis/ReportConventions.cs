@@ -9,7 +9,8 @@ namespace Experiments.Reports.Analysis;
 /// <item>A parameter named <c>Dataset</c> (any case) splits the report into one section per value.</item>
 /// <item>The first parameter whose known-set metadata has a <c>family</c> key (the model catalog's architectures) is the
 /// model: the report groups by family and model, and colours the scatter plot by family.</item>
-/// <item>Metrics: <c>fit_time</c> (else the runner's wall time) for speed and the score, <c>peak_memory</c>,
+/// <item>Metrics: <c>fit_time</c> (else the runner's wall time) for speed and the score, <c>fit_budget</c> (the
+/// section's budget line), <c>peak_memory</c>,
 /// <c>pretrained</c> (1/0, the models' <em>Weights</em> column), <c>baseline_{objective}</c> (the trivial baseline),
 /// <c>train_images</c>, <c>valid_images</c> and <c>data_sample</c> (the section's data line); see
 /// <see cref="MetricNames"/>.</item>

@@ -26,6 +26,7 @@ public sealed record DatasetSection(
     string FitTimeMedianText,
     string MemoryMedianText,
     string DataText,
+    string BudgetText,
     string BaselineText,
     int NotLearnt,
     string LearntSentence);

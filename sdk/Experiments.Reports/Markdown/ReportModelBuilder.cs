@@ -87,6 +87,7 @@ internal static class ReportModelBuilder
             FitTimeMedianText: ReadableFormat.Duration(section.Shortlist.FitTimeMedian),
             MemoryMedianText: ReadableFormat.Memory(section.Shortlist.MemoryMedian),
             DataText: SectionText.DataText(section.Passed),
+            BudgetText: SectionText.BudgetText(section.Passed),
             BaselineText: section.Baseline is null ? string.Empty : SectionText.BaselineText(section.Baseline),
             NotLearnt: section.Ranked.Count - section.Learnt.Count,
             LearntSentence: section.Baseline is null ? string.Empty : SectionText.LearntSentence(context, section.Ranked.Count, section.Learnt.Count));

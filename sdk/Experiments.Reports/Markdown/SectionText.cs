@@ -53,6 +53,23 @@ internal static class SectionText
         };
     }
 
+    /// <summary>
+    /// The wall-clock budget of the section's fits, from the <c>fit_budget</c> metric (e.g. "2m 00s per fit"); a range
+    /// when it differs between trials, and how many runs had none when only some did; empty when no trial reports one.
+    /// </summary>
+    public static string BudgetText(IReadOnlyList<TrialRecord> passed)
+    {
+        var values = passed.Select(t => ReportConventions.MetricOf(t, MetricNames.FitBudget)).OfType<double>().ToArray();
+        if (values.Length == 0)
+        {
+            return string.Empty;
+        }
+        var (low, high) = (values.Min(), values.Max());
+        var text = (low == high ? ReadableFormat.Duration(low) : $"{ReadableFormat.Duration(low)}–{ReadableFormat.Duration(high)}") + " per fit";
+        var without = passed.Count - values.Length;
+        return without == 0 ? text : $"{text} ({without} of {passed.Count} runs without one)";
+    }
+
     public static string BaselineText(Baseline baseline)
         => ReadableFormat.Number(baseline.Value)
            + (baseline.High - baseline.Low > 1e-12 * Math.Max(1, Math.Abs(baseline.Value))

@@ -66,6 +66,12 @@ public sealed record FitResult(
     double TrainSeconds,
     long OptimizerSteps)
 {
+    /// <summary>The wall-clock budget of the fit in seconds (<see cref="LearnerOptions.MaxFitTime"/>); null without one.</summary>
+    public double? BudgetSeconds { get; init; }
+
+    /// <summary>The budget was spent before the planned epochs ended, so the fit stopped early (its schedule did not complete).</summary>
+    public bool StoppedAtBudget { get; init; }
+
     /// <summary>The last epoch's metrics (null when no epoch ran).</summary>
     public EpochMetrics? Final => Epochs.Count > 0 ? Epochs[^1] : null;
 
@@ -78,7 +84,7 @@ public sealed record FitResult(
     /// <summary>Training throughput over the call.</summary>
     public double TrainImagesPerSecond => TrainSeconds > 0 ? TrainImages / TrainSeconds : 0;
 
-    /// <summary>The final metrics by name: error_rate, valid_loss, train_loss, fit_time, peak_memory, frozen_epochs, train_images_per_second (+ accuracy_multi).</summary>
+    /// <summary>The final metrics by name: error_rate, valid_loss, train_loss, fit_time, peak_memory, frozen_epochs, train_images_per_second (+ accuracy_multi, fit_budget).</summary>
     public IReadOnlyList<(string Name, double Value)> Metrics()
     {
         var metrics = new List<(string, double)>
@@ -95,15 +101,25 @@ public sealed record FitResult(
         {
             metrics.Add((TrainingMetricNames.AccuracyMulti, accuracy));
         }
+        if (BudgetSeconds is { } budget)
+        {
+            metrics.Add((MetricNames.FitBudget, budget));
+        }
         return metrics;
     }
 
     /// <summary>A passed <see cref="TrialResult"/> with <see cref="Metrics"/>.</summary>
     public TrialResult ToTrialResult() => TrialResult.Success([.. Metrics()]);
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Schedule}: {Epochs.Count} epoch(s), error_rate {ErrorRate:0.####}, valid_loss {ValidLoss:0.####}, train_loss {TrainLoss:0.####}, "
-        + $"{FitTimeSeconds:0.#} s, {TrainImagesPerSecond:0} img/s, peak {PeakMemoryBytes / (1024.0 * 1024):0} MiB ({PeakMemorySource}), {Precision}");
+    public override string ToString()
+    {
+        string budget = BudgetSeconds is { } seconds
+            ? string.Create(CultureInfo.InvariantCulture, $", budget {seconds:0.#} s{(StoppedAtBudget ? " (stopped at it)" : "")}")
+            : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Schedule}: {Epochs.Count} epoch(s), error_rate {ErrorRate:0.####}, valid_loss {ValidLoss:0.####}, train_loss {TrainLoss:0.####}, "
+            + $"{FitTimeSeconds:0.#} s, {TrainImagesPerSecond:0} img/s, peak {PeakMemoryBytes / (1024.0 * 1024):0} MiB ({PeakMemorySource}), {Precision}{budget}");
+    }
 }
 
 /// <summary>A training loss was NaN or infinite: the fit diverged (try a lower learning rate).</summary>

@@ -4,6 +4,7 @@ using Experiments.Vision.Data;
 using Experiments.Vision.Models;
 using Experiments.Vision.Transforms;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Experiments.Vision.Training;
@@ -40,6 +41,7 @@ public sealed class Learner : IDisposable
     private readonly LearnerOptions _options;
     private readonly int? _inputChannels; // the model's input channels when it is a VisionModel: a grey batch is made that many
     private readonly List<EpochMetrics> _history = [];
+    private readonly MixedBf16Weights? _bf16; // mixed bf16: the fp32 masters the optimizer steps
     private AdamWOptimizer? _optimizer;
     private int _loaderEpoch;
 
@@ -64,6 +66,10 @@ public sealed class Learner : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.AccumulationSamples, "AccumulationSamples must not be negative.");
         }
+        if (options.MaxFitTime is { } maxFitTime && maxFitTime <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), maxFitTime, "MaxFitTime must be positive (null: no budget).");
+        }
         options.Optimizer.Validate();
         _model = model;
         _options = options;
@@ -79,6 +85,11 @@ public sealed class Learner : IDisposable
         if (ChannelsLast)
         {
             Training.ChannelsLast.Apply(model);
+        }
+        Precision = options.MixedPrecision;
+        if (Precision == MixedPrecision.Bf16)
+        {
+            _bf16 = new MixedBf16Weights(model);
         }
     }
 
@@ -97,6 +108,18 @@ public sealed class Learner : IDisposable
 
     /// <summary>LibTorch's thread count during the last fit (<see cref="LearnerOptions.Threads"/>); 0 before the first.</summary>
     public int Threads { get; private set; }
+
+    /// <summary>
+    /// The fit's arithmetic (<see cref="LearnerOptions.MixedPrecision"/>): <see cref="MixedPrecision.Bf16"/> (mixed bf16),
+    /// <see cref="MixedPrecision.Auto"/> (TF32 on CUDA, else fp32) or <see cref="MixedPrecision.Off"/> (fp32).
+    /// </summary>
+    public MixedPrecision Precision { get; }
+
+    /// <summary>
+    /// Mixed bf16 only: the fp32 master weights the optimizer steps, by state-dict name (during a fit the model holds
+    /// their bf16 copy; between fits it holds their values in fp32). Empty before the first fit and without mixed bf16.
+    /// </summary>
+    public IReadOnlyDictionary<string, Parameter> MasterWeights => _bf16?.Masters ?? new Dictionary<string, Parameter>();
 
     /// <summary>True for multi-label data: BCE-with-logits loss and <c>accuracy_multi</c>.</summary>
     public bool IsMultiLabel => Train.Dataset.IsMultiLabel;
@@ -185,7 +208,7 @@ public sealed class Learner : IDisposable
                 using var done = batch; // its pixel buffer goes back to the loader
                 using var scope = NewDisposeScope();
                 var (images, targets) = Prepare(batch, training: false);
-                var output = _model.call(images);
+                var output = Forward(images);
                 lossSum += Loss(output, targets).item<float>() * (double)batch.Count;
                 count += batch.Count;
                 if (IsMultiLabel)
@@ -216,6 +239,7 @@ public sealed class Learner : IDisposable
     {
         _optimizer?.Dispose();
         _optimizer = null;
+        _bf16?.Dispose();
     }
 
     private CancellationToken Cancellation => _options.Cancellation ?? _options.Context?.Cancellation ?? CancellationToken.None;
@@ -230,7 +254,14 @@ public sealed class Learner : IDisposable
         _optimizer = null;
     }
 
-    private AdamWOptimizer EnsureOptimizer() => _optimizer ??= new AdamWOptimizer(_model, ParameterGroups, _options.Optimizer);
+    private AdamWOptimizer EnsureOptimizer() =>
+        _optimizer ??= new AdamWOptimizer(_model, _bf16 is null ? ParameterGroups : _bf16.MasterGroups(ParameterGroups), _options.Optimizer);
+
+    /// <summary>The model's output for a batch; with the bf16 weights in place the batch goes in as bf16 and the output comes back fp32 (the loss is computed in fp32).</summary>
+    private Tensor Forward(Tensor images) =>
+        _bf16 is { Active: true }
+            ? _model.call(images.to_type(ScalarType.BFloat16)).to_type(ScalarType.Float32)
+            : _model.call(images);
 
     private (Tensor Images, Tensor Targets) Prepare(ImageBatch batch, bool training) =>
         (ModelInput.Prepare(batch, Device, training ? _options.Augmentation : null, _options.Normalization, _inputChannels, ChannelsLast),
@@ -256,36 +287,57 @@ public sealed class Learner : IDisposable
             }
         }
         bool reset = _options.ResetPeakMemory && PeakMemory.TryReset();
-        using var precision = PrecisionScope.Enter(Device, _options.MixedPrecision);
+        var budget = _options.MaxFitTime is { } maxFitTime ? new FitBudget(maxFitTime, _options.TimeProvider) : null;
+        using var precision = PrecisionScope.Enter(Device, Precision);
         using var threads = ThreadPolicy.Enter(_options.Threads, Device);
         Threads = threads.Threads;
         var clock = Stopwatch.StartNew();
+        _bf16?.Enter();
+        try
+        {
+            return RunPhases(schedule, phases, reset, precision.Name, clock, budget);
+        }
+        finally
+        {
+            _bf16?.Exit();
+        }
+    }
 
+    private FitResult RunPhases(string schedule, IReadOnlyList<Phase> phases, bool reset, string precision, Stopwatch clock, FitBudget? budget)
+    {
         int batchesPerEpoch = Train.BatchCount;
         if (batchesPerEpoch == 0 && phases.Any(p => p.Epochs > 0))
         {
             throw new InvalidOperationException(
                 $"The training loader has no full batch: {Train.Dataset.Count} items, batch size {Train.Options.BatchSize}.");
         }
-        var fit = new FitProgress(batchesPerEpoch, phases.Sum(p => (long)p.Epochs) * batchesPerEpoch);
-        for (int phaseIndex = 0; phaseIndex < phases.Count; phaseIndex++)
+        var fit = new FitProgress(batchesPerEpoch, phases.Sum(p => (long)p.Epochs) * batchesPerEpoch, budget);
+        // Under a budget the last phase is the one whose length gives (fine_tune's unfrozen phase).
+        int shortened = budget is null ? -1 : phases.Select((p, i) => p.Epochs > 0 ? i : -1).Max();
+        for (int phaseIndex = 0; phaseIndex < phases.Count && !fit.StoppedAtBudget; phaseIndex++)
         {
             if (phases[phaseIndex].Epochs > 0)
             {
-                RunPhase(phases[phaseIndex], phaseIndex, fit);
+                RunPhase(phases[phaseIndex], phaseIndex, fit, phaseIndex == shortened);
             }
         }
 
         double fitTime = clock.Elapsed.TotalSeconds;
         return new FitResult(schedule, fit.Epochs, fit.FrozenEpochs, fitTime, PeakMemory.ProcessPeak(),
-            PeakMemory.Describe(reset, Device.type == DeviceType.CUDA), precision.Name, fit.Images, fit.TrainSeconds, fit.Steps);
+            PeakMemory.Describe(reset, Device.type == DeviceType.CUDA), precision, fit.Images, fit.TrainSeconds, fit.Steps)
+        {
+            BudgetSeconds = budget?.Budget.TotalSeconds,
+            StoppedAtBudget = fit.StoppedAtBudget,
+        };
     }
 
     /// <summary>
     /// One phase (one fastai <c>fit</c> / <c>fit_one_cycle</c>; <c>fine_tune</c> runs two): its freezing, a schedule over all
     /// of its batches, and its epochs. Gradients are zeroed at the start, the smoothed loss runs on across its epochs.
+    /// Under a budget (<see cref="FitBudget"/>) the phase that may be shortened plans its epochs after its first steps and
+    /// again after each epoch, and any phase stops once the budget is spent.
     /// </summary>
-    private void RunPhase(Phase phase, int phaseIndex, FitProgress fit)
+    private void RunPhase(Phase phase, int phaseIndex, FitProgress fit, bool plannedByBudget)
     {
         if (phase.FreezeBody == true)
         {
@@ -297,9 +349,13 @@ public sealed class Learner : IDisposable
         }
         var run = new PhaseRun(phase, phaseIndex, EnsureOptimizer(), fit.BatchesPerEpoch);
         run.Optimizer.ZeroGrad();
+        _bf16?.ZeroGrad();
         var cancellation = Cancellation;
+        var budget = fit.Budget;
+        int calibrationSteps = FitBudget.CalibrationSteps(fit.BatchesPerEpoch);
+        run.Start = budget?.Now() ?? 0;
 
-        for (int epoch = 0; epoch < phase.Epochs; epoch++)
+        for (int epoch = 0; epoch < run.Epochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
             _model.train();
@@ -319,17 +375,64 @@ public sealed class Learner : IDisposable
                 fit.Images += batch.Count;
                 run.Step++;
                 fit.DoneBatches++;
+                if (budget is not null)
+                {
+                    if (run.Step == 1)
+                    {
+                        run.FirstStepEnd = budget.Now();
+                    }
+                    if (plannedByBudget && run.Step == calibrationSteps)
+                    {
+                        PlanEpochs(run, fit, budget, epoch);
+                    }
+                    if (budget.Spent)
+                    {
+                        fit.StoppedAtBudget = true;
+                    }
+                }
                 if (_options.Context is { } context && fit.ProgressClock.ElapsedMilliseconds >= 500)
                 {
                     fit.ProgressClock.Restart();
                     context.ReportProgress((double)fit.DoneBatches / fit.TotalBatches,
-                        $"{phase.Name} epoch {epoch + 1}/{phase.Epochs}, batch {(run.Step - 1) % fit.BatchesPerEpoch + 1}/{fit.BatchesPerEpoch}");
+                        $"{phase.Name} epoch {epoch + 1}/{run.Epochs}, batch {(run.Step - 1) % fit.BatchesPerEpoch + 1}/{fit.BatchesPerEpoch}");
+                }
+                if (fit.StoppedAtBudget)
+                {
+                    break;
                 }
             }
             fit.TrainSeconds += batchClock.Elapsed.TotalSeconds;
             _loaderEpoch++;
 
             EndEpoch(run, lossCount > 0 ? lossSum / lossCount : double.NaN, epochClock, fit);
+            if (fit.StoppedAtBudget)
+            {
+                break;
+            }
+            if (budget is not null && plannedByBudget && run.Step >= calibrationSteps)
+            {
+                PlanEpochs(run, fit, budget, epoch);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lays the phase out over the epochs that fit in what is left of the budget (<see cref="FitBudget.PlanEpochs"/>),
+    /// from the measured step time and the measured (or estimated) validation time; never longer than planned before.
+    /// </summary>
+    private void PlanEpochs(PhaseRun run, FitProgress fit, FitBudget budget, int epoch)
+    {
+        long now = budget.Now();
+        double stepSeconds = run.Step > 1
+            ? budget.Seconds(run.FirstStepEnd, now) / (run.Step - 1)
+            : budget.Seconds(run.Start, now) / Math.Max(1, run.Step);
+        // Not measured yet: a forward pass, about a third of a training step per image.
+        double validationSeconds = fit.ValidationSeconds ?? (Valid.Dataset.Count * stepSeconds / Train.Options.BatchSize / 3);
+        int epochs = FitBudget.PlanEpochs(run.Epochs, epoch + 1, run.Step, fit.BatchesPerEpoch, stepSeconds, validationSeconds, budget.RemainingSeconds);
+        if (epochs < run.Epochs)
+        {
+            fit.TotalBatches -= (long)(run.Epochs - epochs) * fit.BatchesPerEpoch;
+            run.Epochs = epochs;
         }
     }
 
@@ -383,7 +486,7 @@ public sealed class Learner : IDisposable
     private double TrainStep(PhaseRun run, int epoch, ImageBatch batch, double[] lrs, FitProgress fit)
     {
         var (x, y) = Prepare(batch, training: true);
-        var loss = Loss(_model.call(x), y);
+        var loss = Loss(Forward(x), y);
         double lossValue = loss.item<float>();
         if (_options.StopOnNonFiniteLoss && !double.IsFinite(lossValue))
         {
@@ -408,8 +511,11 @@ public sealed class Learner : IDisposable
             {
                 callback.BeforeStep(this);
             }
+            _bf16?.CopyGradients();
             run.Optimizer.Step();
+            _bf16?.CopyWeights();
             run.Optimizer.ZeroGrad();
+            _bf16?.ZeroGrad();
             run.Accumulated = 0;
             fit.Steps++;
             foreach (var callback in _options.Callbacks)
@@ -426,7 +532,12 @@ public sealed class Learner : IDisposable
     /// </summary>
     private void EndEpoch(PhaseRun run, double trainLossMean, Stopwatch epochClock, FitProgress fit)
     {
+        long validationStart = fit.Budget?.Now() ?? 0;
         var valid = Validate();
+        if (fit.Budget is { } budget)
+        {
+            fit.ValidationSeconds = budget.Seconds(validationStart, budget.Now());
+        }
         // Managed objects that outlived a batch (items in flight, tensor handles) reach the oldest generation,
         // which the GC collects only when it sees memory pressure — and it does not see libtorch's native heap.
         // One full collection per epoch keeps a long fit flat (measured: peak RSS ×1.03 over 50 epochs, ×1.36
@@ -467,11 +578,20 @@ public sealed class Learner : IDisposable
     private sealed record Phase(string Name, int Epochs, bool? FreezeBody, LearningRates LearningRates, OneCycleSchedule? Schedule);
 
     /// <summary>What one fit counts over all of its phases.</summary>
-    private sealed class FitProgress(int batchesPerEpoch, long totalBatches)
+    private sealed class FitProgress(int batchesPerEpoch, long totalBatches, FitBudget? budget)
     {
         public int BatchesPerEpoch { get; } = batchesPerEpoch;
 
-        public long TotalBatches { get; } = totalBatches;
+        /// <summary>Batches the fit plans (fewer once a budget shortened it).</summary>
+        public long TotalBatches { get; set; } = totalBatches;
+
+        public FitBudget? Budget { get; } = budget;
+
+        /// <summary>The budget was spent before the planned epochs ended: the fit stopped early.</summary>
+        public bool StoppedAtBudget { get; set; }
+
+        /// <summary>Seconds of the last validation, on the budget's clock (null before the first).</summary>
+        public double? ValidationSeconds { get; set; }
 
         public long DoneBatches { get; set; }
 
@@ -495,6 +615,7 @@ public sealed class Learner : IDisposable
     /// <summary>The state of one phase's loop: its schedule, its position in it, the accumulation count and the smoothed loss.</summary>
     private sealed class PhaseRun(Phase phase, int index, AdamWOptimizer optimizer, int batchesPerEpoch)
     {
+        private readonly int _batchesPerEpoch = batchesPerEpoch;
         private double _smooth;
         private int _smoothCount;
 
@@ -508,8 +629,16 @@ public sealed class Learner : IDisposable
         /// <summary>The peak learning rate of each parameter group.</summary>
         public double[] LrMax { get; } = phase.LearningRates.For(optimizer.GroupNames.Count);
 
-        /// <summary>Batches of the phase: epochs × batches per epoch.</summary>
-        public int TotalSteps { get; } = phase.Epochs * batchesPerEpoch;
+        /// <summary>Epochs of the phase: as asked, or fewer under a budget.</summary>
+        public int Epochs { get; set; } = phase.Epochs;
+
+        /// <summary>Batches of the phase: epochs × batches per epoch (what its schedule is laid out over).</summary>
+        public int TotalSteps => Epochs * _batchesPerEpoch;
+
+        /// <summary>Budget clock timestamps: the phase's start and the end of its first step (calibration).</summary>
+        public long Start { get; set; }
+
+        public long FirstStepEnd { get; set; }
 
         /// <summary>0-based batch within the phase (what the schedule sees).</summary>
         public int Step { get; set; }

@@ -14,6 +14,13 @@ public enum MixedPrecision
 
     /// <summary>Plain float32 everywhere.</summary>
     Off,
+
+    /// <summary>
+    /// Mixed bf16 (fastai's <c>to_fp16</c> with bfloat16): forward and backward in bf16, fp32 master weights and optimizer
+    /// state, the loss and its reduction in fp32, normalisation layers (weights and BatchNorm statistics) in fp32. On the
+    /// CPU it pays only where the CPU has bf16 arithmetic (<c>avx512_bf16</c> or AMX); on CUDA it needs an Ampere or newer GPU.
+    /// </summary>
+    Bf16,
 }
 
 /// <summary>Settings of a <see cref="Learner"/>. The defaults are fastai's <c>vision_learner</c> / <c>Learner</c>.</summary>
@@ -55,6 +62,17 @@ public sealed record LearnerOptions
 
     /// <summary>Mixed precision where the device supports it (see <see cref="MixedPrecision"/>).</summary>
     public MixedPrecision MixedPrecision { get; init; } = MixedPrecision.Auto;
+
+    /// <summary>
+    /// A wall-clock budget for each fit (<see cref="Learner.FitOneCycle(int, LearningRates, OneCycleSchedule?)"/>,
+    /// <see cref="Learner.FineTune"/>, <see cref="Learner.Fit"/>): the epochs asked for are the most it runs; after its
+    /// first steps the last phase gets the epochs that fit, its one-cycle schedule laid out over them so that it
+    /// completes (see <see cref="FitBudget"/>). Null (default): no budget.
+    /// </summary>
+    public TimeSpan? MaxFitTime { get; init; }
+
+    /// <summary>The clock <see cref="MaxFitTime"/> is measured with (default: the system's).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>
     /// Seeds TorchSharp's generators (<c>torch.manual_seed</c>: dropout, random init of anything created during the fit)

@@ -8,7 +8,8 @@ namespace Experiments.Vision.Training;
 /// <c>GradScaler</c>), so fastai's fp16 <c>MixedPrecision</c> cannot be reproduced; what the device does support without
 /// autocast is TF32 on CUDA (Ampere and newer): float32 tensors, tensor-core products with 10-bit mantissa inputs.
 /// <see cref="MixedPrecision.Auto"/> turns it on for CUDA matrix products and cuDNN convolutions and restores the
-/// previous flags afterwards; on the CPU everything stays float32 (no bf16 autocast either).
+/// previous flags afterwards; on the CPU everything stays float32. <see cref="MixedPrecision.Bf16"/> is mixed bf16 through
+/// a bf16 copy of the weights (<see cref="MixedBf16Weights"/>), on either device.
 /// </summary>
 internal sealed class PrecisionScope : IDisposable
 {
@@ -24,11 +25,16 @@ internal sealed class PrecisionScope : IDisposable
         _cudnn = cudnn;
     }
 
-    /// <summary>"fp32" or "tf32".</summary>
+    /// <summary>"fp32", "tf32" or "bf16-mixed".</summary>
     public string Name { get; }
 
     public static PrecisionScope Enter(Device device, MixedPrecision precision)
     {
+        if (precision == MixedPrecision.Bf16)
+        {
+            // The bf16 copy of the weights does the arithmetic (MixedBf16Weights); fp32 products stay exact fp32.
+            return new PrecisionScope("bf16-mixed", restore: false, false, false);
+        }
         if (precision == MixedPrecision.Auto && device.type == DeviceType.CUDA)
         {
             bool matmul = backends.cuda.matmul.allow_tf32;

@@ -55,7 +55,7 @@ public static class VisionTrial
         TrainingMetricNames.FrozenEpochs, TrainingMetricNames.TrainImagesPerSecond, TrainingMetricNames.AccuracyMulti,
         VisionTrialMetricNames.TtaErrorRate, VisionTrialMetricNames.TtaTime, VisionTrialMetricNames.ParamCount,
         VisionTrialMetricNames.Pretrained, VisionTrialMetricNames.TrainImages, VisionTrialMetricNames.ValidImages,
-        VisionTrialMetricNames.BaselineErrorRate, VisionTrialMetricNames.DataSample)]
+        VisionTrialMetricNames.BaselineErrorRate, VisionTrialMetricNames.DataSample, MetricNames.FitBudget)]
     public static Task<TrialResult> RunAsync(TrialContext context, VisionTrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -141,6 +141,7 @@ public static class VisionTrial
             AccumulationSamples = settings.Accumulation > 1 ? settings.BatchSize : null,
             MixedPrecision = settings.MixedPrecision,
             Threads = settings.Threads,
+            MaxFitTime = settings.MaxFitTime,
             Seed = seed,
             Context = context,
             Cancellation = cancellation,

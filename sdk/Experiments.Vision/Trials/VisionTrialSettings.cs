@@ -164,8 +164,18 @@ public sealed record VisionTrialSettings
     /// </summary>
     public ExportCollision? ExportCollision { get; init; }
 
-    /// <summary>Mixed precision where the device supports it (TF32 on CUDA; the CPU stays float32).</summary>
+    /// <summary>
+    /// The arithmetic of the fit (<see cref="Training.MixedPrecision"/>): Auto (TF32 on CUDA, fp32 on the CPU), Off (fp32),
+    /// or Bf16 (mixed bf16: bf16 forward and backward, fp32 master weights, optimizer state, loss and norm layers).
+    /// </summary>
     public MixedPrecision MixedPrecision { get; init; } = MixedPrecision.Auto;
+
+    /// <summary>
+    /// A wall-clock budget for the fit (<see cref="LearnerOptions.MaxFitTime"/>): <see cref="Epochs"/> is the most it
+    /// runs, and after the first steps the epochs that fit are planned and the schedule laid out over them. The trial
+    /// reports it as <c>fit_budget</c> (seconds), which the report shows. Null: no budget.
+    /// </summary>
+    public TimeSpan? MaxFitTime { get; init; }
 
     /// <summary>Decoding threads of each loader; null: 1 when training on the CPU (the step uses every core), else the processor count.</summary>
     public int? DecodeThreads { get; init; }

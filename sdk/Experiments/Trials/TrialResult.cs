@@ -40,6 +40,11 @@ public static class MetricNames
     public const string TrainLoss = "train_loss";
     /// <summary>Seconds spent fitting; the runner records wall time when the trial does not.</summary>
     public const string FitTime = "fit_time";
+    /// <summary>
+    /// The wall-clock budget of the trial's fit in seconds, when it had one: the fit ran the epochs that fit in it (its
+    /// schedule laid out over them). The report shows it next to the fit times.
+    /// </summary>
+    public const string FitBudget = "fit_budget";
     /// <summary>Peak memory in bytes (GPU allocator peak, else process peak working set).</summary>
     public const string PeakMemory = "peak_memory";
     /// <summary>1 when the model started from pretrained weights, 0 when it was trained from scratch (the report says which, per model).</summary>

@@ -46,7 +46,7 @@ public static class ProcessVariants
             var stats = Stats.Of(rates[i]);
             double ratio = Stats.Of(rates[i].Zip(rates[0], (a, b) => a / b).ToList()).Median;
             table.Add(config.Model, "bare, own process", variants[i].Name, stats.Median, i == 0 ? 1.0 : ratio, i == 0 ? "(baseline)" : "process defaults",
-                TrainingSection.Percent(stats.RelativeSpread));
+                TrainingSection.Percent(stats.RelativeSpread), "", ""); // a child reports its rate only, not the split of a batch
         }
     }
 

@@ -16,6 +16,7 @@ namespace Experiments.Benchmarks.Sections;
 /// <param name="Name">Label in the tables.</param>
 /// <param name="ChannelsLast">Convolution weights and the input batch in channels-last (NHWC) memory order.</param>
 /// <param name="Bf16">Weights, activations and optimizer state in bfloat16 (pure bf16: TorchSharp 0.107 has no autocast).</param>
+/// <param name="MixedBf16">Mixed bf16 (<see cref="MixedPrecision.Bf16"/>): bf16 forward and backward, fp32 master weights, optimizer state, loss and norm layers.</param>
 /// <param name="Threads">torch.set_num_threads during this variant's rounds (null: the run's setting).</param>
 /// <param name="DecodeThreads">The training loader's decoding threads (null: 1, what a vision trial uses on the CPU).</param>
 /// <param name="Augment">The pipeline's fastai batch augmentation (default on).</param>
@@ -32,6 +33,7 @@ public sealed record LoopSettings(
     string Name,
     bool? ChannelsLast = null,
     bool Bf16 = false,
+    bool MixedBf16 = false,
     int? Threads = null,
     int? DecodeThreads = null,
     bool Augment = true,
@@ -44,6 +46,12 @@ public sealed record LoopSettings(
 {
     public static LoopSettings FromOptions(BenchmarkOptions options) =>
         new(Describe(options.ChannelsLast, options.Bf16), options.ChannelsLast ? true : null, options.Bf16);
+
+    /// <summary>What the pipeline's Learner is asked for: mixed bf16, or plain fp32 (explicitly: the default may choose bf16 on a bf16 CPU).</summary>
+    public MixedPrecision Precision => MixedBf16 ? MixedPrecision.Bf16 : MixedPrecision.Off;
+
+    /// <summary>The batch goes into the model as bf16 (pure or mixed bf16).</summary>
+    public bool Bf16Input => Bf16 || MixedBf16;
 
     public static string Describe(bool channelsLast, bool bf16) =>
         (bf16 ? "bf16" : "fp32") + (channelsLast ? ", channels-last" : ", each model's default layout (channels-last for RegNetY, ResNeXt and MobileNetV3 on the CPU)");
@@ -185,6 +193,7 @@ public sealed class BareLoop : IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> _model;
     private readonly AdamWOptimizer _optimizer;
+    private readonly MixedBf16Weights? _mixed;
     private readonly LoopSettings _settings;
     private readonly bool _channelsLast;
     private readonly int _batchSize;
@@ -204,7 +213,15 @@ public sealed class BareLoop : IDisposable
         _channelsLast = Layout.ChannelsLastFor(modelName, settings);
         Layout.Apply(_model, settings.Bf16, _channelsLast);
         _model.train();
-        _optimizer = new AdamWOptimizer(_model, ParameterGroups.Of(_model), new AdamWOptions { Fused = settings.FusedStep });
+        var groups = ParameterGroups.Of(_model);
+        if (settings.MixedBf16)
+        {
+            // The Learner's mixed bf16: the model computes on a bf16 copy, the optimizer steps fp32 masters.
+            _mixed = new MixedBf16Weights(_model);
+            _mixed.Enter();
+            groups = _mixed.MasterGroups(ParameterGroups.Of(_model));
+        }
+        _optimizer = new AdamWOptimizer(_model, groups, new AdamWOptions { Fused = settings.FusedStep });
         for (int g = 0; g < _optimizer.GroupNames.Count; g++)
         {
             _optimizer.SetLearningRate(g, 1e-3);
@@ -214,7 +231,7 @@ public sealed class BareLoop : IDisposable
         // Until UseData: random images (warm-up and the step-time probe).
         using (var scope = NewDisposeScope())
         {
-            _images = Layout.Input(randn(batchSize, 3, size, size, device: _device), settings.Bf16, _channelsLast).MoveToOuterDisposeScope();
+            _images = Layout.Input(randn(batchSize, 3, size, size, device: _device), settings.Bf16Input, _channelsLast).MoveToOuterDisposeScope();
             _targets = randint(0, 10, [batchSize], device: _device).MoveToOuterDisposeScope();
         }
         Size = size;
@@ -237,14 +254,14 @@ public sealed class BareLoop : IDisposable
             (newImages, newTargets) = (images, targets);
         }
         _targets = newTargets;
-        if (!_settings.Bf16 && !_channelsLast)
+        if (!_settings.Bf16Input && !_channelsLast)
         {
             _images = newImages;
             return;
         }
         using (var scope = NewDisposeScope())
         {
-            _images = Layout.Input(newImages, _settings.Bf16, _channelsLast).MoveToOuterDisposeScope();
+            _images = Layout.Input(newImages, _settings.Bf16Input, _channelsLast).MoveToOuterDisposeScope();
         }
         newImages.Dispose();
     }
@@ -263,11 +280,14 @@ public sealed class BareLoop : IDisposable
             var x = _images.narrow(0, b * _batchSize, _batchSize);
             var y = _targets.narrow(0, b * _batchSize, _batchSize);
             var output = _model.call(x);
-            var loss = nn.functional.cross_entropy(_settings.Bf16 ? output.to_type(ScalarType.Float32) : output, y);
+            var loss = nn.functional.cross_entropy(_settings.Bf16Input ? output.to_type(ScalarType.Float32) : output, y);
             loss.backward();
             long t1 = Stopwatch.GetTimestamp();
+            _mixed?.CopyGradients();
             _optimizer.Step();
+            _mixed?.CopyWeights();
             _optimizer.ZeroGrad();
+            _mixed?.ZeroGrad();
             long t2 = Stopwatch.GetTimestamp();
             _ = loss.item<float>(); // waits for the device too
             compute += t1 - t0;
@@ -280,6 +300,7 @@ public sealed class BareLoop : IDisposable
     public void Dispose()
     {
         _optimizer.Dispose();
+        _mixed?.Dispose();
         _model.Dispose();
         _images.Dispose();
         _targets.Dispose();
@@ -337,6 +358,7 @@ public sealed class PipelineLoop : IDisposable
             ChannelsLast = Layout.ChannelsLastFor(modelName, settings),
             Threads = settings.LearnerThreads,
             Device = device,
+            MixedPrecision = settings.Precision,
         });
     }
 

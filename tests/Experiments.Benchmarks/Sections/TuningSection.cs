@@ -16,7 +16,7 @@ public static class TuningSection
         var options = context.Options;
         int defaultThreads = get_num_threads();
         var table = new ResultTable("tuning", $"Tuning, {options.TuneSize} px, batch {options.BatchSize}: variants against their baseline in one run",
-            "model", "loop", "variant", "img/s", "ratio", "ratio against", "spread");
+            "model", "loop", "variant", "img/s", "ratio", "ratio against", "spread", "fwd+bwd ms/batch", "step ms/batch");
         bool first = true;
         foreach (var model in options.TuneModels)
         {
@@ -40,7 +40,7 @@ public static class TuningSection
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 RunReport.Progress($"tuning {config.Id} failed: {e}");
-                table.Add(config.Model, "", "failed", e.GetType().Name + ": " + e.Message.ReplaceLineEndings(" "), "", "", "");
+                table.Add(config.Model, "", "failed", e.GetType().Name + ": " + e.Message.ReplaceLineEndings(" "), "", "", "", "", "");
             }
             first = false;
         }
@@ -49,7 +49,10 @@ public static class TuningSection
         table.Note("fp32 baseline: the optimizer step fused on the CPU (AdamWOptimizer: one SIMD pass per parameter over its memory); 'TorchSharp optim.AdamW step' is the same update as TorchSharp's "
             + "optimizer runs it, about ten tensor operations per parameter. bf16 weights cannot take the fused step, so those variants run TorchSharp's (channels-last ones can). ");
         table.Note("channels-last: 4-d weights and the input batch in NHWC order (TorchSharp 0.107 has no memory_format argument: permute → contiguous → permute back). "
-            + "bf16: weights, activations and AdamW state in bfloat16 (no autocast in TorchSharp 0.107, so this is pure bf16 training — faster arithmetic, less precise updates).");
+            + "bf16: weights, activations and AdamW state in bfloat16 (no autocast in TorchSharp 0.107, so this is pure bf16 training — faster arithmetic, less precise updates). "
+            + "mixed bf16: the Learner's MixedPrecision.Bf16 (MixedBf16Weights) — forward and backward in bf16 on a bf16 copy of the weights, fp32 master weights and AdamW state (the fused step), "
+            + "the loss in fp32, norm layers fp32; its step time includes copying the gradients to the masters and the stepped masters back.");
+        table.Note("fwd+bwd ms/batch: forward, loss and backward (the pipeline: with the batch's conversion, augmentation and normalisation); step ms/batch: optimizer step and zeroing (mixed bf16: with the copies); medians over the rounds.");
         if (!context.Machine.HasBf16)
         {
             table.Note("bf16: not supported by this CPU (no avx512_bf16 / amx_bf16); not measured.");
@@ -76,6 +79,8 @@ public static class TuningSection
         {
             bareVariants.Add((baseline with { Name = "bf16", Bf16 = true }, null));
             bareVariants.Add((baseline with { Name = "bf16 + channels-last", Bf16 = true, ChannelsLast = true }, null));
+            bareVariants.Add((baseline with { Name = "mixed bf16", MixedBf16 = true }, null));
+            bareVariants.Add((baseline with { Name = "mixed bf16 + channels-last", MixedBf16 = true, ChannelsLast = true }, null));
         }
         bareVariants.Add((baseline with { Name = "threads 1" }, 1));
         if (defaultThreads != Environment.ProcessorCount)
@@ -93,6 +98,10 @@ public static class TuningSection
             baseline with { Name = "no batch augmentation", Augment = false },
             baseline with { Name = "no store (Context = null)", Store = false },
         };
+        if (context.Machine.HasBf16)
+        {
+            pipelineVariants.Add(baseline with { Name = "mixed bf16 (MixedPrecision.Bf16)", MixedBf16 = true });
+        }
 
         var disposables = new List<IDisposable>();
         try
@@ -135,7 +144,8 @@ public static class TuningSection
                 table.Add(config.Model, isBare ? "bare" : "pipeline", variant, loop.ImagesPerSecond.Median,
                     isBaseline ? (isBare ? 1.0 : loop.RatioTo(bareBaseline)) : loop.RatioTo(against),
                     isBaseline ? (isBare ? "(baseline)" : "bare fp32") : (isBare ? "bare fp32" : "pipeline"),
-                    TrainingSection.Percent(loop.ImagesPerSecond.RelativeSpread));
+                    TrainingSection.Percent(loop.ImagesPerSecond.RelativeSpread),
+                    loop.MillisecondsPerBatch(r => r.ComputeSeconds, options.BatchSize), loop.MillisecondsPerBatch(r => r.StepSeconds, options.BatchSize));
             }
             table.Note($"{config.Id}: {steps} steps × {options.Rounds} rounds per variant.");
             return steps;
