@@ -103,7 +103,9 @@ public static class ThreadPolicy
     internal static ThreadScope Enter(int? requested, Device device)
     {
         int before = get_num_threads();
-        if (requested == 0 || device.type != DeviceType.CPU)
+        // One thread is already the fewest the policy could choose: no need to sample (a runner with several workers
+        // gives each one thread).
+        if (requested == 0 || device.type != DeviceType.CPU || (requested is null && before == 1))
         {
             return new ThreadScope(before, before);
         }
