@@ -1,6 +1,7 @@
 using System.Data;
 using Experiments.Results;
 using Experiments.Store;
+using Npgsql;
 
 namespace Experiments.Store.Postgres;
 
@@ -34,32 +35,35 @@ public sealed partial class PostgresResultStore
     public IReadOnlyList<TrialRecord> GetTrials(string experiment)
     {
         ArgumentNullException.ThrowIfNull(experiment);
-        return Use(idempotent: true, (connection, transaction) =>
-        {
-            // Final metrics of each trial's current attempt, in the order the trial reported them.
-            Dictionary<string, Dictionary<string, double>> metrics;
-            using (var command = connection.Command(transaction, """
-                SELECT m.trial_id, m.name, m.value
-                FROM metrics m
-                JOIN trials t ON t.experiment = m.experiment AND t.trial_id = m.trial_id AND t.attempt = m.attempt
-                WHERE m.experiment = @experiment
-                ORDER BY m.trial_id, m.position
-                """, ("@experiment", experiment)))
-            using (var reader = command.ExecuteReader())
-            {
-                metrics = Rows.ReadMetrics(reader);
-            }
+        return Use(idempotent: true, (connection, transaction) => ReadTrials(connection, transaction, experiment), IsolationLevel.RepeatableRead);
+    }
 
-            using (var command = connection.Command(transaction, $"""
-                SELECT {Rows.TrialColumns}
-                FROM trials WHERE experiment = @experiment
-                ORDER BY idx, trial_id COLLATE "C"
-                """, ("@experiment", experiment)))
-            using (var reader = command.ExecuteReader())
-            {
-                return (IReadOnlyList<TrialRecord>)Rows.ReadTrials(reader, experiment, metrics);
-            }
-        }, IsolationLevel.RepeatableRead);
+    /// <summary>Every trial of the experiment with the final metrics of its current attempt, in matrix order.</summary>
+    private static IReadOnlyList<TrialRecord> ReadTrials(NpgsqlConnection connection, NpgsqlTransaction transaction, string experiment)
+    {
+        // Final metrics of each trial's current attempt, in the order the trial reported them.
+        Dictionary<string, Dictionary<string, double>> metrics;
+        using (var command = connection.Command(transaction, """
+            SELECT m.trial_id, m.name, m.value
+            FROM metrics m
+            JOIN trials t ON t.experiment = m.experiment AND t.trial_id = m.trial_id AND t.attempt = m.attempt
+            WHERE m.experiment = @experiment
+            ORDER BY m.trial_id, m.position
+            """, ("@experiment", experiment)))
+        using (var reader = command.ExecuteReader())
+        {
+            metrics = Rows.ReadMetrics(reader);
+        }
+
+        using (var command = connection.Command(transaction, $"""
+            SELECT {Rows.TrialColumns}
+            FROM trials WHERE experiment = @experiment
+            ORDER BY idx, trial_id COLLATE "C"
+            """, ("@experiment", experiment)))
+        using (var reader = command.ExecuteReader())
+        {
+            return Rows.ReadTrials(reader, experiment, metrics);
+        }
     }
 
     public IReadOnlyList<EpochMetric> GetEpochMetrics(string experiment)

@@ -69,6 +69,45 @@ public sealed partial class PostgresResultStore
         });
     }
 
+    public IReadOnlyList<string> Promote(string experiment, Func<IReadOnlyList<TrialRecord>, IReadOnlyList<PlannedTrial>> decide)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        ArgumentNullException.ThrowIfNull(decide);
+        // Repeatable after a lost connection: the decision is computed again from what committed, and known trials are kept.
+        return Use<IReadOnlyList<string>>(idempotent: true, (connection, transaction) =>
+        {
+            // One promoter per experiment at a time, on every host: the lock is held to the commit, and under READ
+            // COMMITTED the read below sees everything the previous holder committed.
+            connection.Execute(transaction, "SELECT pg_advisory_xact_lock(@key, hashtext(@experiment))",
+                ("@key", PromotionLock), ("@experiment", experiment));
+            var planned = decide(ReadTrials(connection, transaction, experiment))
+                .GroupBy(t => t.TrialId, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
+            if (planned.Length == 0)
+            {
+                return [];
+            }
+            using var insert = connection.Command(transaction, """
+                INSERT INTO trials (experiment, trial_id, idx, repeat, parameters, status, attempt)
+                SELECT @experiment, p.trial_id, p.idx, p.repeat, p.parameters, 'pending', 0
+                FROM unnest(@trial_ids, @indices, @repeats, @parameters) AS p (trial_id, idx, repeat, parameters)
+                ON CONFLICT (experiment, trial_id) DO NOTHING
+                RETURNING trial_id
+                """, ("@experiment", experiment), ("@trial_ids", planned.Select(t => t.TrialId).ToArray()),
+                ("@indices", planned.Select(t => t.Index).ToArray()), ("@repeats", planned.Select(t => t.Repeat).ToArray()),
+                ("@parameters", planned.Select(t => Json.WriteParameters(t.Parameters)).ToArray()));
+            using var reader = insert.ExecuteReader();
+            var inserted = new List<string>();
+            while (reader.Read())
+            {
+                inserted.Add(reader.GetString(0));
+            }
+            return (IReadOnlyList<string>)inserted;
+        });
+    }
+
+    // The first key of Promote's advisory lock (the second is the experiment's hash): "ExpPromo".
+    private const int PromotionLock = 0x45_78_50_72;
+
     public int? TryClaim(string experiment, string trialId, WorkerIdentity worker, DateTimeOffset sweepStart, bool rerunPassed, TimeSpan staleAfter)
     {
         ArgumentNullException.ThrowIfNull(experiment);

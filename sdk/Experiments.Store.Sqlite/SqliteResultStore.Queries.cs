@@ -1,5 +1,6 @@
 using Experiments.Results;
 using Experiments.Store;
+using Microsoft.Data.Sqlite;
 
 namespace Experiments.Store.Sqlite;
 
@@ -34,31 +35,36 @@ public sealed partial class SqliteResultStore
         return Use(connection =>
         {
             using var transaction = connection.BeginTransaction(deferred: true);
-
-            // Final metrics of each trial's current attempt, in the order the trial reported them.
-            Dictionary<string, Dictionary<string, double>> metrics;
-            using (var command = connection.Command(transaction, """
-                SELECT m.trial_id, m.name, m.value
-                FROM metrics m
-                JOIN trials t ON t.experiment = m.experiment AND t.trial_id = m.trial_id AND t.attempt = m.attempt
-                WHERE m.experiment = @experiment
-                ORDER BY m.trial_id, m.position
-                """, ("@experiment", experiment)))
-            using (var reader = command.ExecuteReader())
-            {
-                metrics = Rows.ReadMetrics(reader);
-            }
-
-            using (var command = connection.Command(transaction, $"""
-                SELECT {Rows.TrialColumns}
-                FROM trials WHERE experiment = @experiment
-                ORDER BY idx, trial_id
-                """, ("@experiment", experiment)))
-            using (var reader = command.ExecuteReader())
-            {
-                return (IReadOnlyList<TrialRecord>)Rows.ReadTrials(reader, experiment, metrics);
-            }
+            return ReadTrials(connection, transaction, experiment);
         });
+    }
+
+    /// <summary>Every trial of the experiment with the final metrics of its current attempt, in matrix order.</summary>
+    private static IReadOnlyList<TrialRecord> ReadTrials(SqliteConnection connection, SqliteTransaction transaction, string experiment)
+    {
+        // Final metrics of each trial's current attempt, in the order the trial reported them.
+        Dictionary<string, Dictionary<string, double>> metrics;
+        using (var command = connection.Command(transaction, """
+            SELECT m.trial_id, m.name, m.value
+            FROM metrics m
+            JOIN trials t ON t.experiment = m.experiment AND t.trial_id = m.trial_id AND t.attempt = m.attempt
+            WHERE m.experiment = @experiment
+            ORDER BY m.trial_id, m.position
+            """, ("@experiment", experiment)))
+        using (var reader = command.ExecuteReader())
+        {
+            metrics = Rows.ReadMetrics(reader);
+        }
+
+        using (var command = connection.Command(transaction, $"""
+            SELECT {Rows.TrialColumns}
+            FROM trials WHERE experiment = @experiment
+            ORDER BY idx, trial_id
+            """, ("@experiment", experiment)))
+        using (var reader = command.ExecuteReader())
+        {
+            return Rows.ReadTrials(reader, experiment, metrics);
+        }
     }
 
     public IReadOnlyList<EpochMetric> GetEpochMetrics(string experiment)

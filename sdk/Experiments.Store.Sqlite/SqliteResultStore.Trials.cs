@@ -72,6 +72,45 @@ public sealed partial class SqliteResultStore
         });
     }
 
+    public IReadOnlyList<string> Promote(string experiment, Func<IReadOnlyList<TrialRecord>, IReadOnlyList<PlannedTrial>> decide)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        ArgumentNullException.ThrowIfNull(decide);
+        return Use<IReadOnlyList<string>>(connection =>
+        {
+            // The write lock from the start (BEGIN IMMEDIATE): no other process writes between the read and the inserts.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var planned = decide(ReadTrials(connection, transaction, experiment));
+            var inserted = new List<string>();
+            if (planned.Count > 0)
+            {
+                using var insert = connection.Command(transaction, """
+                    INSERT INTO trials (experiment, trial_id, idx, repeat, parameters, status, attempt)
+                    VALUES (@experiment, @trial_id, @idx, @repeat, @parameters, 'pending', 0)
+                    ON CONFLICT (experiment, trial_id) DO NOTHING
+                    """, ("@experiment", experiment));
+                var trialId = insert.Parameter("@trial_id", SqliteType.Text);
+                var index = insert.Parameter("@idx", SqliteType.Integer);
+                var repeat = insert.Parameter("@repeat", SqliteType.Integer);
+                var parameters = insert.Parameter("@parameters", SqliteType.Text);
+                insert.Prepare();
+                foreach (var trial in planned)
+                {
+                    trialId.Value = trial.TrialId;
+                    index.Value = trial.Index;
+                    repeat.Value = trial.Repeat;
+                    parameters.Value = Json.WriteParameters(trial.Parameters);
+                    if (insert.ExecuteNonQuery() == 1)
+                    {
+                        inserted.Add(trial.TrialId);
+                    }
+                }
+            }
+            transaction.Commit();
+            return inserted;
+        });
+    }
+
     public int? TryClaim(string experiment, string trialId, WorkerIdentity worker, DateTimeOffset sweepStart, bool rerunPassed, TimeSpan staleAfter)
     {
         ArgumentNullException.ThrowIfNull(experiment);

@@ -93,6 +93,9 @@ internal static class StoreAccess
         public void Register(ExperimentInfo experiment, IEnumerable<PlannedTrial> trials)
             => Guard(() => { inner.Register(experiment, trials); return 0; });
 
+        public IReadOnlyList<string> Promote(string experiment, Func<IReadOnlyList<TrialRecord>, IReadOnlyList<PlannedTrial>> decide)
+            => Guard(() => inner.Promote(experiment, decide));
+
         public int? TryClaim(string experiment, string trialId, WorkerIdentity worker, DateTimeOffset sweepStart, bool rerunPassed, TimeSpan staleAfter)
             => Guard(() => inner.TryClaim(experiment, trialId, worker, sweepStart, rerunPassed, staleAfter));
 

@@ -32,6 +32,18 @@ public sealed class ExperimentAttribute : Attribute
     /// <summary>Seed of repeat #1; repeat #k runs with <c>Seed + k - 1</c>, the same for every combination.</summary>
     public int Seed { get; set; } = 42;
 
+    /// <summary>
+    /// How the matrix is searched: every trial (<see cref="Experiments.Search.Grid"/>, the default) or successive halving
+    /// over the parameter marked <see cref="BudgetAttribute"/> (<see cref="Experiments.Search.SuccessiveHalving"/>).
+    /// </summary>
+    public Search Search { get; set; } = Search.Grid;
+
+    /// <summary>
+    /// η of <see cref="Experiments.Search.SuccessiveHalving"/>: each rung's budget is η times the one below, and the top
+    /// 1/η of the configurations finished at a rung move up. At least 2; 3 by default (Hyperband's and ASHA's choice).
+    /// </summary>
+    public int ReductionFactor { get; set; } = 3;
+
     /// <summary>Name shown in ids and reports; defaults to the class name.</summary>
     public string? Name { get; set; }
 }

@@ -52,6 +52,41 @@ public abstract class ExperimentDefinition
     /// <summary>Human-readable rules, for reports.</summary>
     public IReadOnlyList<string> Rules { get; }
 
+    /// <summary>How the runner searches the matrix; generated code sets it for a <see cref="Experiments.Search.SuccessiveHalving"/> declaration.</summary>
+    public SearchSettings Search { get; protected init; } = SearchSettings.Grid;
+
+    /// <summary>
+    /// The same configuration and repeat as <paramref name="trial"/> with the budget parameter at rung
+    /// <paramref name="rung"/>, or null when the experiment is a grid or the matrix has no such trial.
+    /// </summary>
+    public Trial? AtRung(Trial trial, int rung)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (!Search.IsAdaptive || rung < 0 || rung >= Search.Rungs.Count)
+        {
+            return null;
+        }
+        var parts = new List<(string Key, string Display, bool Bare)>(Parameters.Count);
+        for (var p = 0; p < Parameters.Count; p++)
+        {
+            var definition = Parameters[p];
+            var display = string.Equals(definition.Name, Search.BudgetParameter, StringComparison.Ordinal)
+                ? Search.Rungs[rung].ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : trial.Parameters[p].Display;
+            parts.Add((definition.Key, display, definition.BareInId));
+        }
+        return FindTrial(TrialId.Format(parts, trial.Repeat));
+    }
+
+    /// <summary>The rung of <paramref name="trial"/> (from 0), or -1 in a grid.</summary>
+    public int RungOf(Trial trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        return Search.BudgetParameter is { } budget
+            ? SuccessiveHalving.RungOf(Search, trial.Parameters.FirstOrDefault(p => p.Name == budget)?.Display)
+            : -1;
+    }
+
     /// <summary>Every trial, repeat-major, in the same order on every build.</summary>
     public IEnumerable<Trial> Trials => EnumerateTrials();
 

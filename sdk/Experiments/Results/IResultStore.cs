@@ -15,6 +15,15 @@ public interface IResultStore : IDisposable
     void Register(ExperimentInfo experiment, IEnumerable<PlannedTrial> trials);
 
     /// <summary>
+    /// Reads the experiment's trials and registers those <paramref name="decide"/> returns as pending, in one transaction
+    /// that no other <c>Promote</c> of the experiment interleaves with, on any process or machine sharing the store
+    /// (SQLite: the database's write lock; PostgreSQL: a transaction-scoped advisory lock per experiment) — so a
+    /// decision computed from the records, such as successive halving's promotions, is made and recorded exactly once.
+    /// Trials the store already knows are left as they are. Returns the ids of the trials it inserted.
+    /// </summary>
+    IReadOnlyList<string> Promote(string experiment, Func<IReadOnlyList<TrialRecord>, IReadOnlyList<PlannedTrial>> decide);
+
+    /// <summary>
     /// Atomically claims one trial for <paramref name="worker"/> and starts a new attempt; returns the attempt
     /// number, or null when the trial is not claimable. Claimable: pending or interrupted; failed (or passed, when
     /// <paramref name="rerunPassed"/>) only when it finished before <paramref name="sweepStart"/>, so one sweep never

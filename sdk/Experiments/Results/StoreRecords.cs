@@ -12,8 +12,12 @@ public sealed record ExperimentInfo(
     int MatrixSize,
     int RemovedByRules,
     IReadOnlyList<ParameterDefinition> Parameters,
-    IReadOnlyList<string> Rules)
+    IReadOnlyList<string> Rules,
+    SearchSettings? Search = null)
 {
+    /// <summary>How the matrix is searched (a grid when the declaration said nothing).</summary>
+    public SearchSettings SearchOrGrid => Search ?? SearchSettings.Grid;
+
     public static ExperimentInfo From(ExperimentDefinition definition) => new(
         definition.Name,
         definition.Repeats,
@@ -23,7 +27,8 @@ public sealed record ExperimentInfo(
         definition.MatrixSize,
         definition.RemovedByRules,
         definition.Parameters,
-        definition.Rules);
+        definition.Rules,
+        definition.Search.IsAdaptive ? definition.Search : null);
 }
 
 /// <summary>A trial of the matrix as registered in the store (parameters as name → display text, in declaration order).</summary>

@@ -21,6 +21,12 @@ public sealed class TrialContext
 
     public Trial Trial { get; }
 
+    /// <summary>
+    /// The trial's rung in a <see cref="Search.SuccessiveHalving"/> experiment (null in a grid): its budget, and the same
+    /// configuration's result one rung below, which a trial may continue from instead of starting over.
+    /// </summary>
+    public SearchRung? Rung { get; init; }
+
     /// <summary>Stable, readable id, e.g. <c>fashion-mnist/resnet18/lr=0.008#2</c>.</summary>
     public string TrialId => Trial.Id;
 

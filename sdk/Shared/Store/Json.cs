@@ -29,7 +29,11 @@ internal static class Json
         int MatrixSize,
         int RemovedByRules,
         IReadOnlyList<Parameter> Parameters,
-        IReadOnlyList<string> Rules);
+        IReadOnlyList<string> Rules,
+        // Absent for a grid, so grid declarations read and write as they did before searches existed.
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SearchDeclaration? Search = null);
+
+    private sealed record SearchDeclaration(Search Kind, string? BudgetParameter, int ReductionFactor, IReadOnlyList<int> Rungs);
 
     private sealed record Parameter(
         string Name,
@@ -50,7 +54,10 @@ internal static class Json
             experiment.Parameters
                 .Select(p => new Parameter(p.Name, p.Key, p.TypeName, p.BareInId, p.Values, p.ValueMetadata))
                 .ToArray(),
-            experiment.Rules),
+            experiment.Rules,
+            experiment.Search is { IsAdaptive: true } search
+                ? new SearchDeclaration(search.Kind, search.BudgetParameter, search.ReductionFactor, search.Rungs)
+                : null),
         Options);
 
     public static ExperimentInfo ReadDeclaration(string name, string json)
@@ -68,7 +75,10 @@ internal static class Json
             d.Parameters
                 .Select(p => new ParameterDefinition(p.Name, p.Key, p.TypeName, p.BareInId, p.Values, p.ValueMetadata))
                 .ToArray(),
-            d.Rules);
+            d.Rules,
+            d.Search is { Kind: Search.SuccessiveHalving, BudgetParameter: { } budget } search
+                ? SearchSettings.SuccessiveHalving(budget, search.ReductionFactor, search.Rungs)
+                : null);
     }
 
     /// <summary>Parameters as one JSON object; property order is declaration order.</summary>

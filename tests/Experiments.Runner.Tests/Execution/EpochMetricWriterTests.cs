@@ -122,6 +122,9 @@ public class EpochMetricWriterTests
 
         public void Register(ExperimentInfo experiment, IEnumerable<PlannedTrial> trials) => throw new NotSupportedException();
 
+        public IReadOnlyList<string> Promote(string experiment, Func<IReadOnlyList<TrialRecord>, IReadOnlyList<PlannedTrial>> decide)
+            => throw new NotSupportedException();
+
         public int? TryClaim(string experiment, string trialId, WorkerIdentity worker, DateTimeOffset sweepStart, bool rerunPassed, TimeSpan staleAfter)
             => throw new NotSupportedException();
 

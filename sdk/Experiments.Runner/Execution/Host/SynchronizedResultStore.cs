@@ -18,6 +18,11 @@ internal sealed class SynchronizedResultStore : IResultStore
         lock (_gate) { _inner.Register(experiment, trials); }
     }
 
+    public IReadOnlyList<string> Promote(string experiment, Func<IReadOnlyList<TrialRecord>, IReadOnlyList<PlannedTrial>> decide)
+    {
+        lock (_gate) { return _inner.Promote(experiment, decide); }
+    }
+
     public int? TryClaim(string experiment, string trialId, WorkerIdentity worker, DateTimeOffset sweepStart, bool rerunPassed, TimeSpan staleAfter)
     {
         lock (_gate) { return _inner.TryClaim(experiment, trialId, worker, sweepStart, rerunPassed, staleAfter); }
