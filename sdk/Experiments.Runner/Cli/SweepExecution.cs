@@ -41,13 +41,34 @@ internal static class SweepExecution
 
         foreach (var (experiment, filter) in request.Experiments)
         {
-            store.Register(ExperimentInfo.From(experiment), RunCommand.TrialsToRegister(experiment, filter, request.Shard).Select(PlannedTrial.From));
+            if (experiment.Search.IsAdaptive && request.Shard.Count > 1)
+            {
+                // Promotions compare configurations across the whole search: shards with stores of their own cannot.
+                throw new CliException(
+                    $"{experiment.Name} is a successive-halving search: its promotions need every result in one store, so it cannot "
+                    + "run in shards (--shard). Run the hosts on one shared store instead (deploy slurm --mode claim).");
+            }
+            var trials = RunCommand.TrialsToRegister(experiment, filter, request.Shard);
+            if (experiment.Search.IsAdaptive)
+            {
+                trials = AdaptiveSearch.FirstRung(experiment, trials);
+            }
+            store.Register(ExperimentInfo.From(experiment), trials.Select(PlannedTrial.From));
         }
         var released = store.ReleaseAbandoned(identity.IsAlive);
 
-        // Computed once, up front: trials another host finishes meanwhile are left to the store's claim to refuse.
+        // Computed once, up front: trials another host finishes meanwhile are left to the store's claim to refuse. An
+        // adaptive search first records the promotions its stored results call for (a run that died after a result and
+        // before its promotion left them to this one).
         var plans = request.Experiments
-            .Select(e => SweepPlan.Create(e.Experiment, e.Filter, store.GetTrials(e.Experiment.Name), request.Rerun, request.Shard, request.Include))
+            .Select(e =>
+            {
+                var adaptive = e.Experiment.Search.IsAdaptive
+                    ? new AdaptiveSearch(store, e.Experiment, e.Filter.Select(e.Experiment).Where(t => request.Shard.Contains(t) && request.Include?.Invoke(t) != false))
+                    : null;
+                adaptive?.Promote();
+                return SweepPlan.Create(e.Experiment, e.Filter, store.GetTrials(e.Experiment.Name), request.Rerun, request.Shard, request.Include) with { Adaptive = adaptive };
+            })
             .ToArray();
         if (request.FilterText is { Length: > 0 } filterText && request.Shard.Count == 1 && plans.All(p => p.Selected == 0))
         {

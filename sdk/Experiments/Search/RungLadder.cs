@@ -1,3 +1,5 @@
+// Shared source: compiled into the Experiments library (public) and into the source generator (internal,
+// netstandard2.0), so the build and the runner lay out the same rungs. Keep it to netstandard2.0 APIs.
 namespace Experiments;
 
 /// <summary>
@@ -6,7 +8,11 @@ namespace Experiments;
 /// declared maximum, the budget a grid would give every configuration). Pure arithmetic, compiled into the generator
 /// too, so the build and the runner agree on the rungs.
 /// </summary>
+#if EXPERIMENTS_GENERATOR
 internal static class RungLadder
+#else
+public static class RungLadder
+#endif
 {
     /// <summary>The rung budgets, ascending; empty when the arguments admit none (min &lt; 1, max &lt; min, η &lt; 2).</summary>
     public static int[] Budgets(int min, int max, int reductionFactor)
@@ -31,6 +37,6 @@ internal static class RungLadder
     public static bool IsGeometric(int min, int max, int reductionFactor)
     {
         var budgets = Budgets(min, max, reductionFactor);
-        return budgets.Length > 0 && (budgets.Length == 1 || (long)budgets[^2] * reductionFactor == max);
+        return budgets.Length > 0 && (budgets.Length == 1 || (long)budgets[budgets.Length - 2] * reductionFactor == max);
     }
 }

@@ -27,3 +27,8 @@ public sealed class PostgresLifeCycleTests(PostgresCluster cluster) : LifeCycleT
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresRegisterTests(PostgresCluster cluster) : RegisterTests(new PostgresBackend(cluster)), IRequiresPostgres;
+
+public sealed class SqlitePromoteTests() : PromoteTests(new SqliteBackend());
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresPromoteTests(PostgresCluster cluster) : PromoteTests(new PostgresBackend(cluster)), IRequiresPostgres;

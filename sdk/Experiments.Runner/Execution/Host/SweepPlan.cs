@@ -7,6 +7,8 @@ namespace Experiments.Runner.Execution.Host;
 /// What one <c>run</c> will try for one experiment, computed once at its start: the filtered matrix minus the
 /// trials already passed (unless <c>--rerun</c>), in matrix order; with <c>--shard</c>, only that shard's trials.
 /// <see cref="KeptPassed"/> holds the store's records of the selected trials that are not run again because they passed.
+/// For an adaptive search (<see cref="Adaptive"/>) the plan holds the trials the store has registered (the first rung
+/// and the promotions so far); the sweep adds the promotions it makes or finds as it goes.
 /// </summary>
 internal sealed record SweepPlan(ExperimentDefinition Experiment, int Selected, int AlreadyPassed, IReadOnlyList<Trial> Candidates)
 {
@@ -25,6 +27,11 @@ internal sealed record SweepPlan(ExperimentDefinition Experiment, int Selected, 
             {
                 continue;
             }
+            if (experiment.Search.IsAdaptive && !stored.ContainsKey(trial.Id))
+            {
+                // A rung this configuration has not been promoted to (yet).
+                continue;
+            }
             selected++;
             if (stored.TryGetValue(trial.Id, out var record) && record.Status == TrialStatus.Passed)
             {
@@ -41,4 +48,7 @@ internal sealed record SweepPlan(ExperimentDefinition Experiment, int Selected, 
     }
 
     public IReadOnlyList<TrialRecord> KeptPassed { get; init; } = [];
+
+    /// <summary>The successive-halving state of an adaptive experiment; null for a grid.</summary>
+    public AdaptiveSearch? Adaptive { get; init; }
 }

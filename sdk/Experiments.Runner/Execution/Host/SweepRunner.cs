@@ -48,14 +48,15 @@ internal sealed class SweepRunner
     public async Task RunAsync(SweepPlan plan)
     {
         var experiment = plan.Experiment;
-        var queue = new ClaimQueue(_store, experiment.Name, plan.Candidates, _budget, _options.SweepStart, _options.Rerun, _options.StaleAfter);
+        var queue = new ClaimQueue(_store, experiment.Name, plan.Candidates, _budget, _options.SweepStart, _options.Rerun, _options.StaleAfter, plan.Adaptive);
         // No more workers than trials this sweep can run: each costs a process start.
         var needed = Math.Min(plan.Candidates.Count, _budget.Left);
         var slots = _pool.Slots.Take(Math.Clamp(needed, 1, _pool.Slots.Count)).ToArray();
         _view.SweepStarting(plan, slots.Length);
-        if (plan.Candidates.Count > 0 && !_budget.IsSpent)
+        // An adaptive search with nothing to claim yet may still get promotions from trials running elsewhere.
+        if ((plan.Candidates.Count > 0 || plan.Adaptive is not null) && !_budget.IsSpent)
         {
-            await Task.WhenAll(slots.Select(slot => RunSlotAsync(slot, experiment, queue))).ConfigureAwait(false);
+            await Task.WhenAll(slots.Select(slot => RunSlotAsync(slot, experiment, queue, plan.Adaptive))).ConfigureAwait(false);
         }
         _tally.AddSkipped(queue.Skipped);
         if (_notReady is { } reason)
@@ -65,7 +66,7 @@ internal sealed class SweepRunner
         _view.SweepFinished(plan);
     }
 
-    private async Task RunSlotAsync(WorkerSlot slot, ExperimentDefinition experiment, ClaimQueue queue)
+    private async Task RunSlotAsync(WorkerSlot slot, ExperimentDefinition experiment, ClaimQueue queue, AdaptiveSearch? adaptive)
     {
         while (!_shutdown.IsStopping && _notReady is null && queue.HasMore)
         {
@@ -95,7 +96,13 @@ internal sealed class SweepRunner
             {
                 if (!queue.TryClaimNext(slot.Identity, out trial, out attempt))
                 {
-                    return;
+                    if (!queue.MayGrow)
+                    {
+                        return;
+                    }
+                    // Trials of the search are running, here or on another host: their results may promote more.
+                    await _changed.WaitAsync(PromotionPoll, _shutdown.Stopping).ConfigureAwait(false);
+                    continue;
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -103,7 +110,43 @@ internal sealed class SweepRunner
                 StoreFailed(e);
                 return;
             }
-            await RunTrialAsync(slot, worker, experiment, trial, attempt).ConfigureAwait(false);
+            try
+            {
+                await RunTrialAsync(slot, worker, experiment, trial, attempt).ConfigureAwait(false);
+                if (adaptive is not null && !_shutdown.IsStopping)
+                {
+                    Promote(adaptive);
+                }
+            }
+            finally
+            {
+                queue.Finished();
+                _changed.Pulse();
+            }
+        }
+    }
+
+    /// <summary>How often a slot with nothing to claim looks again for promotions made by other hosts.</summary>
+    internal static readonly TimeSpan PromotionPoll = TimeSpan.FromSeconds(1);
+
+    // Pulsed when a trial of this run ends: a waiting slot looks for the promotions it may have made.
+    private readonly ChangeSignal _changed = new();
+
+    private void Promote(AdaptiveSearch adaptive)
+    {
+        try
+        {
+            var promoted = adaptive.Promote();
+            if (promoted.Count > 0)
+            {
+                var configurations = promoted.Select(TrialId.ConfigurationIdOf).Distinct(StringComparer.Ordinal);
+                _view.Note($"promoted to the next rung: {string.Join(", ", configurations)}");
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nothing is lost: the results are recorded, and the next Promote (here or in any later run) decides again.
+            StoreFailed(e);
         }
     }
 

@@ -10,6 +10,26 @@ namespace Experiments.Runner.Execution.Worker;
 /// </summary>
 internal static class TrialExecutor
 {
+    /// <summary>
+    /// Where the trial stands in an adaptive search; above the first rung, the same configuration and repeat one rung
+    /// below — whose artifacts folder is a sibling of this trial's, named the way the host names them.
+    /// </summary>
+    internal static SearchRung? RungOf(ExperimentDefinition experiment, Trial trial, string outputDirectory)
+    {
+        var rung = experiment.RungOf(trial);
+        if (rung < 0)
+        {
+            return null;
+        }
+        var budget = experiment.Search.Rungs[rung];
+        if (rung == 0 || experiment.AtRung(trial, rung - 1) is not { } previous)
+        {
+            return new SearchRung(rung, budget, null, null, null);
+        }
+        var folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outputDirectory))!, FileNames.Safe(previous.Id));
+        return new SearchRung(rung, budget, experiment.Search.Rungs[rung - 1], previous.Id, folder);
+    }
+
     public static async Task<ResultMessage> ExecuteAsync(
         ExperimentDefinition experiment,
         Trial trial,
@@ -23,7 +43,7 @@ internal static class TrialExecutor
         try
         {
             Directory.CreateDirectory(outputDirectory);
-            var context = new TrialContext(trial, device, outputDirectory, observer, cancellation);
+            var context = new TrialContext(trial, device, outputDirectory, observer, cancellation) { Rung = RungOf(experiment, trial, outputDirectory) };
 
             // Task.Run: a trial that computes synchronously must not hold up the loop that reads cancel messages.
             var result = await Task.Run(() => experiment.RunAsync(trial, context), CancellationToken.None).ConfigureAwait(false);
