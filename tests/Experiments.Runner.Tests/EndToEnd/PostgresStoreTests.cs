@@ -46,6 +46,29 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : IDisposable
     }
 
     [PostgresFact]
+    public async Task Four_runs_of_a_successive_halving_search_on_the_shared_store_promote_and_run_each_trial_once()
+    {
+        var uri = Uri(cluster.CreateSchema());
+        var environment = new Dictionary<string, string>
+        {
+            ["EXPERIMENTS_STORE"] = uri, ["FIXTURE_EXTRA_EXPERIMENTS"] = "Halving", ["FIXTURE_FAST_MS"] = "60",
+        };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4)
+            .Select(_ => RunAsync(environment, "run", "--experiment", "Halving", "--output", _workspace.ReportDirectory)));
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        using var store = new PostgresResultStore(uri);
+        var trials = store.GetTrials("Halving");
+        Assert.All(trials, t => Assert.Equal((TrialStatus.Passed, 1), (t.Status, t.Attempt)));
+        Assert.Equal(trials.Select(t => t.TrialId).Order(), results.SelectMany(r => r.TrialLines.Select(l => l.TrialId)).Order());
+        string[] At(string epochs) => trials.Where(t => t.Parameter("Epochs") == epochs).Select(t => t.Parameter("Model")!).Distinct().Order().ToArray();
+        Assert.Equal(9, At("1").Length);
+        Assert.Superset(new HashSet<string> { "m1", "m4", "m7" }, At("3").ToHashSet());
+        Assert.Contains("m7", At("9"));
+    }
+
+    [PostgresFact]
     public async Task The_store_option_wins_over_the_environment_and_errors_never_show_the_password()
     {
         var uri = Uri(cluster.CreateSchema());
