@@ -20,7 +20,7 @@ internal static class RunnerCommandLine
             ExportCommand.Create(experiments, settings),
             DataCommand.Create(DatasetSourceDiscovery.FromEntryAssembly),
             MergeCommand.Create(),
-            DeployCommand.Create(settings),
+            DeployCommand.Create(experiments, settings),
             WorkerCommand.Create(experiments),
         };
         return root;

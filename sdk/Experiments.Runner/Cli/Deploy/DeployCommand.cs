@@ -10,14 +10,18 @@ namespace Experiments.Runner.Cli.Deploy;
 /// </summary>
 internal static partial class DeployCommand
 {
-    public static Command Create(ProjectSettings settings)
+    public static Command Create(IReadOnlyList<ExperimentDefinition> experiments, ProjectSettings settings)
     {
+        Experiments = experiments;
         return new Command("deploy", "Write a cluster job that runs the sweep in many tasks: a Slurm job array or a Kubernetes Indexed Job.")
         {
             Slurm(settings),
             Kubernetes(settings),
         };
     }
+
+    // The app's experiments: shard mode cannot run a successive-halving search (its promotions need one store).
+    private static IReadOnlyList<ExperimentDefinition> Experiments { get; set; } = [];
 
     /// <summary>The options both targets share, read back into a <see cref="DeployPlan"/>.</summary>
     private sealed class SharedOptions
@@ -78,6 +82,13 @@ internal static partial class DeployCommand
         public DeployPlan Read(ParseResult result)
         {
             var tasks = result.GetValue(Tasks);
+            if (result.GetValue(Mode) == DeployMode.Shard
+                && ExperimentSelection.Select(DeployCommand.Experiments, result.GetValue(Experiment)).FirstOrDefault(e => e.Search.IsAdaptive) is { } adaptive)
+            {
+                throw new CliException(
+                    $"{adaptive.Name} is a successive-halving search: its promotions compare results across all tasks, so it needs "
+                    + "--mode claim on one shared store, not --mode shard.");
+            }
             return new DeployPlan(
                 tasks,
                 Math.Min(tasks, result.GetValue(Parallel) ?? tasks),
