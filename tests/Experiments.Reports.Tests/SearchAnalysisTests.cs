@@ -1,3 +1,4 @@
+using System.Globalization;
 using Experiments.Reports.Analysis;
 using Experiments.Reports.Markdown;
 using Experiments.Reports.Tests.Fixtures;
@@ -174,6 +175,38 @@ public sealed class SearchAnalysisTests
         };
 
         Assert.Equal("Alpha", Analyse(input).Grid!.Experiment);
+    }
+
+    [Fact]
+    public void A_rung_lists_its_best_ten_stopped_configurations_and_counts_the_rest()
+    {
+        // 30 configurations at one epoch, 2 repeats; the best 10 (by loss 0.01 × i) move up and are still running.
+        var search = SearchSettings.SuccessiveHalving("Epochs", 3, [1, 3]);
+        var experiment = new ExperimentInfo("Wide", 2, "loss", Goal.Minimize, 10, 120, 0,
+            [
+                new ParameterDefinition("Lr", "lr", "int", false, Enumerable.Range(1, 30).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray()),
+                new ParameterDefinition("Epochs", "epochs", "int", false, ["1", "3"]),
+            ],
+            [], search);
+        TrialRecord Trial(int lr, int epochs, int repeat, TrialStatus status)
+            => new("Wide", $"lr={lr}/epochs={epochs}#{repeat}", repeat * 60 + lr * 2 + (epochs == 3 ? 1 : 0), repeat,
+                [new("Lr", lr.ToString(CultureInfo.InvariantCulture)), new("Epochs", epochs.ToString(CultureInfo.InvariantCulture))],
+                status, 1, null, null, null, 1, null, null, null, null,
+                status == TrialStatus.Passed ? new Dictionary<string, double> { ["loss"] = 0.01 * lr } : new Dictionary<string, double>());
+        var trials = Enumerable.Range(0, 2)
+            .SelectMany(repeat => Enumerable.Range(1, 30).Select(lr => Trial(lr, 1, repeat, TrialStatus.Passed))
+                .Concat(Enumerable.Range(1, 10).Select(lr => Trial(lr, 3, repeat, TrialStatus.Running))))
+            .OrderBy(t => t.Index)
+            .ToArray();
+
+        var section = ReportModel.Build(new ReportInput(experiment, trials, [], SmallSweep.Environment)).Search!;
+
+        var stopped = Assert.Single(section.Stopped);
+        Assert.Equal(20, stopped.Count);
+        Assert.StartsWith("lr=11 (0.1100), lr=12 (0.1200), ", stopped.Configurations);
+        Assert.EndsWith("lr=20 (0.2000) and 10 more", stopped.Configurations);
+        Assert.Equal("lr=1 (0.01000)", stopped.BestText);
+        Assert.Equal(("10", "20", 10), (section.Rungs[0].PromotedText, section.Rungs[0].StoppedText, section.Rungs[1].Unfinished));
     }
 
     private static SearchAnalysis Analyse(ReportInput input) => ReportAnalysis.Of(input).Search!;

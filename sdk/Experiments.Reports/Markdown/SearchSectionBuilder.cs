@@ -33,7 +33,7 @@ internal static class SearchSectionBuilder
                     r.Rung,
                     Budget(search, r.Budget),
                     r.StoppedHere.Count,
-                    string.Join(", ", r.StoppedHere.Select(Result)),
+                    StoppedList(r.StoppedHere),
                     r.Best is null ? ReadableFormat.Missing : Result(r.Best)))
                 .ToArray(),
             BudgetText: string.Create(CultureInfo.InvariantCulture,
@@ -94,6 +94,17 @@ internal static class SearchSectionBuilder
             Verdict: verdict,
             BudgetText: string.Create(CultureInfo.InvariantCulture,
                 $"the search spent {Amount(search.Spent)}, the grid {Amount(grid.BudgetSpent)}{(ratio is { } r ? $": {Percent(r)} of the grid's budget" : string.Empty)}"));
+    }
+
+    /// <summary>How many stopped configurations a rung lists by name: a big search stops hundreds at its first rung.</summary>
+    internal const int StoppedListed = 10;
+
+    private static string StoppedList(IReadOnlyList<RungResult> stopped)
+    {
+        var listed = string.Join(", ", stopped.Take(StoppedListed).Select(Result));
+        return stopped.Count > StoppedListed
+            ? string.Create(CultureInfo.InvariantCulture, $"{listed} and {stopped.Count - StoppedListed} more")
+            : listed;
     }
 
     private static string Budget(SearchAnalysis search, int budget)
