@@ -7,7 +7,17 @@ public sealed record ReportInput(
     ExperimentInfo Experiment,
     IReadOnlyList<TrialRecord> Trials,
     IReadOnlyList<EpochMetric> EpochMetrics,
-    ReportEnvironment Environment);
+    ReportEnvironment Environment)
+{
+    /// <summary>
+    /// Other experiments of the same store the report may compare with: an adaptive search's report compares its winner
+    /// with a stored grid over the same parameters (<see cref="Analysis.GridMatch"/>). Empty by default.
+    /// </summary>
+    public IReadOnlyList<StoredExperiment> OtherExperiments { get; init; } = [];
+}
+
+/// <summary>An experiment's declaration and trials as the store holds them.</summary>
+public sealed record StoredExperiment(ExperimentInfo Experiment, IReadOnlyList<TrialRecord> Trials);
 
 /// <summary>
 /// Facts about the rendering, passed in rather than read from the machine so that tests (and reproducible reports)

@@ -15,6 +15,7 @@ public sealed class ReportAnalysis
         Passed = input.Trials.Where(t => t.Status == TrialStatus.Passed).ToArray();
         Sections = SectionAnalysis.Of(Context, input.Trials);
         Hosts = HostUsage.Of(input.Trials);
+        Search = SearchAnalysis.Of(Context, input.Trials, input.OtherExperiments);
     }
 
     /// <summary>What the analysis was made from.</summary>
@@ -25,6 +26,9 @@ public sealed class ReportAnalysis
     internal IReadOnlyList<TrialRecord> Passed { get; }
 
     internal IReadOnlyList<SectionAnalysis> Sections { get; }
+
+    /// <summary>What an adaptive search did (rungs, budget, winner, the comparison with a grid); null for a grid.</summary>
+    internal SearchAnalysis? Search { get; }
 
     /// <summary>The machines that ran the finished trials, most trials first.</summary>
     public IReadOnlyList<HostShare> Hosts { get; }

@@ -13,7 +13,7 @@ namespace Experiments.Reports.Analysis;
 /// section's budget line), <c>peak_memory</c>,
 /// <c>pretrained</c> (1/0, the models' <em>Weights</em> column), <c>baseline_{objective}</c> (the trivial baseline),
 /// <c>train_images</c>, <c>valid_images</c> and <c>data_sample</c> (the section's data line); see
-/// <see cref="MetricNames"/>.</item>
+/// <see cref="MetricNames"/>; in an adaptive search, <c>budget_spent</c> (the search section's budget).</item>
 /// </list>
 /// A trial that reports none of them still gets a leaderboard, effects and a scatter plot.
 /// </summary>
@@ -21,6 +21,12 @@ internal static class ReportConventions
 {
     /// <summary>The parameter whose values split the report into sections (compared case-insensitively).</summary>
     public const string DatasetParameter = "Dataset";
+
+    /// <summary>
+    /// The final metric with the budget a trial of an adaptive search actually used (a trial that continued from the rung
+    /// below reports only what it added); without it, its rung's budget counts.
+    /// </summary>
+    public const string BudgetSpentMetric = "budget_spent";
 
     /// <summary>The known-set metadata key that names a value's model family.</summary>
     public const string FamilyKey = "family";

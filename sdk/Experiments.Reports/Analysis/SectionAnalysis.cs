@@ -11,10 +11,12 @@ namespace Experiments.Reports.Analysis;
 /// </summary>
 internal sealed class SectionAnalysis
 {
-    private SectionAnalysis(SweepContext context, string? dataset, IReadOnlyList<TrialRecord> passed)
+    private SectionAnalysis(SweepContext context, string? dataset, IReadOnlyList<TrialRecord> sectionPassed)
     {
         Context = context;
         Dataset = dataset;
+        // An adaptive search trains configurations on different budgets: only those at one rung are comparable.
+        (Rung, var passed) = AtHighestRung(context, sectionPassed);
         Passed = passed;
         Configurations = passed
             .GroupBy(SweepContext.ConfigurationIdOf, StringComparer.Ordinal)
@@ -52,7 +54,17 @@ internal sealed class SectionAnalysis
     /// <summary>The data set (raw, unescaped); null for the section of an experiment without a dataset parameter.</summary>
     public string? Dataset { get; }
 
+    /// <summary>
+    /// The passed trials the section compares: all of them in a grid; in an adaptive search, those at <see cref="Rung"/>.
+    /// </summary>
     public IReadOnlyList<TrialRecord> Passed { get; }
+
+    /// <summary>
+    /// In an adaptive search, the highest rung with passed trials in this section, which its tables compare (so a
+    /// configuration trained on the full budget is never ranked against one stopped after a fraction of it); null in a
+    /// grid, or while no trial has passed.
+    /// </summary>
+    public int? Rung { get; }
 
     /// <summary>Configurations in the order the store lists their first repeat (matrix order).</summary>
     public IReadOnlyList<ConfigurationStats> Configurations { get; }
@@ -92,6 +104,16 @@ internal sealed class SectionAnalysis
                     passed.Where(t => string.Equals(t.Parameter(datasetParameter.Name) ?? string.Empty, value, StringComparison.Ordinal)).ToArray()))
                 .ToArray()
             : [new SectionAnalysis(context, null, passed)];
+    }
+
+    private static (int? Rung, IReadOnlyList<TrialRecord> Passed) AtHighestRung(SweepContext context, IReadOnlyList<TrialRecord> passed)
+    {
+        if (!context.Search.IsAdaptive || passed.Count == 0)
+        {
+            return (null, passed);
+        }
+        var rung = passed.Max(context.RungOf);
+        return (rung, passed.Where(t => context.RungOf(t) == rung).ToArray());
     }
 
     /// <summary>Whether the configuration beats the baseline beyond noise (always, without a baseline).</summary>
@@ -165,7 +187,9 @@ internal sealed class SectionAnalysis
         var effects = new List<ParameterEffectStats>();
         foreach (var parameter in context.Experiment.Parameters)
         {
-            if (parameter.Values.Count < 2 || ReferenceEquals(parameter, context.DatasetParameter))
+            // An adaptive search's budget parameter has one value at the compared rung: nothing to compare.
+            if (parameter.Values.Count < 2 || ReferenceEquals(parameter, context.DatasetParameter)
+                || string.Equals(parameter.Name, context.Search.BudgetParameter, StringComparison.Ordinal))
             {
                 continue;
             }

@@ -30,6 +30,13 @@ internal sealed class SweepContext
 
     public bool Minimize => Experiment.Goal == Goal.Minimize;
 
+    /// <summary>How the experiment searched its matrix (a grid unless it declared an adaptive search).</summary>
+    public SearchSettings Search => Experiment.SearchOrGrid;
+
+    /// <summary>The trial's rung in an adaptive search (from 0); -1 in a grid.</summary>
+    public int RungOf(TrialRecord trial)
+        => Search.BudgetParameter is { } budget ? SuccessiveHalving.RungOf(Search, trial.Parameter(budget)) : -1;
+
     /// <summary>The score (objective × (fit time + constant)) trades error against speed: for minimised objectives only.</summary>
     public bool HasScore => Minimize;
 
@@ -54,10 +61,13 @@ internal sealed class SweepContext
     /// The trial's parameters as its id writes them (<c>resnet18/lr=0.008</c>), without the dataset when the report is
     /// split by dataset.
     /// </summary>
-    public string LabelOf(TrialRecord trial)
+    public string LabelOf(TrialRecord trial) => LabelWithout(trial, DatasetParameter?.Name);
+
+    /// <summary>The trial's parameters as its id writes them, without <paramref name="parameter"/> (when given).</summary>
+    public string LabelWithout(TrialRecord trial, string? parameter)
     {
         var parts = trial.Parameters
-            .Where(p => DatasetParameter is null || !string.Equals(p.Key, DatasetParameter.Name, StringComparison.Ordinal))
+            .Where(p => parameter is null || !string.Equals(p.Key, parameter, StringComparison.Ordinal))
             .Select(p => _parameters.TryGetValue(p.Key, out var definition)
                 ? (definition.Key, p.Value, definition.BareInId)
                 : (p.Key, p.Value, false))

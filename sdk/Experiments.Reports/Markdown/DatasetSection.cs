@@ -4,7 +4,8 @@ namespace Experiments.Reports.Markdown;
 /// The results of one dataset (or of the whole experiment when it has no dataset parameter): leaderboard, score
 /// table, families and models, Pareto front, scatter plot, parameter effects and the fast shortlist. When the trials
 /// report a baseline (<c>baseline_{objective}</c>), <see cref="BaselineText"/> is its value and entries that do not beat
-/// it beyond noise are marked not learnt (<see cref="LeaderboardEntry.Learnt"/>); empty when there is none.
+/// it beyond noise are marked not learnt (<see cref="LeaderboardEntry.Learnt"/>); empty when there is none. In an
+/// adaptive search, <see cref="SearchText"/> says which rung the tables compare (empty in a grid).
 /// </summary>
 public sealed record DatasetSection(
     string? Dataset,
@@ -29,7 +30,8 @@ public sealed record DatasetSection(
     string BudgetText,
     string BaselineText,
     int NotLearnt,
-    string LearntSentence);
+    string LearntSentence,
+    string SearchText = "");
 
 /// <summary>One configuration (parameter combination) summarised over its passed repeats.</summary>
 public sealed record LeaderboardEntry(

@@ -5,7 +5,8 @@ namespace Experiments.Reports.Markdown;
 /// <summary>
 /// Everything the report shows, computed and formatted, so a template only lays it out. Text meant for Markdown is
 /// already escaped; raw numbers sit next to their formatted <c>…Text</c>. Templates see it as plain data with
-/// snake_case names (<see cref="ScriptModel"/>).
+/// snake_case names (<see cref="ScriptModel"/>). <see cref="Search"/> is the <em>Successive halving</em> section of an
+/// adaptive search (null in a grid).
 /// </summary>
 public sealed record ReportModel(
     ExperimentSummary Experiment,
@@ -21,7 +22,8 @@ public sealed record ReportModel(
     bool PerDataset,
     IReadOnlyList<DatasetSection> Sections,
     IReadOnlyList<FailedTrial> Failed,
-    IReadOnlyList<EpochPoint> EpochMetrics)
+    IReadOnlyList<EpochPoint> EpochMetrics,
+    SearchSection? Search = null)
 {
     /// <summary>The model of a report without plots.</summary>
     public static ReportModel Build(ReportInput input) => ReportModelBuilder.Build(ReportAnalysis.Of(input), []);

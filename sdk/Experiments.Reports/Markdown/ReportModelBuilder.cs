@@ -47,7 +47,7 @@ internal static class ReportModelBuilder
                 ? MarkdownText.Escape(experiment.Objective) + " × (fit time + " + experiment.ScoreConstant.ToString("R", CultureInfo.InvariantCulture) + " s)"
                 : null,
             PerDataset: context.DatasetParameter is not null,
-            Sections: analysis.Sections.Select(section => BuildSection(section, PlotOf(plots, section.Dataset))).ToArray(),
+            Sections: analysis.Sections.Select(section => BuildSection(section, PlotOf(plots, section.Dataset), analysis.Search)).ToArray(),
             Failed: trials
                 .Where(t => t.Status == TrialStatus.Failed)
                 .Select(t => new FailedTrial(
@@ -57,10 +57,11 @@ internal static class ReportModelBuilder
                 .ToArray(),
             EpochMetrics: input.EpochMetrics
                 .Select(m => new EpochPoint(MarkdownText.Escape(m.TrialId), m.Attempt, m.Epoch, MarkdownText.Escape(m.Name), m.Value))
-                .ToArray());
+                .ToArray(),
+            Search: analysis.Search is null ? null : SearchSectionBuilder.Build(context, analysis.Search));
     }
 
-    private static DatasetSection BuildSection(SectionAnalysis section, ReportPlot? plot)
+    private static DatasetSection BuildSection(SectionAnalysis section, ReportPlot? plot, SearchAnalysis? search)
     {
         var context = section.Context;
         var dataset = section.Dataset;
@@ -90,7 +91,8 @@ internal static class ReportModelBuilder
             BudgetText: SectionText.BudgetText(section.Passed),
             BaselineText: section.Baseline is null ? string.Empty : SectionText.BaselineText(section.Baseline),
             NotLearnt: section.Ranked.Count - section.Learnt.Count,
-            LearntSentence: section.Baseline is null ? string.Empty : SectionText.LearntSentence(context, section.Ranked.Count, section.Learnt.Count));
+            LearntSentence: section.Baseline is null ? string.Empty : SectionText.LearntSentence(context, section.Ranked.Count, section.Learnt.Count),
+            SearchText: SearchSectionBuilder.SectionText(section, search));
     }
 
     private static ReportPlot? PlotOf(IReadOnlyList<ReportPlot> plots, string? dataset)

@@ -17,7 +17,10 @@ internal static class ReportWriter
             Environment.MachineName,
             device ?? MostUsedDevice(trials) ?? "cpu",
             settings.Build.SourceRevision);
-        var analysis = ReportAnalysis.Of(new ReportInput(experiment, trials, store.GetEpochMetrics(experiment.Name), environment));
+        var analysis = ReportAnalysis.Of(new ReportInput(experiment, trials, store.GetEpochMetrics(experiment.Name), environment)
+        {
+            OtherExperiments = MatchingGrids(store, experiment),
+        });
         var plots = WritePlots(analysis, settings.ReportDirectory, Console.Error);
         string markdown;
         try
@@ -89,6 +92,25 @@ internal static class ReportWriter
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
         File.WriteAllBytes(temporary, content);
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// The store's grids an adaptive search's report compares its winner with (<see cref="GridMatch"/>): only their
+    /// declarations are read to choose them, and only the matching ones' trials. None for a grid.
+    /// </summary>
+    private static IReadOnlyList<StoredExperiment> MatchingGrids(IResultStore store, ExperimentInfo experiment)
+    {
+        if (!experiment.SearchOrGrid.IsAdaptive)
+        {
+            return [];
+        }
+        return store.GetExperimentNames()
+            .Where(name => !string.Equals(name, experiment.Name, StringComparison.Ordinal))
+            .Select(store.GetExperiment)
+            .OfType<ExperimentInfo>()
+            .Where(candidate => GridMatch.Matches(experiment, candidate))
+            .Select(grid => new StoredExperiment(grid, store.GetTrials(grid.Name)))
+            .ToArray();
     }
 
     private static string? MostUsedDevice(IReadOnlyList<TrialRecord> trials)
