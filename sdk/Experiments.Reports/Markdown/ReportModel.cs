@@ -43,7 +43,11 @@ public sealed record ExperimentSummary(
     int Configurations,
     int RemovedByRules,
     IReadOnlyList<string> Rules,
-    IReadOnlyList<ParameterSummary> Parameters);
+    IReadOnlyList<ParameterSummary> Parameters)
+{
+    /// <summary>How an adaptive search spends the matrix (empty for a grid, which runs all of it).</summary>
+    public string SearchText { get; init; } = string.Empty;
+}
 
 /// <summary>A swept parameter and its values (escaped, joined with commas).</summary>
 public sealed record ParameterSummary(string Name, int ValueCount, string Values);

@@ -101,6 +101,10 @@ internal static class ReportModelBuilder
     private static ExperimentSummary Summarise(ExperimentInfo experiment)
     {
         var minimize = experiment.Goal == Goal.Minimize;
+        var cells = experiment.Repeats > 0 ? experiment.MatrixSize / experiment.Repeats : experiment.MatrixSize;
+        var search = experiment.SearchOrGrid;
+        // An adaptive search's matrix has a cell per rung: its configurations are the combinations of the other parameters.
+        var configurations = search.IsAdaptive && search.Rungs.Count > 0 ? cells / search.Rungs.Count : cells;
         return new ExperimentSummary(
             MarkdownText.Escape(experiment.Name),
             MarkdownText.Escape(experiment.Objective),
@@ -108,7 +112,7 @@ internal static class ReportModelBuilder
             minimize ? "lower" : "higher",
             experiment.Repeats,
             experiment.MatrixSize,
-            experiment.Repeats > 0 ? experiment.MatrixSize / experiment.Repeats : experiment.MatrixSize,
+            configurations,
             experiment.RemovedByRules,
             experiment.Rules.Select(MarkdownText.Escape).ToArray(),
             experiment.Parameters
@@ -116,7 +120,13 @@ internal static class ReportModelBuilder
                     MarkdownText.Escape(p.Name),
                     p.Values.Count,
                     string.Join(", ", p.Values.Select(MarkdownText.Escape))))
-                .ToArray());
+                .ToArray())
+        {
+            SearchText = search.IsAdaptive
+                ? $"successive halving over {MarkdownText.Escape(search.BudgetParameter ?? string.Empty)} (rungs {string.Join(", ", search.Rungs)}; η = {search.ReductionFactor}): "
+                  + $"at most {experiment.MatrixSize} trials, every configuration at the first rung"
+                : string.Empty,
+        };
     }
 
     private static RunSummary CountRuns(IReadOnlyList<TrialRecord> trials)
