@@ -1,3 +1,5 @@
+// Shared source: compiled into the Experiments library and into the source generator (netstandard2.0), so the build and
+// the runner lay out the same rungs. Keep it to netstandard2.0 APIs.
 namespace Experiments;
 
 /// <summary>
@@ -15,7 +17,7 @@ internal static class RungLadder
         {
             return [];
         }
-        var budgets = new List<int>();
+        var budgets = new System.Collections.Generic.List<int>();
         long budget = min;
         // Rungs below the top one: each η times the last, while η times it still fits under max.
         while (budget * reductionFactor <= max)
@@ -31,6 +33,6 @@ internal static class RungLadder
     public static bool IsGeometric(int min, int max, int reductionFactor)
     {
         var budgets = Budgets(min, max, reductionFactor);
-        return budgets.Length > 0 && (budgets.Length == 1 || (long)budgets[^2] * reductionFactor == max);
+        return budgets.Length > 0 && (budgets.Length == 1 || (long)budgets[budgets.Length - 2] * reductionFactor == max);
     }
 }
