@@ -86,4 +86,22 @@ public sealed class AdaptiveSearchTests
         Assert.Equal(4 * 4, assembly.MatrixSize("Steps"));
         Assert.Equal("a/steps2=100#1", experiment.Trials.First().Id);
     }
+
+    [Theory]
+    // Half-typed or broken: the compiler reports these; the generator adds no EXP diagnostic (no EXP028 "no budget")
+    // and no code, and does not throw.
+    [InlineData("[Budget(1, )] public partial int Epochs { get; }")]
+    [InlineData("[Budget(1)] public partial int Epochs { get; }")]
+    [InlineData("[Budget(1, \"9\")] public partial int Epochs { get; }")]
+    [InlineData("[Budget(1, System.DateTime.Now.Second)] public partial int Epochs { get; }")]
+    [InlineData("[Budget(1, 9)] public partial Unknown Epochs { get; }")]
+    public void A_broken_budget_attribute_is_left_to_the_compiler(string budget)
+    {
+        var result = GeneratorHarness.Run(Sources.Experiment("    [Values(\"a\", \"b\", \"c\")] public partial string Arch { get; }\n    " + budget,
+            "Search = Search.SuccessiveHalving"));
+        result.AssertNoException();
+        Assert.Empty(result.ExperimentDiagnostics);
+        Assert.NotEmpty(result.OutputErrors);
+        Assert.DoesNotContain(result.Sources.Values, s => s.Contains("const int MatrixSize", StringComparison.Ordinal));
+    }
 }
