@@ -892,7 +892,7 @@ public sealed class DiagnosticTests
 
     [Theory]
     [InlineData("1, {|EXP036:10|}", 3, "Max 10 is not Min 1 times a power of ReductionFactor 3, so the top rung is not 3 times the one below: rungs 1, 3, 10; Max = 9 or 27 would make each rung 3 times the one below", new[] { 1, 3, 10 })]
-    [InlineData("2, {|EXP036:5|}", 3, "Max 5 is not Min 2 times a power of ReductionFactor 3, so the top rung is not 3 times the one below: rungs 5; Max = 6 would make each rung 3 times the one below", new[] { 5 })]
+    [InlineData("2, {|EXP036:5|}", 3, "Max 5 is not Min 2 times a power of ReductionFactor 3, so the top rung is not 3 times the one below: rungs 5 (one rung: Min 2 × 3 is above Max, so every configuration runs at 5, as in a grid); Max = 6 would make each rung 3 times the one below", new[] { 5 })]
     [InlineData("1, {|EXP036:100|}", 2, "Max 100 is not Min 1 times a power of ReductionFactor 2, so the top rung is not 2 times the one below: rungs 1, 2, 4, 8, 16, 32, 100; Max = 64 or 128 would make each rung 2 times the one below", new[] { 1, 2, 4, 8, 16, 32, 100 })]
     public void EXP036_max_that_is_not_min_times_a_power_of_the_reduction_factor(string arguments, int factor, string message, int[] rungs)
     {

@@ -84,7 +84,7 @@ internal static class SearchParser
         if (!IsGeometric(rungs, range.Max, reductionFactor))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BudgetNotGeometric, range.MaxLocation, parameter.Name,
-                range.Max, range.Min, reductionFactor, string.Join(", ", rungs), Suggestion(rungs, range.Min, reductionFactor)));
+                range.Max, range.Min, reductionFactor, string.Join(", ", rungs), Suggestion(rungs, range.Min, range.Max, reductionFactor)));
         }
         return new SearchModel(index, parameter.Name, reductionFactor, rungs.ToEquatableArray(), locations.Named("Search"));
     }
@@ -94,11 +94,13 @@ internal static class SearchParser
         => rungs.Length >= 2 && (long)rungs[rungs.Length - 2] * reductionFactor == max;
 
     /// <summary>The Min·η^k values around the declared Max: <c>; Max = 9 or 27 would make …</c>.</summary>
-    private static string Suggestion(int[] rungs, int min, int reductionFactor)
+    private static string Suggestion(int[] rungs, int min, int max, int reductionFactor)
     {
         var below = rungs.Length >= 2 ? (long)rungs[rungs.Length - 2] * reductionFactor : (long?)null;
         var above = (below ?? min) * reductionFactor;
         var options = new[] { below, above }.Where(v => v is <= int.MaxValue).Select(v => v!.Value.ToString(CultureInfo.InvariantCulture)).ToList();
-        return options.Count == 0 ? "" : $"; Max = {string.Join(" or ", options)} would make each rung {reductionFactor} times the one below";
+        // One rung: Min·η is above Max, so nothing is halved.
+        var single = rungs.Length == 1 ? $" (one rung: Min {min} × {reductionFactor} is above Max, so every configuration runs at {max}, as in a grid)" : "";
+        return single + (options.Count == 0 ? "" : $"; Max = {string.Join(" or ", options)} would make each rung {reductionFactor} times the one below");
     }
 }
