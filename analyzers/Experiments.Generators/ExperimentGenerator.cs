@@ -137,6 +137,12 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
         {
             diagnostics.Add(OverBudget(model, size, budget));
         }
+        else if (model.Search is { } search && MatrixExpander.Configurations(model.Parameters, model.Rules, search.BudgetParameter) is var configurations
+                 && configurations < search.ReductionFactor)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooFewConfigurations, search.Location, model.Name, configurations,
+                search.BudgetName, search.ReductionFactor, search.Rungs[0]));
+        }
         return new ExpandedExperiment(model, removed, size, diagnostics.ToEquatableArray());
     }
 

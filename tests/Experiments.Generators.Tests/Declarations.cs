@@ -56,4 +56,36 @@ internal static class Declarations
     public const int FineTuneCombinations = 72;
     public const int FineTuneRemoved = 18;
     public const int FineTuneSize = 162;
+
+    /// <summary>
+    /// Successive halving with η = 3 over <c>Epochs</c> 1…9 (rungs 1, 3, 9), declared between the other parameters:
+    /// 3 archs × 2 learning rates = 6 configurations, of which the rule removes vit_tiny with 0.1 (1): 5 configurations
+    /// × 3 rungs × 2 repeats = 30 trials in the matrix (every cell), 10 of them at the first rung.
+    /// </summary>
+    public const string Halving = Sources.Usings + """
+        namespace Demo;
+
+        [Experiment(Search = Search.SuccessiveHalving, ReductionFactor = 3, Repeats = 2, Objective = "error_rate")]
+        [Exclude(nameof(Arch), "vit_*", nameof(LearningRate), 0.1)]
+        public partial class Halving
+        {
+            [Values("resnet18", "convnext_atto", "vit_tiny")]
+            public partial string Arch { get; }
+
+            [Budget(1, 9)]
+            public partial int Epochs { get; }
+
+            [Values(0.1, 0.01, Key = "lr")]
+            public partial double LearningRate { get; }
+
+            public Task<TrialResult> RunAsync(TrialContext context)
+            {
+                context.ReportMetric("error_rate", 1.0 / Epochs);
+                return Task.FromResult(TrialResult.Success());
+            }
+        }
+        """;
+
+    public const int HalvingConfigurations = 5;
+    public const int HalvingSize = 30;
 }

@@ -5,7 +5,7 @@ using static Experiments.Generators.Tests.Infrastructure.DiagnosticVerifier;
 namespace Experiments.Generators.Tests;
 
 /// <summary>
-/// One test per diagnostic of the catalog (EXP001–EXP027): the id and the exact span it is reported at, marked in
+/// One test per diagnostic of the catalog (EXP001–EXP037): the id and the exact span it is reported at, marked in
 /// the source as <c>{|EXPnnn:…|}</c>. No other EXP diagnostic may be reported.
 /// </summary>
 public sealed class DiagnosticTests
@@ -781,6 +781,166 @@ public sealed class DiagnosticTests
         Assert.Equal(name, Assert.Single(GeneratedAssembly.Load(result).Catalog).Name);
     }
 
+    private const string Halving = "Search = Search.SuccessiveHalving";
+
+    private const string Configurations = """
+            [Values("a", "b", "c")] public partial string Arch { get; }
+        """;
+
+    [Fact]
+    public void EXP028_successive_halving_without_a_budget()
+    {
+        var result = Verify(Sources.Experiment(Configurations, "Search = {|EXP028:Search.SuccessiveHalving|}"));
+        Assert.Equal("Experiment 'Sweep' searches by successive halving but no property has [Budget]: mark the int parameter that is the budget (epochs, steps), e.g. '[Budget(1, 27)] public partial int Epochs { get; }'",
+            result.Single("EXP028").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result);
+    }
+
+    [Fact]
+    public void EXP029_more_than_one_budget()
+    {
+        var result = Verify(Sources.Experiment(Configurations + """
+                [Budget(1, 9)] public partial int Epochs { get; }
+                [Budget(10, 90)] public partial int {|EXP029:Steps|} { get; }
+            """, Halving));
+        Assert.Equal("Parameter 'Steps' has [Budget], which 'Epochs' already has: successive halving spends one budget; give 'Steps' [Values] instead",
+            result.Single("EXP029").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result);
+    }
+
+    [Theory]
+    [InlineData("long", "long")]
+    [InlineData("double", "double")]
+    [InlineData("string", "string")]
+    public void EXP030_budget_that_is_not_an_int(string type, string display)
+    {
+        var result = Verify(Sources.Experiment(Configurations + $"    [Budget(1, 9)] public partial {type} {{|EXP030:Epochs|}} {{ get; }}", Halving));
+        Assert.Equal($"Budget parameter 'Epochs' has type '{display}': a [Budget] property must be an int (epochs, steps, images)", result.Single("EXP030").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result);
+    }
+
+    [Theory]
+    [InlineData("[Values(1, 3)]", "Values")]
+    [InlineData("[Uniform(1, 3)]", "Uniform")]
+    public void EXP031_budget_with_a_values_attribute(string values, string name)
+    {
+        var result = Verify(Sources.Experiment(Configurations + $"    [Budget(1, 9)] {values} public partial int {{|EXP031:Epochs|}} {{ get; }}", Halving));
+        Assert.Equal($"Parameter 'Epochs' has [Budget] and [{name}]: a budget's values are its rungs, laid out from Min, Max and the ReductionFactor; remove [{name}]",
+            result.Single("EXP031").GetMessage());
+        // Said once: not also EXP028 (no budget) nor EXP018 (two value sources).
+        AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result);
+    }
+
+    [Theory]
+    [InlineData("{|EXP032:0|}, 9", "Min must be at least 1 (the budget every configuration gets at the first rung), not 0")]
+    [InlineData("{|EXP032:-3|}, 9", "Min must be at least 1 (the budget every configuration gets at the first rung), not -3")]
+    [InlineData("3, {|EXP032:3|}", "Max must be greater than Min 3, not 3: successive halving needs at least two rungs")]
+    [InlineData("5, {|EXP032:2|}", "Max must be greater than Min 5, not 2: successive halving needs at least two rungs")]
+    public void EXP032_invalid_budget_range(string arguments, string problem)
+    {
+        var result = Verify(Sources.Experiment(Configurations + $"    [Budget({arguments})] public partial int Epochs {{ get; }}", Halving));
+        Assert.Equal($"Budget parameter 'Epochs': {problem}", result.Single("EXP032").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(0)]
+    [InlineData(-2)]
+    public void EXP033_reduction_factor_below_2(int factor)
+    {
+        var result = Verify(Sources.Experiment(Configurations + "    [Budget(1, 9)] public partial int Epochs { get; }",
+            $"{Halving}, ReductionFactor = {{|EXP033:{factor}|}}"));
+        Assert.Equal($"Experiment 'Sweep' has ReductionFactor = {factor}; successive halving keeps the top 1/ReductionFactor at each rung, so it must be at least 2 (3 by default)",
+            result.Single("EXP033").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Search = Search.Grid")]
+    public void EXP034_budget_in_a_grid_experiment(string arguments)
+    {
+        var result = Verify(Sources.Experiment(Configurations + "    [{|EXP034:Budget(1, 27)|}] public partial int Epochs { get; }", arguments));
+        Assert.Equal("Parameter 'Epochs' has [Budget], but experiment 'Sweep' is a grid: set Search = Search.SuccessiveHalving on [Experiment], or give 'Epochs' the budgets to run with [Values], e.g. [Values(27)]",
+            result.Single("EXP034").GetMessage());
+        AssertNothingGeneratedFor(result, "Sweep");
+        AssertCompilerErrors(result);
+    }
+
+    [Fact]
+    public void EXP035_reduction_factor_in_a_grid_is_ignored()
+    {
+        var result = Verify(Sources.Experiment(Configurations, "ReductionFactor = {|EXP035:4|}"));
+        Assert.Equal("ReductionFactor = 4 of experiment 'Sweep' is ignored: it applies only to Search = Search.SuccessiveHalving", result.Single("EXP035").GetMessage());
+        Assert.Equal(DiagnosticSeverity.Warning, result.Single("EXP035").Severity);
+        var experiment = Assert.Single(GeneratedAssembly.Load(result).Catalog);
+        Assert.Same(SearchSettings.Grid, experiment.Search);
+    }
+
+    [Theory]
+    [InlineData("ReductionFactor = 3")]
+    [InlineData("Search = Search.Grid")]
+    public void No_EXP035_for_the_default_reduction_factor_or_a_plain_grid(string arguments)
+        => GeneratorHarness.Run(Sources.Experiment(Configurations, arguments)).AssertCompilesCleanly();
+
+    [Theory]
+    [InlineData("1, {|EXP036:10|}", 3, "Max 10 is not Min 1 times a power of ReductionFactor 3, so the top rung is not 3 times the one below: rungs 1, 3, 10; Max = 9 or 27 would make each rung 3 times the one below", new[] { 1, 3, 10 })]
+    [InlineData("2, {|EXP036:5|}", 3, "Max 5 is not Min 2 times a power of ReductionFactor 3, so the top rung is not 3 times the one below: rungs 5 (one rung: Min 2 × 3 is above Max, so every configuration runs at 5, as in a grid); Max = 6 would make each rung 3 times the one below", new[] { 5 })]
+    [InlineData("1, {|EXP036:100|}", 2, "Max 100 is not Min 1 times a power of ReductionFactor 2, so the top rung is not 2 times the one below: rungs 1, 2, 4, 8, 16, 32, 100; Max = 64 or 128 would make each rung 2 times the one below", new[] { 1, 2, 4, 8, 16, 32, 100 })]
+    public void EXP036_max_that_is_not_min_times_a_power_of_the_reduction_factor(string arguments, int factor, string message, int[] rungs)
+    {
+        var result = Verify(Sources.Experiment(Configurations + $"    [Budget({arguments})] public partial int Epochs {{ get; }}",
+            $"{Halving}, ReductionFactor = {factor}"));
+        Assert.Equal("Budget parameter 'Epochs': " + message, result.Single("EXP036").GetMessage());
+        Assert.Equal(DiagnosticSeverity.Warning, result.Single("EXP036").Severity);
+        // A warning: the experiment builds, with the rungs the runner uses.
+        var experiment = Assert.Single(GeneratedAssembly.Load(result).Catalog);
+        Assert.Equal(rungs, experiment.Search.Rungs);
+    }
+
+    [Theory]
+    [InlineData("1, 9", 3)]
+    [InlineData("2, 54", 3)]
+    [InlineData("1, 16", 2)]
+    [InlineData("5, 20", 4)]
+    public void No_EXP036_when_every_rung_is_the_reduction_factor_times_the_one_below(string arguments, int factor)
+        => GeneratorHarness.Run(Sources.Experiment(Configurations + $"    [Budget({arguments})] public partial int Epochs {{ get; }}",
+            $"{Halving}, ReductionFactor = {factor}")).AssertCompilesCleanly();
+
+    [Theory]
+    // Two configurations, fewer than η = 3.
+    [InlineData("[Values(1, 2)] public partial int X { get; }", "", 2)]
+    // The budget alone: one configuration.
+    [InlineData("", "", 1)]
+    // 2 × 2 = 4 configurations, of which the rules leave 2.
+    [InlineData("[Values(1, 2)] public partial int X { get; }\n[Values(\"a\", \"b\")] public partial string Y { get; }",
+        "[Exclude(nameof(X), 1, nameof(Y), \"a\")]\n[Exclude(nameof(X), 2, nameof(Y), \"a\")]", 2)]
+    // A rule on the first rung removes configurations there: 3 - 1 = 2 start.
+    [InlineData("[Values(1, 2, 3)] public partial int X { get; }", "[Exclude(nameof(X), 1, nameof(Epochs), 1)]", 2)]
+    public void EXP037_fewer_configurations_than_the_reduction_factor(string members, string rules, int configurations)
+    {
+        var result = Verify(Sources.Experiment(members + "\n    [Budget(1, 9)] public partial int Epochs { get; }",
+            "Search = {|EXP037:Search.SuccessiveHalving|}", rules));
+        Assert.Equal($"Experiment 'Sweep' has {configurations} configuration(s) (combinations of the parameters other than 'Epochs', after the rules), fewer than ReductionFactor = 3: successive halving promotes the top 1/3 of a rung, so none would ever run above the first rung (Epochs=1)",
+            result.Single("EXP037").GetMessage());
+        Assert.Equal(DiagnosticSeverity.Warning, result.Single("EXP037").Severity);
+        Assert.Single(GeneratedAssembly.Load(result).Catalog);
+    }
+
+    [Theory]
+    [InlineData("[Values(1, 2, 3)] public partial int X { get; }", "")]
+    // A rule at a higher rung leaves every configuration its start.
+    [InlineData("[Values(1, 2, 3)] public partial int X { get; }", "[Exclude(nameof(X), 1, nameof(Epochs), 9)]")]
+    public void No_EXP037_with_as_many_configurations_as_the_reduction_factor(string members, string rules)
+        => GeneratorHarness.Run(Sources.Experiment(members + "\n    [Budget(1, 9)] public partial int Epochs { get; }", Halving, rules)).AssertCompilesCleanly();
+
     [Fact]
     public void Help_links_come_from_the_one_repository_url_and_are_left_out_while_it_is_empty()
     {
@@ -805,7 +965,7 @@ public sealed class DiagnosticTests
     {
         var ids = typeof(ExperimentGenerator).Assembly.GetType("Experiments.Generators.Diagnostics.DiagnosticIds", throwOnError: true)!
             .GetFields().Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(Enumerable.Range(1, 27).Select(i => $"EXP{i:000}"), ids);
+        Assert.Equal(Enumerable.Range(1, 37).Select(i => $"EXP{i:000}"), ids);
 
         var tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name).ToList();
         Assert.All(ids, id => Assert.Contains(tested, name => name.StartsWith(id + "_", StringComparison.Ordinal)));

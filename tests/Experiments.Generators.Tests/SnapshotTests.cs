@@ -19,6 +19,16 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Successive_halving_declaration()
+    {
+        // The budget parameter's values are the rungs, and the constructor sets the search; the rest is a grid's code.
+        var result = GeneratorHarness.Run(Declarations.Halving);
+        result.AssertCompilesCleanly();
+        Assert.Empty(result.Diagnostics);
+        Snapshot.Match("Halving", result.Sources["Demo.Halving.Experiments.g.cs"]);
+    }
+
+    [Fact]
     public void Catalog_with_entry_point()
     {
         // The entry point calls the runner (Experiments.Runner.ExperimentApp, in the Experiments.Runner assembly): a stub with the

@@ -8,6 +8,7 @@ internal static class DiagnosticDescriptors
     private const string Declaration = "Experiments.Declaration";
     private const string Values = "Experiments.Values";
     private const string Matrix = "Experiments.Matrix";
+    private const string Search = "Experiments.Search";
 
     /// <summary>
     /// The repository that publishes docs/diagnostics.md, e.g. <c>https://github.com/owner/experiments</c>; empty: the
@@ -133,4 +134,44 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidExperimentName = Error(
         DiagnosticIds.InvalidExperimentName, "Experiment name is not a valid folder name",
         "Experiment '{0}' has the name {1}, which cannot be a folder name: {2}; the store, the artifact folders and the reports are named after it, so use letters, digits, '-', '_' and '.'", Declaration);
+
+    public static readonly DiagnosticDescriptor MissingBudget = Error(
+        DiagnosticIds.MissingBudget, "Successive halving needs a [Budget] parameter",
+        "Experiment '{0}' searches by successive halving but no property has [Budget]: mark the int parameter that is the budget (epochs, steps), e.g. '[Budget(1, 27)] public partial int Epochs {{ get; }}'", Search);
+
+    public static readonly DiagnosticDescriptor MultipleBudgets = Error(
+        DiagnosticIds.MultipleBudgets, "More than one [Budget] parameter",
+        "Parameter '{0}' has [Budget], which '{1}' already has: successive halving spends one budget; give '{0}' [Values] instead", Search);
+
+    public static readonly DiagnosticDescriptor BudgetNotInt = Error(
+        DiagnosticIds.BudgetNotInt, "[Budget] parameter is not an int",
+        "Budget parameter '{0}' has type '{1}': a [Budget] property must be an int (epochs, steps, images)", Search);
+
+    public static readonly DiagnosticDescriptor BudgetWithValues = Error(
+        DiagnosticIds.BudgetWithValues, "[Budget] parameter with a values attribute",
+        "Parameter '{0}' has [Budget] and [{1}]: a budget's values are its rungs, laid out from Min, Max and the ReductionFactor; remove [{1}]", Search);
+
+    public static readonly DiagnosticDescriptor InvalidBudgetRange = Error(
+        DiagnosticIds.InvalidBudgetRange, "Invalid budget range",
+        "Budget parameter '{0}': {1}", Search);
+
+    public static readonly DiagnosticDescriptor InvalidReductionFactor = Error(
+        DiagnosticIds.InvalidReductionFactor, "ReductionFactor must be at least 2",
+        "Experiment '{0}' has ReductionFactor = {1}; successive halving keeps the top 1/ReductionFactor at each rung, so it must be at least 2 (3 by default)", Search);
+
+    public static readonly DiagnosticDescriptor BudgetInGrid = Error(
+        DiagnosticIds.BudgetInGrid, "[Budget] in a grid experiment",
+        "Parameter '{0}' has [Budget], but experiment '{1}' is a grid: set Search = Search.SuccessiveHalving on [Experiment], or give '{0}' the budgets to run with [Values], e.g. [Values({2})]", Search);
+
+    public static readonly DiagnosticDescriptor ReductionFactorInGrid = Warning(
+        DiagnosticIds.ReductionFactorInGrid, "ReductionFactor in a grid experiment is ignored",
+        "ReductionFactor = {1} of experiment '{0}' is ignored: it applies only to Search = Search.SuccessiveHalving", Search);
+
+    public static readonly DiagnosticDescriptor BudgetNotGeometric = Warning(
+        DiagnosticIds.BudgetNotGeometric, "Top rung is not ReductionFactor times the one below",
+        "Budget parameter '{0}': Max {1} is not Min {2} times a power of ReductionFactor {3}, so the top rung is not {3} times the one below: rungs {4}{5}", Search);
+
+    public static readonly DiagnosticDescriptor TooFewConfigurations = Warning(
+        DiagnosticIds.TooFewConfigurations, "Too few configurations to promote any",
+        "Experiment '{0}' has {1} configuration(s) (combinations of the parameters other than '{2}', after the rules), fewer than ReductionFactor = {3}: successive halving promotes the top 1/{3} of a rung, so none would ever run above the first rung ({2}={4})", Search);
 }

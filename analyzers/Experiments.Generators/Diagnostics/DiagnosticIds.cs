@@ -35,4 +35,16 @@ internal static class DiagnosticIds
     public const string UnknownRuleParameter = "EXP014";
     public const string RuleNeverApplies = "EXP015";
     public const string DuplicateExperimentName = "EXP021";
+
+    // Adaptive search (successive halving)
+    public const string MissingBudget = "EXP028";
+    public const string MultipleBudgets = "EXP029";
+    public const string BudgetNotInt = "EXP030";
+    public const string BudgetWithValues = "EXP031";
+    public const string InvalidBudgetRange = "EXP032";
+    public const string InvalidReductionFactor = "EXP033";
+    public const string BudgetInGrid = "EXP034";
+    public const string ReductionFactorInGrid = "EXP035";
+    public const string BudgetNotGeometric = "EXP036";
+    public const string TooFewConfigurations = "EXP037";
 }

@@ -25,7 +25,9 @@ internal static class ExperimentEmitter
             writer.Line($"namespace {model.Namespace};").Line();
         }
         writer.Open($"partial class {model.TypeName}");
-        writer.Line("/// <summary>Trials in the matrix: combinations left by the rules × repeats.</summary>");
+        writer.Line(model.Search is null
+            ? "/// <summary>Trials in the matrix: combinations left by the rules × repeats.</summary>"
+            : "/// <summary>Trials in the matrix, every cell: configurations × rungs × repeats (successive halving runs the first rung's and promotes some).</summary>");
         writer.Line($"public const int MatrixSize = {experiment.MatrixSize.ToString(CultureInfo.InvariantCulture)};").Line();
         writer.Line("/// <summary>This experiment's matrix and the way to run one of its trials.</summary>");
         writer.Line($"public static {Runtime}.ExperimentDefinition Experiment {{ get; }} = new __ExperimentDefinition();").Line();
@@ -124,7 +126,15 @@ internal static class ExperimentEmitter
             }
             writer.Outdent().Line("})");
         }
-        writer.Outdent().Outdent().Line("{").Line("}").Line();
+        writer.Outdent().Outdent().Line("{");
+        if (model.Search is { } search)
+        {
+            // The budget parameter's values are the rungs, in this order (the runner registers the first rung's trials).
+            writer.Indent()
+                .Line($"Search = {Runtime}.SearchSettings.SuccessiveHalving(nameof({model.FullyQualifiedName}.{search.BudgetName}), {search.ReductionFactor}, new int[] {{ {string.Join(", ", search.Rungs.Select(r => r.ToString(CultureInfo.InvariantCulture)))} }});")
+                .Outdent();
+        }
+        writer.Line("}").Line();
 
         // The values by index; the runtime's index arithmetic (IndexedExperimentDefinition) enumerates, selects,
         // counts and finds the trials from these and the exclusions.

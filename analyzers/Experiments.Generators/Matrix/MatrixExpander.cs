@@ -149,6 +149,28 @@ internal static class MatrixExpander
         return Multiply(removed, others);
     }
 
+    /// <summary>
+    /// The configurations of a successive-halving matrix: combinations of the parameters other than the budget
+    /// (<paramref name="budgetParameter"/>) that the rules leave at its first rung, where every configuration starts.
+    /// </summary>
+    public static long Configurations(IReadOnlyList<ParameterModel> parameters, IReadOnlyList<PairRule> rules, int budgetParameter)
+    {
+        // The budget parameter fixed to its first value; a rule on it applies only where it names that value.
+        var fixedBudget = parameters.Select((p, i) => i == budgetParameter
+            ? p with { Literals = p.Literals.Take(1).ToEquatableArray(), Displays = p.Displays.Take(1).ToEquatableArray(), Metadata = p.Metadata.Take(1).ToEquatableArray() }
+            : p).ToList();
+        var first = new[] { 0 }.ToEquatableArray();
+        var fixedRules = rules
+            .Where(r => (r.First != budgetParameter || r.FirstValues.Contains(0)) && (r.Second != budgetParameter || r.SecondValues.Contains(0)))
+            .Select(r => r with
+            {
+                FirstValues = r.First == budgetParameter ? first : r.FirstValues,
+                SecondValues = r.Second == budgetParameter ? first : r.SecondValues,
+            })
+            .ToList();
+        return Product(fixedBudget) - CountRemoved(fixedBudget, fixedRules);
+    }
+
     private static List<int> Ruled(IReadOnlyList<PairRule> rules)
         => rules.SelectMany(r => new[] { r.First, r.Second }).Distinct().OrderBy(p => p).ToList();
 

@@ -23,13 +23,20 @@ internal sealed record ExperimentModel(
     EquatableArray<PairRule> Rules,
     EquatableArray<string> RuleTexts,
     LocationInfo? NameLocation,
-    LocationInfo? BudgetLocation)
+    LocationInfo? BudgetLocation,
+    SearchModel? Search = null)
 {
     public string FullyQualifiedName => Namespace is null ? $"global::{TypeName}" : $"global::{Namespace}.{TypeName}";
 
     /// <summary>Unique per type in a compilation: the namespace-qualified type name.</summary>
     public string HintName => Namespace is null ? TypeName : $"{Namespace}.{TypeName}";
 }
+
+/// <summary>
+/// A <c>Search.SuccessiveHalving</c> declaration: the parameter (index in <see cref="ExperimentModel.Parameters"/>, property
+/// name) marked <c>[Budget]</c>, whose values are the rung budgets <see cref="Rungs"/>, and η. Null in the model of a grid.
+/// </summary>
+internal sealed record SearchModel(int BudgetParameter, string BudgetName, int ReductionFactor, EquatableArray<int> Rungs, LocationInfo? Location);
 
 /// <summary>
 /// One parameter: the property, its C# type, the key used in ids, and per value the C# literal to emit, the

@@ -193,6 +193,8 @@ internal static class ExperimentParser
         }
         ReservedNames(type, parameters, diagnostics);
         anyParameterErrors |= DuplicateKeys(parameters, diagnostics);
+        var search = SearchParser.Read(type, attribute, locations, parameters, diagnostics, out var searchErrors);
+        anyParameterErrors |= searchErrors;
         if (parameters.Count == 0 && !anyParameterErrors)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoParameters, nameLocation, type.Name));
@@ -245,7 +247,8 @@ internal static class ExperimentParser
             rules.ToEquatableArray(),
             ruleTexts.ToEquatableArray(),
             nameLocation,
-            attribute.NamedArguments.Any(a => a.Key == "MaxTrials") ? locations.Named("MaxTrials") : locations.Attribute);
+            attribute.NamedArguments.Any(a => a.Key == "MaxTrials") ? locations.Named("MaxTrials") : locations.Attribute,
+            search);
     }
 
     /// <summary>
@@ -336,7 +339,7 @@ internal static class ExperimentParser
     }
 
     /// <summary>Properties in source order (file, then position), so the matrix order does not depend on symbol order.</summary>
-    private static IEnumerable<IPropertySymbol> Properties(INamedTypeSymbol type)
+    internal static IEnumerable<IPropertySymbol> Properties(INamedTypeSymbol type)
         => type.GetMembers().OfType<IPropertySymbol>()
             .Where(p => p.Locations.Length > 0 && p.Locations[0].IsInSource)
             .OrderBy(p => p.Locations[0].SourceTree!.FilePath, System.StringComparer.Ordinal)
@@ -373,7 +376,7 @@ internal static class ExperimentParser
     private static string ReportedSuggestion(string objective, HashSet<string> reported)
         => Matrix.Suggestions.Closest(objective, reported) is { } closest ? $"; did you mean '{closest}'?" : "";
 
-    private static T Named<T>(AttributeData attribute, string name, T fallback)
+    internal static T Named<T>(AttributeData attribute, string name, T fallback)
     {
         foreach (var argument in attribute.NamedArguments)
         {

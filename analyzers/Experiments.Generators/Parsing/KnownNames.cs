@@ -7,6 +7,7 @@ internal static class KnownNames
     public const string Values = "Experiments.ValuesAttribute";
     public const string Uniform = "Experiments.UniformAttribute";
     public const string LogUniform = "Experiments.LogUniformAttribute";
+    public const string Budget = "Experiments.BudgetAttribute";
     public const string Exclude = "Experiments.ExcludeAttribute";
     public const string KnownValues = "Experiments.KnownValuesAttribute";
     public const string KnownValue = "Experiments.KnownValueAttribute";

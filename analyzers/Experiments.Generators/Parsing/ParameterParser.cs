@@ -27,12 +27,20 @@ internal static class ParameterParser
     {
         invalid = false;
         var sources = property.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() is KnownNames.Values or KnownNames.Uniform or KnownNames.LogUniform).ToList();
-        if (sources.Count == 0)
+        var budget = property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.Budget);
+        if (sources.Count == 0 && budget is null)
         {
             return null;
         }
         invalid = true;
         var propertyLocation = LocationInfo.From(property.Locations.FirstOrDefault());
+        if (budget is not null && sources.Count > 0)
+        {
+            var other = sources[0].AttributeClass!.Name;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BudgetWithValues, propertyLocation, property.Name,
+                other.EndsWith("Attribute", System.StringComparison.Ordinal) ? other.Substring(0, other.Length - "Attribute".Length) : other));
+            return null;
+        }
         if (sources.Count > 1)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MultipleValueSources, propertyLocation, property.Name));
@@ -44,13 +52,17 @@ internal static class ParameterParser
             return null;
         }
 
-        var source = sources[0];
+        var source = budget ?? sources[0];
         if (IsBroken(source) || property.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() is KnownNames.KnownIn or KnownNames.ConstrainedBy).Any(IsBroken)
             || property.Type.TypeKind == TypeKind.Error)
         {
             // The compiler already reports a broken attribute (missing or non-constant arguments, no matching
             // constructor) or an unknown type; nothing to add.
             return null;
+        }
+        if (budget is not null)
+        {
+            return ReadBudget(property, budget, propertyLocation, diagnostics, out invalid, cancellationToken);
         }
         if (!IsSupportedType(property.Type))
         {
@@ -89,6 +101,41 @@ internal static class ParameterParser
             .ConstructorArguments.FirstOrDefault().Value as string;
         invalid = diagnostics.Count != errorsBefore;
         return invalid ? null : parameter;
+    }
+
+    /// <summary>
+    /// A <c>[Budget(Min, Max)]</c> parameter: an <c>int</c> with a range that has at least two budgets (1 ≤ Min &lt; Max).
+    /// Its values are the rungs, which depend on the experiment's <c>ReductionFactor</c>: the experiment fills them in.
+    /// </summary>
+    private static ParsedParameter? ReadBudget(IPropertySymbol property, AttributeData budget, LocationInfo? propertyLocation,
+        List<DiagnosticInfo> diagnostics, out bool invalid, CancellationToken cancellationToken)
+    {
+        invalid = true;
+        if (property.Type.SpecialType != SpecialType.System_Int32)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BudgetNotInt, propertyLocation, property.Name, property.Type.ToDisplayString()));
+            return null;
+        }
+        var locations = new ArgumentLocations(budget, cancellationToken);
+        var min = (int)budget.ConstructorArguments[0].Value!;
+        var max = (int)budget.ConstructorArguments[1].Value!;
+        if (min < 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBudgetRange, locations.Positional(0), property.Name,
+                $"Min must be at least 1 (the budget every configuration gets at the first rung), not {min}"));
+            return null;
+        }
+        if (max <= min)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBudgetRange, locations.Positional(1), property.Name,
+                $"Max must be greater than Min {min}, not {max}: successive halving needs at least two rungs"));
+            return null;
+        }
+        invalid = false;
+        return new ParsedParameter(property, ConstantConverter.Kebab(property.Name), bareInId: false, propertyLocation)
+        {
+            Budget = new BudgetRange(min, max, locations.Attribute, locations.Positional(1)),
+        };
     }
 
     /// <summary>An attribute the compiler could not bind: no constructor matched, or an argument is not a constant.</summary>

@@ -28,6 +28,9 @@ internal sealed class ParsedParameter
     public List<ParsedValue> Values { get; } = new();
     public string? ConstrainedBy { get; set; }
 
+    /// <summary>The declared range of a <c>[Budget]</c> parameter, whose values the experiment fills in as its rungs; else null.</summary>
+    public BudgetRange? Budget { get; set; }
+
     public ParameterModel ToModel() => new(
         Name,
         Key,
@@ -37,6 +40,23 @@ internal sealed class ParsedParameter
         Values.ConvertAll(v => v.Literal).ToEquatableArray(),
         Values.ConvertAll(v => v.Display).ToEquatableArray(),
         Values.ConvertAll(v => v.Metadata).ToEquatableArray());
+}
+
+/// <summary><c>[Budget(Min, Max)]</c> as declared, with where to point at it.</summary>
+internal sealed class BudgetRange
+{
+    public BudgetRange(int min, int max, LocationInfo? attribute, LocationInfo? maxLocation)
+    {
+        Min = min;
+        Max = max;
+        Attribute = attribute;
+        MaxLocation = maxLocation;
+    }
+
+    public int Min { get; }
+    public int Max { get; }
+    public LocationInfo? Attribute { get; }
+    public LocationInfo? MaxLocation { get; }
 }
 
 /// <summary>One declared value: C# literal, display text, raw constant (string values for wildcard rules), metadata and location.</summary>

@@ -10,7 +10,10 @@ namespace Experiments.Runner.Cli;
 /// <summary>
 /// <c>list</c>: every trial of the matrix with its parameters and its status in the store; for running trials, who
 /// runs them (host, process id) and how old their last heartbeat is, so a cluster run shows which task does what.
-/// Rows are written as the trials are found, and each experiment's counts come after its rows.
+/// Rows are written as the trials are found, and each experiment's counts come after its rows. A successive-halving
+/// experiment lists the trials that run or may run: its first rung's, and those the store has registered at higher rungs
+/// (promotions); after its counts, one line per rung (how many configurations reach it at least) and the budget that
+/// costs next to a grid's.
 /// </summary>
 internal static class ListCommand
 {
@@ -19,7 +22,7 @@ internal static class ListCommand
         var filter = CommonOptions.Filter();
         var experiment = CommonOptions.Experiment();
         var store = CommonOptions.Store();
-        var command = new Command("list", "List every trial with its parameters and status (pending, running, passed, failed, interrupted).")
+        var command = new Command("list", "List every trial with its parameters and status (pending, running, passed, failed, interrupted); for successive halving, the first rung's and the promoted trials, and the trials and budget per rung.")
         {
             filter,
             experiment,
@@ -50,17 +53,79 @@ internal static class ListCommand
             var now = DateTimeOffset.UtcNow;
             // Streamed: the filter hands its parameter clauses to the matrix's index arithmetic, so the trials come as
             // they are found (the first at once, even in a matrix of a billion) and the counts follow the rows.
-            var rows = filter.Select(experiment)
+            var rungs = experiment.Search.IsAdaptive ? new RungTally(experiment) : null;
+            var trials = rungs is null ? filter.Select(experiment) : rungs.Listed(filter.Select(experiment), records);
+            var rows = trials
                 .Select(t => new Row(t, records.TryGetValue(t.Id, out var r) ? r.Status : TrialStatus.Pending,
                     running.TryGetValue(t.Id, out var who) ? WhoText(who, now) : string.Empty));
             var counts = new SortedDictionary<TrialStatus, long>();
             total += interactive ? WriteTableOrLines(experiment, rows, counts) : WriteLines(experiment.Name, rows, counts, []);
+            foreach (var line in rungs?.Lines() ?? [])
+            {
+                Console.Out.WriteLine(line);
+            }
         }
         Console.Out.WriteLine(total == 1 ? "1 trial" : $"{total} trials");
         return 0;
     }
 
     private readonly record struct Row(Trial Trial, TrialStatus Status, string Who);
+
+    /// <summary>
+    /// The rows and rung lines of a successive-halving experiment. Of the filter's selection (every rung), it lists the
+    /// first rung's trials, where every configuration starts, and the higher-rung trials the store knows (registered when
+    /// their configuration was promoted); it counts the selection's configurations (values other than the budget) and
+    /// repeats as they pass, for <see cref="Lines"/>.
+    /// </summary>
+    private sealed class RungTally(ExperimentDefinition experiment)
+    {
+        private readonly SearchSettings _search = experiment.Search;
+        private readonly HashSet<string> _configurations = new(StringComparer.Ordinal);
+        private readonly HashSet<int> _repeats = [];
+
+        public IEnumerable<Trial> Listed(IEnumerable<Trial> selection, IReadOnlyDictionary<string, TrialRecord> records)
+        {
+            foreach (var trial in selection)
+            {
+                var parameters = trial.Parameters.Select(p => KeyValuePair.Create(p.Name, p.Display)).ToArray();
+                _configurations.Add(SuccessiveHalving.ConfigurationOf(parameters, _search.BudgetParameter!));
+                _repeats.Add(trial.Repeat);
+                if (experiment.RungOf(trial) == 0 || records.ContainsKey(trial.Id))
+                {
+                    yield return trial;
+                }
+            }
+        }
+
+        /// <summary>
+        /// <c>rung 1  epochs=3  at least 3 configurations x 2 repeats = 6 trials</c> per rung, then the budget they spend
+        /// (restarting at each rung, or continuing from the rung below) next to a grid's, which runs every configuration
+        /// at the top rung.
+        /// </summary>
+        public IEnumerable<string> Lines()
+        {
+            var key = experiment.Parameters.First(p => p.Name == _search.BudgetParameter).Key;
+            var configurations = _configurations.Count;
+            var repeats = _repeats.Count;
+            var perRung = _search.ConfigurationsPerRung(configurations);
+            yield return $"{experiment.Name}: successive halving over {key}, reduction factor {_search.ReductionFactor}";
+            var width = _search.Rungs.Max(r => r.ToString(CultureInfo.InvariantCulture).Length);
+            for (var rung = 0; rung < perRung.Count; rung++)
+            {
+                var budget = _search.Rungs[rung].ToString(CultureInfo.InvariantCulture).PadRight(width);
+                yield return string.Create(CultureInfo.InvariantCulture,
+                    $"  rung {rung}  {key}={budget}  at least {Count(perRung[rung], "configuration")} x {Count(repeats, "repeat")} = {Count((long)perRung[rung] * repeats, "trial")}");
+            }
+            var restarting = _search.BudgetSpent(perRung, continues: false) * repeats;
+            var continuing = _search.BudgetSpent(perRung, continues: true) * repeats;
+            var grid = (long)configurations * repeats * _search.MaxBudget;
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"  {key} spent: {restarting} restarting at each rung, {continuing} continuing from the rung below; a grid: {grid} ({Count(configurations, "configuration")} x {Count(repeats, "repeat")} x {_search.MaxBudget})");
+        }
+
+        private static string Count(long count, string noun)
+            => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");
+    }
 
     /// <summary><c>Fast: 8 trials (5 pending, 3 passed)</c>.</summary>
     private static string Summary(string experiment, long count, SortedDictionary<TrialStatus, long> counts)

@@ -21,7 +21,7 @@ public static class RungLadder
         {
             return [];
         }
-        var budgets = new List<int>();
+        var budgets = new System.Collections.Generic.List<int>();
         long budget = min;
         // Rungs below the top one: each η times the last, while η times it still fits under max.
         while (budget * reductionFactor <= max)
