@@ -19,11 +19,14 @@ public static class SectionNames
     /// <summary>Accuracy and time of fp32 against mixed bf16 over real fits; long, so only when asked for.</summary>
     public const string Precision = "precision";
 
+    /// <summary>Restart vs continue of vision trials promoted by successive halving over real fits; long, so only when asked for.</summary>
+    public const string Rungs = "rungs";
+
     /// <summary>The default run.</summary>
     public static IReadOnlyList<string> All { get; } = [Matmul, Training, Tuning, Memory, Data, Runner, Generator, Store, Peer, Busy];
 
     /// <summary>Every section <c>--sections</c> accepts: the default run's and the ones run only when named.</summary>
-    public static IReadOnlyList<string> Known { get; } = [.. All, Precision];
+    public static IReadOnlyList<string> Known { get; } = [.. All, Precision, Rungs];
 }
 
 /// <summary>Settings of one run: a profile (<c>--quick</c>, the default, or <c>--full</c>) with the command line's overrides.</summary>

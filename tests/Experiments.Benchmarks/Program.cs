@@ -177,6 +177,7 @@ static int Run(BenchmarkOptions options)
         (SectionNames.Peer, PeerSection.Run),
         (SectionNames.Busy, BusySection.Run),
         (SectionNames.Precision, PrecisionSection.Run),
+        (SectionNames.Rungs, RungsSection.Run),
     };
     var times = new ResultTable("timing", "Time per section", "section", "seconds");
     foreach (var (name, run) in parts.Where(p => options.Runs(p.Name)))
