@@ -107,6 +107,15 @@ public sealed record BenchmarkOptions
 
     public double PrecisionLearningRate { get; init; } = 1e-2;
 
+    // ---- rungs (restart vs continue of promoted vision trials; Fashion-MNIST sample at 32 × 40 px) ----
+
+    public IReadOnlyList<string> RungsModels { get; init; } = [ModelCatalog.ResNet20, ModelCatalog.ResNet20CntkIn1k, ModelCatalog.ConvNeXtAtto];
+
+    public IReadOnlyList<int> RungsSeeds { get; init; } = [1, 2];
+
+    /// <summary>Training images of each fit (the first of the sample's 1,000); null: all.</summary>
+    public int? RungsTrainItems { get; init; }
+
     // ---- memory ----
 
     /// <summary>Models of the memory section (at 32 px).</summary>

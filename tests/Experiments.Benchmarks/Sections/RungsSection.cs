@@ -18,15 +18,7 @@ namespace Experiments.Benchmarks.Sections;
 public static class RungsSection
 {
     private static readonly int[] Rungs = [1, 3, 9];
-    private static readonly int[] Seeds = [1, 2];
-
-    /// <summary>The configurations: architecture and learning rate, the sample's settings of the FineTuneSweep example (32 × 40 px, batch 16).</summary>
-    private static readonly (string Architecture, double LearningRate)[] Configurations =
-    [
-        (ModelCatalog.ResNet20, 1e-2),
-        (ModelCatalog.ResNet20CntkIn1k, 1e-2),
-        ("convnext_atto", 1e-2),
-    ];
+    private const double LearningRate = 1e-2;
 
     public static void Run(RunContext context)
     {
@@ -37,18 +29,24 @@ public static class RungsSection
         string root = Path.Combine(Path.GetTempPath(), $"experiments-rungs-{Environment.ProcessId}");
         try
         {
-            foreach (var (architecture, learningRate) in Configurations)
+            foreach (var architecture in context.Options.RungsModels)
             {
+                double learningRate = LearningRate;
                 string config = string.Create(CultureInfo.InvariantCulture, $"{architecture} lr {learningRate}");
-                foreach (int seed in Seeds)
+                foreach (int seed in context.Options.RungsSeeds)
                 {
+                    // The top rung trained from scratch, as a grid trial would.
+                    var restarted = Trial(root, architecture, learningRate, seed, Rungs.Length - 1, null, RungStart.Restart, context.Options.RungsTrainItems);
+                    RunReport.Progress(string.Create(CultureInfo.InvariantCulture,
+                        $"  rungs {config} seed {seed} restart at {Rungs[^1]}: error {restarted.Metric(MetricNames.ErrorRate):0.000}, fit {restarted.Metric(MetricNames.FitTime):0.0} s, "
+                        + $"{restarted.Metric(VisionTrialMetricNames.BudgetSpent)} epochs"));
                     // The chain 1 → 3 → 9, each rung continuing from the one below: what a promoted configuration costs.
                     string? below = null;
                     double chainSeconds = 0, chainEpochs = 0;
                     Outcome? continued = null;
                     for (int index = 0; index < Rungs.Length; index++)
                     {
-                        continued = Trial(root, architecture, learningRate, seed, index, below, RungStart.Continue);
+                        continued = Trial(root, architecture, learningRate, seed, index, below, RungStart.Continue, context.Options.RungsTrainItems);
                         chainSeconds += continued.Metric(MetricNames.FitTime);
                         chainEpochs += continued.Metric(VisionTrialMetricNames.BudgetSpent);
                         below = continued.Directory;
@@ -56,11 +54,6 @@ public static class RungsSection
                             $"  rungs {config} seed {seed} continue at {Rungs[index]}: error {continued.Metric(MetricNames.ErrorRate):0.000}, fit {continued.Metric(MetricNames.FitTime):0.0} s, "
                             + $"{continued.Metric(VisionTrialMetricNames.BudgetSpent)} epochs (chain {chainSeconds:0.0} s, {chainEpochs} epochs)"));
                     }
-                    // The top rung trained from scratch, as a grid trial would.
-                    var restarted = Trial(root, architecture, learningRate, seed, Rungs.Length - 1, below, RungStart.Restart);
-                    RunReport.Progress(string.Create(CultureInfo.InvariantCulture,
-                        $"  rungs {config} seed {seed} restart at {Rungs[^1]}: error {restarted.Metric(MetricNames.ErrorRate):0.000}, fit {restarted.Metric(MetricNames.FitTime):0.0} s, "
-                        + $"{restarted.Metric(VisionTrialMetricNames.BudgetSpent)} epochs"));
                     table.Add(config, seed,
                         restarted.Metric(MetricNames.ErrorRate), restarted.Metric(MetricNames.FitTime), restarted.Metric(VisionTrialMetricNames.BudgetSpent),
                         continued!.Metric(MetricNames.ErrorRate), continued.Metric(MetricNames.FitTime), continued.Metric(VisionTrialMetricNames.BudgetSpent),
@@ -75,7 +68,7 @@ public static class RungsSection
                 Directory.Delete(root, recursive: true);
             }
         }
-        table.Note("Data: the packaged Fashion-MNIST sample (1,000 training images, validated on its 200 test images), squished to 32 × 40 px, batch 16, average pooling: "
+        table.Note($"Data: the packaged Fashion-MNIST sample ({(context.Options.RungsTrainItems is { } items ? $"the first {items} of its 1,000 training images" : "1,000 training images")}, validated on its 200 test images), squished to 32 × 40 px, batch 16, average pooling: "
             + "the FineTuneSweep example's sample settings. From scratch: fit_one_cycle(lr); resnet20.cntk_in1k: fine_tune(lr, lr_mult 10), whose restart trains 1 frozen epoch more.");
         table.Note("Continue: each rung loads the rung below's continuation.safetensors and trains the added epochs with a new one-cycle over them (pretrained: unfrozen only). "
             + "The chain's columns add up the rungs 1, 3 and 9: what a configuration promoted to the top costs when it continues, against the restart@9 trial alone.");
@@ -87,7 +80,7 @@ public static class RungsSection
         public double Metric(string name) => Metrics.TryGetValue(name, out var value) ? value : double.NaN;
     }
 
-    private static Outcome Trial(string root, string architecture, double learningRate, int seed, int index, string? below, RungStart start)
+    private static Outcome Trial(string root, string architecture, double learningRate, int seed, int index, string? below, RungStart start, int? trainItems)
     {
         int budget = Rungs[index];
         string configuration = string.Create(CultureInfo.InvariantCulture, $"fashion-mnist-sample/{architecture}/lr={learningRate}");
@@ -111,6 +104,7 @@ public static class RungsSection
             Epochs = budget,
             BatchSize = 16,
             Validation = ValidationSource.TestPart,
+            MaxItems = trainItems,
             LrMult = 10,
             RungStart = start,
             TopRungBudget = Rungs[^1],
