@@ -19,11 +19,14 @@ public static class SectionNames
     /// <summary>Accuracy and time of fp32 against mixed bf16 over real fits; long, so only when asked for.</summary>
     public const string Precision = "precision";
 
+    /// <summary>Restart vs continue of vision trials promoted by successive halving over real fits; long, so only when asked for.</summary>
+    public const string Rungs = "rungs";
+
     /// <summary>The default run.</summary>
     public static IReadOnlyList<string> All { get; } = [Matmul, Training, Tuning, Memory, Data, Runner, Generator, Store, Peer, Busy];
 
     /// <summary>Every section <c>--sections</c> accepts: the default run's and the ones run only when named.</summary>
-    public static IReadOnlyList<string> Known { get; } = [.. All, Precision];
+    public static IReadOnlyList<string> Known { get; } = [.. All, Precision, Rungs];
 }
 
 /// <summary>Settings of one run: a profile (<c>--quick</c>, the default, or <c>--full</c>) with the command line's overrides.</summary>
@@ -103,6 +106,15 @@ public sealed record BenchmarkOptions
     public int PrecisionValidItems { get; init; } = 5_000;
 
     public double PrecisionLearningRate { get; init; } = 1e-2;
+
+    // ---- rungs (restart vs continue of promoted vision trials; Fashion-MNIST sample at 32 × 40 px) ----
+
+    public IReadOnlyList<string> RungsModels { get; init; } = [ModelCatalog.ResNet20, ModelCatalog.ResNet20CntkIn1k, ModelCatalog.ConvNeXtAtto];
+
+    public IReadOnlyList<int> RungsSeeds { get; init; } = [1, 2];
+
+    /// <summary>Training images of each fit (the first of the sample's 1,000); null: all.</summary>
+    public int? RungsTrainItems { get; init; }
 
     // ---- memory ----
 

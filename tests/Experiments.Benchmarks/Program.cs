@@ -45,6 +45,9 @@ var precisionRepeats = new Option<int?>("--precision-repeats") { Description = "
 var precisionEpochs = new Option<int?>("--precision-epochs") { Description = "Epochs of each fit of the precision section (default 3)." };
 var precisionItems = new Option<int?>("--precision-items") { Description = "Training images of each fit of the precision section (default 5000; the first of the training set)." };
 var precisionValidItems = new Option<int?>("--precision-valid-items") { Description = "Validation images of each fit of the precision section (default 5000; the first of the test set)." };
+var rungsModels = new Option<string?>("--rungs-models") { Description = "Comma-separated models of the rungs section, each at lr 0.01 (default resnet20,resnet20.cntk_in1k,convnext_atto)." };
+var rungsSeeds = new Option<string?>("--rungs-seeds") { Description = "Comma-separated seeds of the rungs section (default 1,2)." };
+var rungsItems = new Option<int?>("--rungs-items") { Description = "Training images of the rungs section's fits: the first of the Fashion-MNIST sample's 1,000 (default all)." };
 var output = new Option<string?>("--output", "-o") { Description = "Folder for results.md and the CSV files (default: artifacts/benchmarks/<UTC timestamp>/ in the repository)." };
 
 var root = new RootCommand(
@@ -54,7 +57,7 @@ var root = new RootCommand(
 {
     quick, full, sections, models, sizes, batchSize, steps, roundSeconds, rounds, measureSeconds, warmup, channelsLast, bf16, threads, interopThreads,
     tuneModels, tuneSize, memoryModels, memoryEpochs, runnerTrials, jpegs, python, peerModels, peerCounts, peerSize, busyModel, busyThreads,
-    precisionModels, precisionRepeats, precisionEpochs, precisionItems, precisionValidItems, output, childBare, childSpin,
+    precisionModels, precisionRepeats, precisionEpochs, precisionItems, precisionValidItems, rungsModels, rungsSeeds, rungsItems, output, childBare, childSpin,
 };
 
 root.SetAction(result =>
@@ -106,6 +109,9 @@ root.SetAction(result =>
             PrecisionModels = List(result.GetValue(precisionModels)) is { } prm ? Validate(prm, [.. ModelCatalog.All.Select(i => i.Name)], "model") : options.PrecisionModels,
             PrecisionRepeats = result.GetValue(precisionRepeats) ?? options.PrecisionRepeats,
             PrecisionEpochs = result.GetValue(precisionEpochs) ?? options.PrecisionEpochs,
+            RungsModels = List(result.GetValue(rungsModels)) is { } rm ? Validate(rm, [.. ModelCatalog.All.Select(i => i.Name), ModelCatalog.ResNet20CntkIn1k], "model") : options.RungsModels,
+            RungsSeeds = List(result.GetValue(rungsSeeds)) is { } rs ? [.. rs.Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : options.RungsSeeds,
+            RungsTrainItems = result.GetValue(rungsItems) ?? options.RungsTrainItems,
             PrecisionTrainItems = result.GetValue(precisionItems) ?? options.PrecisionTrainItems,
             PrecisionValidItems = result.GetValue(precisionValidItems) ?? options.PrecisionValidItems,
         };
@@ -177,6 +183,7 @@ static int Run(BenchmarkOptions options)
         (SectionNames.Peer, PeerSection.Run),
         (SectionNames.Busy, BusySection.Run),
         (SectionNames.Precision, PrecisionSection.Run),
+        (SectionNames.Rungs, RungsSection.Run),
     };
     var times = new ResultTable("timing", "Time per section", "section", "seconds");
     foreach (var (name, run) in parts.Where(p => options.Runs(p.Name)))

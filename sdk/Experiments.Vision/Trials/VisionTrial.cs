@@ -55,7 +55,8 @@ public static class VisionTrial
         TrainingMetricNames.FrozenEpochs, TrainingMetricNames.TrainImagesPerSecond, TrainingMetricNames.AccuracyMulti,
         VisionTrialMetricNames.TtaErrorRate, VisionTrialMetricNames.TtaTime, VisionTrialMetricNames.ParamCount,
         VisionTrialMetricNames.Pretrained, VisionTrialMetricNames.TrainImages, VisionTrialMetricNames.ValidImages,
-        VisionTrialMetricNames.BaselineErrorRate, VisionTrialMetricNames.DataSample, MetricNames.FitBudget)]
+        VisionTrialMetricNames.BaselineErrorRate, VisionTrialMetricNames.DataSample, MetricNames.FitBudget,
+        VisionTrialMetricNames.BudgetSpent, VisionTrialMetricNames.Continued)]
     public static Task<TrialResult> RunAsync(TrialContext context, VisionTrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -126,7 +127,9 @@ public static class VisionTrial
         // Pretrained stems take 3 channels; a grey batch is made 3 channels at normalisation.
         int inChannels = pretrained ? 3 : dataset.Channels;
         using var model = ModelCatalog.Create(settings.Architecture, dataset.Classes.Count, inChannels, new ModelOptions { Pooling = settings.Pooling });
-        if (weights is not null)
+        var rung = context.Rung;
+        string? continuedFrom = ContinueFromRungBelow(context, settings, model);
+        if (weights is not null && continuedFrom is null)
         {
             ModelCheckpoint.LoadBody(model, weights);
         }
@@ -146,7 +149,16 @@ public static class VisionTrial
             Context = context,
             Cancellation = cancellation,
         });
-        var fit = learner.FineTune(settings.Epochs, settings.LearningRate, settings.FreezeEpochs, settings.LrMult);
+        // A continuation trains the added epochs with a new one-cycle over them (a warm restart); a pretrained model
+        // is not frozen again (fine_tune without its frozen phase).
+        var fit = continuedFrom is not null && rung?.PreviousBudget is { } previousBudget
+            ? learner.FineTune(settings.Epochs - previousBudget, settings.LearningRate, freezeEpochs: 0, settings.LrMult)
+            : learner.FineTune(settings.Epochs, settings.LearningRate, settings.FreezeEpochs, settings.LrMult);
+        if (rung is not null && settings.RungStart == RungStart.Continue && !fit.StoppedAtBudget
+            && settings.Epochs == rung.Budget && (settings.TopRungBudget is not { } top || rung.Budget < top))
+        {
+            ContinuationCheckpoint.Save(model, context.OutputDirectory, settings.Epochs);
+        }
 
         var metrics = new List<(string Name, double Value)>(fit.Metrics())
         {
@@ -161,6 +173,12 @@ public static class VisionTrial
         if (dataset.Origin is { } origin)
         {
             metrics.Add((VisionTrialMetricNames.DataSample, origin.IsSample ? 1 : 0));
+        }
+        if (rung is not null)
+        {
+            // Every epoch trained, the frozen ones included: what this rung cost.
+            metrics.Add((VisionTrialMetricNames.BudgetSpent, fit.Epochs.Count));
+            metrics.Add((VisionTrialMetricNames.Continued, continuedFrom is not null ? 1 : 0));
         }
 
         double? ttaErrorRate = null;
@@ -193,7 +211,33 @@ public static class VisionTrial
             context.ReportProgress(1, $"exported {export.Name} to {export.MetadataPath}");
         }
 
-        return new VisionTrialOutcome(settings, split, resize, normalization, fit, ttaErrorRate, export, metrics);
+        return new VisionTrialOutcome(settings, split, resize, normalization, fit, ttaErrorRate, export, metrics, continuedFrom);
+    }
+
+    /// <summary>
+    /// Above the first rung with <see cref="RungStart.Continue"/>: loads the rung below's continuation checkpoint into
+    /// <paramref name="model"/> and returns its path; else null. When the checkpoint cannot be used the trial restarts
+    /// (the model keeps its fresh initialisation) and the progress message says why.
+    /// </summary>
+    private static string? ContinueFromRungBelow(TrialContext context, VisionTrialSettings settings, VisionModel model)
+    {
+        if (context.Rung is not { PreviousBudget: { } previousBudget } rung || settings.RungStart != RungStart.Continue)
+        {
+            return null;
+        }
+        string? reason = settings.Epochs != rung.Budget
+            ? string.Create(CultureInfo.InvariantCulture, $"the rung's budget {rung.Budget} is not the trial's epochs {settings.Epochs}")
+            : previousBudget >= rung.Budget
+                ? string.Create(CultureInfo.InvariantCulture, $"the rung below's budget {previousBudget} is not below {rung.Budget}")
+                : ContinuationCheckpoint.TryLoad(model, rung.PreviousOutputDirectory, previousBudget);
+        if (reason is not null)
+        {
+            context.ReportProgress(0, $"restarting at {rung.Budget} epochs instead of continuing from {rung.PreviousTrialId}: {reason}");
+            return null;
+        }
+        context.ReportProgress(0, string.Create(CultureInfo.InvariantCulture,
+            $"continuing from {rung.PreviousTrialId} ({previousBudget} epochs): {rung.Budget - previousBudget} more"));
+        return ContinuationCheckpoint.PathIn(rung.PreviousOutputDirectory!);
     }
 
     /// <summary>

@@ -34,4 +34,14 @@ public static class VisionTrialMetricNames
 
     /// <summary>Validation images after the split.</summary>
     public const string ValidImages = MetricNames.ValidImages;
+
+    /// <summary>
+    /// Epochs the trial actually trained, in a successive-halving experiment: the added epochs when it continued from the
+    /// rung below, its whole budget (with fine_tune's frozen epochs) when it restarted. The report sums it as the search's
+    /// budget spent.
+    /// </summary>
+    public const string BudgetSpent = "budget_spent";
+
+    /// <summary>1 when a trial of a successive-halving experiment continued from the rung below, 0 when it started over.</summary>
+    public const string Continued = "continued";
 }

@@ -17,8 +17,10 @@ public sealed class VisionTrialOutcome
         FitResult fit,
         double? ttaErrorRate,
         ExportedFiles? export,
-        IReadOnlyList<(string Name, double Value)> metrics)
+        IReadOnlyList<(string Name, double Value)> metrics,
+        string? continuedFrom = null)
     {
+        ContinuedFrom = continuedFrom;
         Settings = settings;
         Split = split;
         Resize = resize;
@@ -48,6 +50,9 @@ public sealed class VisionTrialOutcome
 
     /// <summary>The export's files and metadata (<see cref="ExportedFiles.MetadataPath"/> for <see cref="ModelExport.Load"/>); null without <see cref="VisionTrialSettings.Export"/>.</summary>
     public ExportedFiles? Export { get; }
+
+    /// <summary>The continuation checkpoint the trial started from (the rung below's), or null when it started over.</summary>
+    public string? ContinuedFrom { get; }
 
     /// <summary>The export's metadata file, or null.</summary>
     public string? ExportPath => Export?.MetadataPath;

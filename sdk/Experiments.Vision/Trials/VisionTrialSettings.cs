@@ -177,6 +177,22 @@ public sealed record VisionTrialSettings
     /// </summary>
     public TimeSpan? MaxFitTime { get; init; }
 
+    /// <summary>
+    /// How a trial above the first rung of a successive-halving experiment (<see cref="TrialContext.Rung"/> set) starts:
+    /// continue from the model of the same configuration one rung below and train only the added epochs (default), or
+    /// restart and train the rung's whole budget. Continuing needs the budget to be the epochs
+    /// (<see cref="Epochs"/> = the rung's budget); otherwise, or without a usable checkpoint, the trial restarts. Grid
+    /// trials (no rung) are not affected.
+    /// </summary>
+    public RungStart RungStart { get; init; } = RungStart.Continue;
+
+    /// <summary>
+    /// The top rung's budget (the <see cref="BudgetAttribute.Max"/> of the experiment's budget parameter): a trial at it
+    /// writes no continuation checkpoint, since nothing continues from the top rung. Null: every rung of a continuing
+    /// experiment writes one (the model's weights, a few MB).
+    /// </summary>
+    public int? TopRungBudget { get; init; }
+
     /// <summary>Decoding threads of each loader; null: 1 when training on the CPU (the step uses every core), else the processor count.</summary>
     public int? DecodeThreads { get; init; }
 

@@ -23,14 +23,17 @@ internal sealed class RecordingObserver : ITrialObserver
 
     public void OnProgress(double fraction, string? message) => _progress.Enqueue((fraction, message));
 
-    /// <summary>A context for a trial with the given id (parameters parsed from it: <c>shapes/resnet18/crop#1</c>).</summary>
-    public static TrialContext Context(string id, int seed, string outputDirectory, ITrialObserver observer, CancellationToken cancellation = default)
+    /// <summary>
+    /// A context for a trial with the given id (parameters parsed from it: <c>shapes/resnet18/crop#1</c>), at a rung of a
+    /// successive-halving experiment when <paramref name="rung"/> is given.
+    /// </summary>
+    public static TrialContext Context(string id, int seed, string outputDirectory, ITrialObserver observer, CancellationToken cancellation = default, SearchRung? rung = null)
     {
         int hash = id.LastIndexOf('#');
         var segments = id[..hash].Split('/');
         string[] names = ["Dataset", "Arch", "Resize"];
         var parameters = segments.Select((value, i) => new TrialParameter(names[i], names[i], value, value)).ToArray();
         var trial = new Trial("VisionTrialTests", id, index: 0, repeat: int.Parse(id[(hash + 1)..]), seed, parameters);
-        return new TrialContext(trial, "cpu", outputDirectory, observer, cancellation);
+        return new TrialContext(trial, "cpu", outputDirectory, observer, cancellation) { Rung = rung };
     }
 }
