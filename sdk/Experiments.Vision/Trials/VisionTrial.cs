@@ -468,9 +468,13 @@ public static class VisionTrial
         {
             throw new ArgumentOutOfRangeException(nameof(s.TtaBeta), s.TtaBeta, "The TTA beta weighs the plain pass: from 0 to 1.");
         }
-        if (!Enum.IsDefined(s.Resize) || !Enum.IsDefined(s.PadMode) || !Enum.IsDefined(s.Pooling) || !Enum.IsDefined(s.Validation))
+        if (!Enum.IsDefined(s.Resize) || !Enum.IsDefined(s.PadMode) || !Enum.IsDefined(s.Pooling) || !Enum.IsDefined(s.Validation) || !Enum.IsDefined(s.RungStart))
         {
-            throw new ArgumentException("Unknown resize method, pad mode, pooling or validation source.", nameof(s));
+            throw new ArgumentException("Unknown resize method, pad mode, pooling, validation source or rung start.", nameof(s));
+        }
+        if (s.TopRungBudget is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(s.TopRungBudget), s.TopRungBudget, "The top rung's budget is at least 1 (null: unknown).");
         }
     }
 }
