@@ -128,7 +128,8 @@ public static class VisionTrial
         int inChannels = pretrained ? 3 : dataset.Channels;
         using var model = ModelCatalog.Create(settings.Architecture, dataset.Classes.Count, inChannels, new ModelOptions { Pooling = settings.Pooling });
         var rung = context.Rung;
-        string? continuedFrom = ContinueFromRungBelow(context, settings, model);
+        bool continues = settings.RungStart == RungStart.Continue || (settings.RungStart == RungStart.Auto && pretrained);
+        string? continuedFrom = continues ? ContinueFromRungBelow(context, settings, model) : null;
         if (weights is not null && continuedFrom is null)
         {
             ModelCheckpoint.LoadBody(model, weights);
@@ -154,7 +155,7 @@ public static class VisionTrial
         var fit = continuedFrom is not null && rung?.PreviousBudget is { } previousBudget
             ? learner.FineTune(settings.Epochs - previousBudget, settings.LearningRate, freezeEpochs: 0, settings.LrMult)
             : learner.FineTune(settings.Epochs, settings.LearningRate, settings.FreezeEpochs, settings.LrMult);
-        if (rung is not null && settings.RungStart == RungStart.Continue && !fit.StoppedAtBudget
+        if (rung is not null && continues && !fit.StoppedAtBudget
             && settings.Epochs == rung.Budget && (settings.TopRungBudget is not { } top || rung.Budget < top))
         {
             ContinuationCheckpoint.Save(model, context.OutputDirectory, settings.Epochs);
@@ -215,13 +216,13 @@ public static class VisionTrial
     }
 
     /// <summary>
-    /// Above the first rung with <see cref="RungStart.Continue"/>: loads the rung below's continuation checkpoint into
+    /// Above the first rung of a continuing trial: loads the rung below's continuation checkpoint into
     /// <paramref name="model"/> and returns its path; else null. When the checkpoint cannot be used the trial restarts
     /// (the model keeps its fresh initialisation) and the progress message says why.
     /// </summary>
     private static string? ContinueFromRungBelow(TrialContext context, VisionTrialSettings settings, VisionModel model)
     {
-        if (context.Rung is not { PreviousBudget: { } previousBudget } rung || settings.RungStart != RungStart.Continue)
+        if (context.Rung is not { PreviousBudget: { } previousBudget } rung)
         {
             return null;
         }
@@ -467,9 +468,13 @@ public static class VisionTrial
         {
             throw new ArgumentOutOfRangeException(nameof(s.TtaBeta), s.TtaBeta, "The TTA beta weighs the plain pass: from 0 to 1.");
         }
-        if (!Enum.IsDefined(s.Resize) || !Enum.IsDefined(s.PadMode) || !Enum.IsDefined(s.Pooling) || !Enum.IsDefined(s.Validation))
+        if (!Enum.IsDefined(s.Resize) || !Enum.IsDefined(s.PadMode) || !Enum.IsDefined(s.Pooling) || !Enum.IsDefined(s.Validation) || !Enum.IsDefined(s.RungStart))
         {
-            throw new ArgumentException("Unknown resize method, pad mode, pooling or validation source.", nameof(s));
+            throw new ArgumentException("Unknown resize method, pad mode, pooling, validation source or rung start.", nameof(s));
+        }
+        if (s.TopRungBudget is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(s.TopRungBudget), s.TopRungBudget, "The top rung's budget is at least 1 (null: unknown).");
         }
     }
 }

@@ -179,12 +179,13 @@ public sealed record VisionTrialSettings
 
     /// <summary>
     /// How a trial above the first rung of a successive-halving experiment (<see cref="TrialContext.Rung"/> set) starts:
-    /// continue from the model of the same configuration one rung below and train only the added epochs (default), or
-    /// restart and train the rung's whole budget. Continuing needs the budget to be the epochs
+    /// continue from the model of the same configuration one rung below and train only the added epochs, or restart and
+    /// train the rung's whole budget. Default <see cref="RungStart.Auto"/>: continue with pretrained weights, restart from
+    /// scratch (see <see cref="RungStart.Auto"/> for the measurement). Continuing needs the budget to be the epochs
     /// (<see cref="Epochs"/> = the rung's budget); otherwise, or without a usable checkpoint, the trial restarts. Grid
     /// trials (no rung) are not affected.
     /// </summary>
-    public RungStart RungStart { get; init; } = RungStart.Continue;
+    public RungStart RungStart { get; init; } = RungStart.Auto;
 
     /// <summary>
     /// The top rung's budget (the <see cref="BudgetAttribute.Max"/> of the experiment's budget parameter): a trial at it

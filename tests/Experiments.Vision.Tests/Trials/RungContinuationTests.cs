@@ -36,6 +36,7 @@ public sealed class RungContinuationTests : IDisposable
         DatasetOptions = new VisionDatasetOptions { Count = 60, ImageSize = 16 },
         DecodeThreads = 1,
         TopRungBudget = 3,
+        RungStart = RungStart.Continue,
     };
 
     private static string IdAt(int epochs) => $"shapes/{Architecture}/epochs={epochs}#1";
@@ -65,6 +66,20 @@ public sealed class RungContinuationTests : IDisposable
         // Restarting rungs write none either: nothing would read it.
         VisionTrial.Run(Context("restart0", 1, new SearchRung(0, 1, null, null, null)), Tiny(1) with { RungStart = RungStart.Restart });
         Assert.False(File.Exists(_temp.Combine("restart0", ContinuationCheckpoint.FileName)));
+        Assert.Equal(1, MetricsOf(first)[VisionTrialMetricNames.BudgetSpent]);
+    }
+
+    [Fact]
+    public void By_default_a_model_trained_from_scratch_restarts_every_rung()
+    {
+        var first = VisionTrial.Run(Context("rung0", 1, new SearchRung(0, 1, null, null, null)), Tiny(1) with { RungStart = RungStart.Auto });
+        var second = VisionTrial.Run(Context("rung1", 3, SecondRung("rung0")), Tiny(3) with { RungStart = RungStart.Auto, TopRungBudget = 9 });
+
+        Assert.Equal(RungStart.Auto, new VisionTrialSettings { Dataset = "d", Architecture = "a" }.RungStart);
+        Assert.False(File.Exists(_temp.Combine("rung0", ContinuationCheckpoint.FileName)));
+        Assert.False(File.Exists(_temp.Combine("rung1", ContinuationCheckpoint.FileName)));
+        Assert.Equal(3, MetricsOf(second)[VisionTrialMetricNames.BudgetSpent]);
+        Assert.Equal(0, MetricsOf(second)[VisionTrialMetricNames.Continued]);
         Assert.Equal(1, MetricsOf(first)[VisionTrialMetricNames.BudgetSpent]);
     }
 
@@ -195,7 +210,8 @@ public sealed class RungContinuationTests : IDisposable
         {
             ModelCheckpoint.Save(reference, Path.Combine(weights, Architecture + ".safetensors"));
         }
-        var settings = Tiny(1) with { Pretrained = weights };
+        // The default (Auto) continues a pretrained model.
+        var settings = Tiny(1) with { Pretrained = weights, RungStart = RungStart.Auto };
         var first = VisionTrial.Run(Context("rung0", 1, new SearchRung(0, 1, null, null, null)), settings);
         Assert.Equal(2, MetricsOf(first)[VisionTrialMetricNames.BudgetSpent]); // fine_tune: 1 frozen + 1
 
