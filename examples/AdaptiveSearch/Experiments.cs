@@ -7,8 +7,8 @@ namespace AdaptiveSearch;
 /// <summary>
 /// Successive halving over the epochs: nine configurations (three models × three learning rates), two repeats each,
 /// start at 1 epoch; the best third by mean error moves up to 3 epochs, and the best third of those to 9. A promoted
-/// trial continues from its own model one rung below (a new one-cycle over the added epochs), so the search trains
-/// 1 + 2 + 6 epochs of a configuration that reaches the top, instead of the grid's 9 for every configuration.
+/// pretrained trial continues from its own model one rung below (a new one-cycle over the added epochs: 1 + 2 + 6 epochs
+/// for a configuration that reaches the top), one trained from scratch starts over (continuing measured worse for it).
 /// </summary>
 [Experiment(Repeats = 2, Objective = MetricNames.ErrorRate, Goal = Goal.Minimize, ScoreConstant = 10,
     Search = Search.SuccessiveHalving, ReductionFactor = HalvingSettings.ReductionFactor)]
@@ -28,8 +28,8 @@ public partial class HalvingSearch
 }
 
 /// <summary>
-/// The same search, but a promoted trial starts over and trains its rung's whole budget: what a search costs when the
-/// trial cannot continue (one-cycle schedules do not resume), measured next to <see cref="HalvingSearch"/>.
+/// The same search, but every promoted trial starts over and trains its rung's whole budget: what a search costs when
+/// no trial continues, measured next to <see cref="HalvingSearch"/>.
 /// </summary>
 [Experiment(Repeats = 2, Objective = MetricNames.ErrorRate, Goal = Goal.Minimize, ScoreConstant = 10,
     Search = Search.SuccessiveHalving, ReductionFactor = HalvingSettings.ReductionFactor)]

@@ -21,7 +21,12 @@ public static class HalvingSettings
     /// <summary>η: the best third of a rung moves up, with three times the epochs.</summary>
     public const int ReductionFactor = 3;
 
-    public static VisionTrialSettings For(string arch, double learningRate, int epochs, RungStart rungStart = RungStart.Continue) => new()
+    /// <summary>
+    /// The settings of one trial. A promoted trial of a search starts as <paramref name="rungStart"/> says; by default
+    /// (<see cref="RungStart.Auto"/>) a pretrained model continues from its model one rung below and a model trained from
+    /// scratch starts over, as measured best in the vision library.
+    /// </summary>
+    public static VisionTrialSettings For(string arch, double learningRate, int epochs, RungStart rungStart = RungStart.Auto) => new()
     {
         Dataset = VisionDatasets.FashionMnistSample,
         Architecture = arch,
@@ -36,6 +41,5 @@ public static class HalvingSettings
         // fastai's lr_mult for the ImageNet ResNet, as in FineTuneSweep: its body learns at a tenth of the head's rate.
         LrMult = 10,
         RungStart = rungStart,
-        TopRungBudget = MaxEpochs,
     };
 }

@@ -156,7 +156,7 @@ public static class VisionTrial
             ? learner.FineTune(settings.Epochs - previousBudget, settings.LearningRate, freezeEpochs: 0, settings.LrMult)
             : learner.FineTune(settings.Epochs, settings.LearningRate, settings.FreezeEpochs, settings.LrMult);
         if (rung is not null && continues && !fit.StoppedAtBudget
-            && settings.Epochs == rung.Budget && (settings.TopRungBudget is not { } top || rung.Budget < top))
+            && settings.Epochs == rung.Budget && !rung.IsTop && (settings.TopRungBudget is not { } top || rung.Budget < top))
         {
             ContinuationCheckpoint.Save(model, context.OutputDirectory, settings.Epochs);
         }

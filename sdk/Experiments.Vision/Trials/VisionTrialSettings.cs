@@ -189,8 +189,9 @@ public sealed record VisionTrialSettings
 
     /// <summary>
     /// The top rung's budget (the <see cref="BudgetAttribute.Max"/> of the experiment's budget parameter): a trial at it
-    /// writes no continuation checkpoint, since nothing continues from the top rung. Null: every rung of a continuing
-    /// experiment writes one (the model's weights, a few MB).
+    /// writes no continuation checkpoint, since nothing continues from the top rung. Null: the runner's
+    /// <see cref="SearchRung.IsTop"/> says which rung is the top (a context built by hand without it: every rung writes
+    /// one, the model's weights, a few MB).
     /// </summary>
     public int? TopRungBudget { get; init; }
 

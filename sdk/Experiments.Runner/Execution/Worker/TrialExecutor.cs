@@ -22,12 +22,13 @@ internal static class TrialExecutor
             return null;
         }
         var budget = experiment.Search.Rungs[rung];
+        var isTop = rung == experiment.Search.Rungs.Count - 1;
         if (rung == 0 || experiment.AtRung(trial, rung - 1) is not { } previous)
         {
-            return new SearchRung(rung, budget, null, null, null);
+            return new SearchRung(rung, budget, null, null, null) { IsTop = isTop };
         }
         var folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outputDirectory))!, FileNames.Safe(previous.Id));
-        return new SearchRung(rung, budget, experiment.Search.Rungs[rung - 1], previous.Id, folder);
+        return new SearchRung(rung, budget, experiment.Search.Rungs[rung - 1], previous.Id, folder) { IsTop = isTop };
     }
 
     public static async Task<ResultMessage> ExecuteAsync(
