@@ -19,11 +19,14 @@ public static class SectionNames
     /// <summary>Accuracy and time of fp32 against mixed bf16 over real fits; long, so only when asked for.</summary>
     public const string Precision = "precision";
 
+    /// <summary>Where a training step's time goes, per operator kind and module; only when asked for.</summary>
+    public const string Operators = "operators";
+
     /// <summary>The default run.</summary>
     public static IReadOnlyList<string> All { get; } = [Matmul, Training, Tuning, Memory, Data, Runner, Generator, Store, Peer, Busy];
 
     /// <summary>Every section <c>--sections</c> accepts: the default run's and the ones run only when named.</summary>
-    public static IReadOnlyList<string> Known { get; } = [.. All, Precision];
+    public static IReadOnlyList<string> Known { get; } = [.. All, Precision, Operators];
 }
 
 /// <summary>Settings of one run: a profile (<c>--quick</c>, the default, or <c>--full</c>) with the command line's overrides.</summary>
@@ -103,6 +106,17 @@ public sealed record BenchmarkOptions
     public int PrecisionValidItems { get; init; } = 5_000;
 
     public double PrecisionLearningRate { get; init; } = 1e-2;
+
+    // ---- operators (per-operator breakdown of the training step) ----
+
+    /// <summary>Models of the operators section (<c>--models</c> replaces them).</summary>
+    public IReadOnlyList<string> OperatorModels { get; init; } = [ModelCatalog.RegNetY002, ModelCatalog.ConvNeXtAtto, ModelCatalog.ResNet18];
+
+    /// <summary>Input sizes of the operators section (<c>--sizes</c> replaces them).</summary>
+    public IReadOnlyList<int> OperatorSizes { get; init; } = [32];
+
+    /// <summary>Measured steps (forward) and isolated backward runs per module.</summary>
+    public int OperatorRepeats { get; init; } = 5;
 
     // ---- memory ----
 
