@@ -30,6 +30,8 @@ public static class OperatorsSection
             "model", "px", "module", "kind", "input", "fwd ms", "bwd ms", "share of step", "GFLOP/s", "% of matmul");
         var steps = new ResultTable("operators-steps", "The plain training step (no hooks) against the sums of the per-module times",
             "model", "px", "layout", "fwd ms", "bwd ms", "optimizer ms", "step ms", "img/s", "hooked fwd / plain fwd", "isolated bwd / plain bwd");
+        var layouts = OperatorVariants.NewLayoutTable(options.BatchSize);
+        var layerNorms = OperatorVariants.NewLayerNormTable();
         foreach (var model in options.OperatorModels)
         {
             foreach (int size in options.OperatorSizes)
@@ -39,6 +41,8 @@ public static class OperatorsSection
                 {
                     var measured = Measure(model, size, options.BatchSize, options.OperatorRepeats, settings);
                     AddRows(measured, model, size, matmul, kinds, leaves, steps);
+                    OperatorVariants.CompareLayouts(model, size, options, layouts);
+                    OperatorVariants.CompareLayerNorms(model, size, options, layerNorms);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -63,7 +67,18 @@ public static class OperatorsSection
             + "over the plain backward.");
         context.Report.Add(kinds);
         context.Report.Add(leaves);
+        layouts.Note("Two bare loops of the same model (the training section's: pre-made batches, forward, loss, backward, fused AdamW step), one with "
+            + "4-d weights and inputs in channels-last order; one untimed round each, then rounds in alternating order. channels-last / NCHW: median of the "
+            + "per-round ratios, with the lowest and highest; spread: (max − min) / median of each loop's rounds.");
+        layerNorms.Note("For each input shape (and memory order) the model's LayerNorm2d modules see in its catalog layout: forward + backward (random output "
+            + "gradient) of timm's permute → layer_norm → permute back against (x − mean) · rsqrt(var + eps) · weight + bias over dimension 1 "
+            + "(var_mean), 20 runs per round, rounds alternating which goes first; ms = per batch for all modules of that shape (modules × the mean run).");
         context.Report.Add(steps);
+        context.Report.Add(layouts);
+        if (layerNorms.Rows.Count > 0)
+        {
+            context.Report.Add(layerNorms);
+        }
     }
 
     /// <summary>What one model's measurement gives: the plain step's parts and every module's inclusive times.</summary>
