@@ -166,6 +166,10 @@ static int Run(BenchmarkOptions options)
     report.Header($"- Load average at start: {MachineInfo.LoadAverage()}");
     report.Header($"- Training settings: {LoopSettings.Describe(options.ChannelsLast, options.Bf16)}, batch {options.BatchSize}, "
         + $"{(options.Steps is int s ? $"{s} steps" : $"~{options.RoundSeconds:0.#} s")} per round, {options.Rounds} rounds{(options.MeasureSeconds > 0 ? $" (more for fast models, to {options.MeasureSeconds:0.#} s a loop)" : "")}, models {string.Join(", ", options.Models)} at {string.Join(", ", options.Sizes)} px");
+    if (options.Runs(SectionNames.Operators))
+    {
+        report.Header($"- Operators: models {string.Join(", ", options.OperatorModels)} at {string.Join(", ", options.OperatorSizes)} px, batch {options.BatchSize}, fp32, {options.OperatorRepeats} steps and backward runs per module");
+    }
     report.Header($"- Results: {report.Directory}");
 
     var parts = new (string Name, Action<RunContext> Run)[]
