@@ -22,11 +22,14 @@ public static class SectionNames
     /// <summary>Restart vs continue of vision trials promoted by successive halving over real fits; long, so only when asked for.</summary>
     public const string Rungs = "rungs";
 
+    /// <summary>Where a training step's time goes, per operator kind and module; only when asked for.</summary>
+    public const string Operators = "operators";
+
     /// <summary>The default run.</summary>
     public static IReadOnlyList<string> All { get; } = [Matmul, Training, Tuning, Memory, Data, Runner, Generator, Store, Peer, Busy];
 
     /// <summary>Every section <c>--sections</c> accepts: the default run's and the ones run only when named.</summary>
-    public static IReadOnlyList<string> Known { get; } = [.. All, Precision, Rungs];
+    public static IReadOnlyList<string> Known { get; } = [.. All, Precision, Rungs, Operators];
 }
 
 /// <summary>Settings of one run: a profile (<c>--quick</c>, the default, or <c>--full</c>) with the command line's overrides.</summary>
@@ -115,6 +118,17 @@ public sealed record BenchmarkOptions
 
     /// <summary>Training images of each fit (the first of the sample's 1,000); null: all.</summary>
     public int? RungsTrainItems { get; init; }
+
+    // ---- operators (per-operator breakdown of the training step) ----
+
+    /// <summary>Models of the operators section (<c>--models</c> replaces them).</summary>
+    public IReadOnlyList<string> OperatorModels { get; init; } = [ModelCatalog.RegNetY002, ModelCatalog.ConvNeXtAtto, ModelCatalog.ResNet18];
+
+    /// <summary>Input sizes of the operators section (<c>--sizes</c> replaces them).</summary>
+    public IReadOnlyList<int> OperatorSizes { get; init; } = [32];
+
+    /// <summary>Measured steps (forward) and isolated backward runs per module.</summary>
+    public int OperatorRepeats { get; init; } = 5;
 
     // ---- memory ----
 

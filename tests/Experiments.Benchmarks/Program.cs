@@ -14,7 +14,7 @@ using static TorchSharp.torch;
 var quick = new Option<bool>("--quick") { Description = "The default profile: 4 models at 32 and 64 px, short rounds; about 5 minutes on 2 cores." };
 var full = new Option<bool>("--full") { Description = "Every catalog model (ViTs and Swins at their fixed size, 224 px included), longer rounds, more repeats: long (an hour or more on 2 cores)." };
 var sections = new Option<string?>("--sections", "-s") { Description = $"Comma-separated parts to run (default: {string.Join(", ", SectionNames.All)}; also: {string.Join(", ", SectionNames.Known.Except(SectionNames.All))})." };
-var models = new Option<string?>("--models", "-m") { Description = "Comma-separated catalog models for the training section (default: the profile's; 'all' for the whole catalog)." };
+var models = new Option<string?>("--models", "-m") { Description = "Comma-separated catalog models for the training and operators sections (default: the profile's, and regnety_002, convnext_atto, resnet18 for operators; 'all' for the whole catalog)." };
 var sizes = new Option<string?>("--sizes") { Description = "Comma-separated input sizes in px for models that take any size (default 32,64); a ViT or a Swin always runs at its own size." };
 var batchSize = new Option<int?>("--batch-size", "-b") { Description = "Training batch size (default 64)." };
 var steps = new Option<int?>("--steps") { Description = "Training steps per measured round (default: as many as fill --round-seconds)." };
@@ -82,6 +82,10 @@ root.SetAction(result =>
                 ? (m.Count == 1 && m[0] == "all" ? [.. ModelCatalog.All.Select(i => i.Name)] : Validate(m, [.. ModelCatalog.All.Select(i => i.Name)], "model"))
                 : options.Models,
             Sizes = List(result.GetValue(sizes)) is { } z ? [.. z.Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : options.Sizes,
+            OperatorModels = List(result.GetValue(models)) is { } om
+                ? (om.Count == 1 && om[0] == "all" ? [.. ModelCatalog.All.Select(i => i.Name)] : Validate(om, [.. ModelCatalog.All.Select(i => i.Name)], "model"))
+                : options.OperatorModels,
+            OperatorSizes = List(result.GetValue(sizes)) is { } oz ? [.. oz.Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : options.OperatorSizes,
             BatchSize = result.GetValue(batchSize) ?? options.BatchSize,
             Steps = result.GetValue(steps) ?? options.Steps,
             RoundSeconds = result.GetValue(roundSeconds) ?? options.RoundSeconds,
@@ -168,6 +172,10 @@ static int Run(BenchmarkOptions options)
     report.Header($"- Load average at start: {MachineInfo.LoadAverage()}");
     report.Header($"- Training settings: {LoopSettings.Describe(options.ChannelsLast, options.Bf16)}, batch {options.BatchSize}, "
         + $"{(options.Steps is int s ? $"{s} steps" : $"~{options.RoundSeconds:0.#} s")} per round, {options.Rounds} rounds{(options.MeasureSeconds > 0 ? $" (more for fast models, to {options.MeasureSeconds:0.#} s a loop)" : "")}, models {string.Join(", ", options.Models)} at {string.Join(", ", options.Sizes)} px");
+    if (options.Runs(SectionNames.Operators))
+    {
+        report.Header($"- Operators: models {string.Join(", ", options.OperatorModels)} at {string.Join(", ", options.OperatorSizes)} px, batch {options.BatchSize}, fp32, {options.OperatorRepeats} steps and backward runs per module");
+    }
     report.Header($"- Results: {report.Directory}");
 
     var parts = new (string Name, Action<RunContext> Run)[]
@@ -184,6 +192,7 @@ static int Run(BenchmarkOptions options)
         (SectionNames.Busy, BusySection.Run),
         (SectionNames.Precision, PrecisionSection.Run),
         (SectionNames.Rungs, RungsSection.Run),
+        (SectionNames.Operators, OperatorsSection.Run),
     };
     var times = new ResultTable("timing", "Time per section", "section", "seconds");
     foreach (var (name, run) in parts.Where(p => options.Runs(p.Name)))

@@ -127,6 +127,9 @@ public sealed class ConvNeXt : ImageModel
     {
         private const double LayerScaleInit = 1e-6;
 
+        /// <summary>Taps of the 7×7 depthwise kernel on each side of its centre (its padding).</summary>
+        private const long KernelReach = 3;
+
         private readonly Conv2d conv_dw;
         private readonly Module<Tensor, Tensor> norm;
         private readonly Mlp mlp;
@@ -146,7 +149,8 @@ public sealed class ConvNeXt : ImageModel
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var x = conv_dw.call(input);
+            // 7×7, padding 3: on the last stages' 1×1 and 2×2 maps (at 32 and 64 px) only the kernel's centre meets the image.
+            var x = Layers.ConvolveCropped(conv_dw, input, KernelReach);
             if (convMlp)
             {
                 x = mlp.call(norm.call(x));

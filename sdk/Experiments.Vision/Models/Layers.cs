@@ -134,6 +134,25 @@ internal static class Layers
     /// <summary><c>a + b</c> without a temporary scalar (see <see cref="One"/>).</summary>
     public static Tensor Add(Tensor a, Tensor b) => a.add(b, One);
 
+    /// <summary>
+    /// A stride-1 convolution whose padding is its kernel's reach (<paramref name="reach"/> taps each side of the centre,
+    /// a (2·reach + 1)² kernel, as every "same" convolution here). On a map of fewer than reach + 1 px a side only the
+    /// kernel's central (2·side − 1) taps ever meet the image — the others multiply the zero padding — so it runs with
+    /// that part of the kernel (a view of the weight: the other taps' gradients stay zero, as they are): the same values
+    /// with up to (2·reach + 1)² times fewer products. The cropped call does not go through <c>conv.call</c>, so it runs
+    /// no module hooks.
+    /// </summary>
+    public static Tensor ConvolveCropped(Conv2d conv, Tensor input, long reach)
+    {
+        long reachH = Math.Min(reach, input.shape[2] - 1), reachW = Math.Min(reach, input.shape[3] - 1);
+        if (reachH == reach && reachW == reach)
+        {
+            return conv.call(input);
+        }
+        var weight = conv.weight.narrow(2, reach - reachH, (2 * reachH) + 1).narrow(3, reach - reachW, (2 * reachW) + 1);
+        return functional.conv2d(input, weight, conv.bias, padding: [reachH, reachW], groups: conv.groups);
+    }
+
     /// <summary>timm's symmetric padding for a convolution: <c>((stride - 1) + (kernel - 1)) / 2</c>.</summary>
     public static long SymmetricPadding(long kernelSize, long stride) => ((stride - 1) + (kernelSize - 1)) / 2;
 

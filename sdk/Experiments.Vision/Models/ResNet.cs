@@ -191,9 +191,11 @@ public sealed class ResNet : ImageModel
         private readonly Conv2d conv2;
         private readonly BatchNorm2d bn2;
         private readonly Module<Tensor, Tensor>? downsample;
+        private readonly long stride;
 
         public BasicBlock(long inPlanes, long planes, long stride, Module<Tensor, Tensor>? downsample) : base(nameof(BasicBlock))
         {
+            this.stride = stride;
             conv1 = Conv2d(inPlanes, planes, 3, stride: stride, padding: 1, bias: false);
             bn1 = BatchNorm2d(planes);
             conv2 = Conv2d(planes, planes, 3, stride: 1, padding: 1, bias: false);
@@ -210,8 +212,9 @@ public sealed class ResNet : ImageModel
 
         public override Tensor forward(Tensor input)
         {
-            var x = functional.relu(bn1.call(conv1.call(input)));
-            x = bn2.call(conv2.call(x));
+            // 3×3, padding 1: on a 1×1 map (the last stage at 32 px) only the kernel's centre meets the image.
+            var x = functional.relu(bn1.call(stride == 1 ? Layers.ConvolveCropped(conv1, input, 1) : conv1.call(input)));
+            x = bn2.call(Layers.ConvolveCropped(conv2, x, 1));
             var shortcut = downsample is null ? input : downsample.call(input);
             return functional.relu(Layers.Add(x, shortcut));
         }
