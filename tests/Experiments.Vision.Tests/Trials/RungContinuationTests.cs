@@ -63,6 +63,10 @@ public sealed class RungContinuationTests : IDisposable
         VisionTrial.Run(Context("rung1", 3, SecondRung("rung0")), Tiny(3));
         Assert.False(File.Exists(_temp.Combine("rung1", ContinuationCheckpoint.FileName)));
 
+        // The runner's rung says it is the top: no checkpoint either, without TopRungBudget.
+        VisionTrial.Run(Context("top", 3, SecondRung("rung0") with { IsTop = true }), Tiny(3) with { TopRungBudget = null });
+        Assert.False(File.Exists(_temp.Combine("top", ContinuationCheckpoint.FileName)));
+
         // Restarting rungs write none either: nothing would read it.
         VisionTrial.Run(Context("restart0", 1, new SearchRung(0, 1, null, null, null)), Tiny(1) with { RungStart = RungStart.Restart });
         Assert.False(File.Exists(_temp.Combine("restart0", ContinuationCheckpoint.FileName)));
