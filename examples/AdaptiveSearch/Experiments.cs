@@ -28,6 +28,27 @@ public partial class HalvingSearch
 }
 
 /// <summary>
+/// The same search, but every promoted trial continues from its model one rung below, the models trained from scratch
+/// too: the cheapest search, measured next to <see cref="HalvingSearch"/>.
+/// </summary>
+[Experiment(Repeats = 2, Objective = MetricNames.ErrorRate, Goal = Goal.Minimize, ScoreConstant = 10,
+    Search = Search.SuccessiveHalving, ReductionFactor = HalvingSettings.ReductionFactor)]
+public partial class HalvingContinue
+{
+    [Values("resnet20.cntk_in1k", "resnet20", "convnext_atto"), KnownIn(typeof(ModelCatalog))]
+    public partial string Arch { get; }
+
+    [Values(0.002, 0.01, 0.05, Key = "lr")]
+    public partial double LearningRate { get; }
+
+    [Budget(HalvingSettings.MinEpochs, HalvingSettings.MaxEpochs)]
+    public partial int Epochs { get; }
+
+    public Task<TrialResult> RunAsync(TrialContext context)
+        => VisionTrial.RunAsync(context, HalvingSettings.For(Arch, LearningRate, Epochs, RungStart.Continue));
+}
+
+/// <summary>
 /// The same search, but every promoted trial starts over and trains its rung's whole budget: what a search costs when
 /// no trial continues, measured next to <see cref="HalvingSearch"/>.
 /// </summary>
