@@ -16,6 +16,8 @@ internal sealed class TestNodeSweepView : ISweepView
 {
     private readonly Channel<TestNodeUpdateMessage> _updates = Channel.CreateUnbounded<TestNodeUpdateMessage>(new() { SingleReader = true });
     private readonly ConcurrentDictionary<string, bool> _reported = new(StringComparer.Ordinal);
+    // Configuration nodes published so far: a successive-halving search adds configurations (a rung up) as it runs.
+    private readonly ConcurrentDictionary<string, bool> _configurations = new(StringComparer.Ordinal);
     private readonly SessionUid _session;
     private readonly bool _trx;
     private readonly Action<string> _note;
@@ -74,6 +76,14 @@ internal sealed class TestNodeSweepView : ISweepView
         _updates.Writer.TryWrite(new TestNodeUpdateMessage(_session, TrialNodes.Experiment(experiment)));
         foreach (var configuration in trialIds.Select(TrialId.ConfigurationIdOf).Distinct(StringComparer.Ordinal))
         {
+            PublishConfiguration(experiment, configuration);
+        }
+    }
+
+    private void PublishConfiguration(string experiment, string configuration)
+    {
+        if (_configurations.TryAdd(TrialNodes.ConfigurationUid(experiment, configuration), true))
+        {
             _updates.Writer.TryWrite(new TestNodeUpdateMessage(
                 _session, TrialNodes.Configuration(experiment, configuration), TrialNodes.ExperimentUid(experiment)));
         }
@@ -85,6 +95,8 @@ internal sealed class TestNodeSweepView : ISweepView
         {
             _reported[TrialNodes.TrialUid(experiment, trialId)] = true;
         }
+        // A trial promoted during the sweep belongs to a configuration the plan did not have.
+        PublishConfiguration(experiment, TrialId.ConfigurationIdOf(trialId));
         var node = TrialNodes.Trial(experiment, trialId, parameters, _trx, state);
         _updates.Writer.TryWrite(new TestNodeUpdateMessage(
             _session, node, TrialNodes.ConfigurationUid(experiment, TrialId.ConfigurationIdOf(trialId))));

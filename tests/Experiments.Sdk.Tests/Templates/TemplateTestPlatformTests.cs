@@ -66,6 +66,54 @@ public sealed class TemplateTestPlatformTests(PackedSdkFixture sdk, ITestOutputH
         log.WriteLine(first.Output);
     }
 
+    [Fact]
+    public void Dotnet_test_runs_a_successive_halving_search_with_its_promoted_rungs_as_tests()
+    {
+        var hive = sdk.CreateFolder("hive-halving");
+        var workspace = sdk.CreateFolder("templates-halving");
+        sdk.DotNet(workspace, log, "new", "install", sdk.PackageFile("Experiments.Templates"), "--debug:custom-hive", hive).ShouldSucceed();
+        sdk.DotNet(workspace, log, "new", "experiment", "-n", "Demo", "--no-update-check", "--debug:custom-hive", hive).ShouldSucceed();
+        var project = Path.Combine(workspace, "Demo");
+        // The template's model under successive halving: nine learning rates start at 1 epoch, the best third moves to
+        // 3 epochs and the best of those to 9.
+        File.WriteAllText(Path.Combine(project, "LogisticHalving.cs"), """
+            namespace Demo;
+
+            [Experiment(Objective = MetricNames.ErrorRate, Search = Search.SuccessiveHalving, ReductionFactor = 3)]
+            public partial class LogisticHalving
+            {
+                [Values(0.00001, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, Key = "lr")]
+                public partial double LearningRate { get; }
+
+                [Budget(1, 9)]
+                public partial int Epochs { get; }
+
+                public Task<TrialResult> RunAsync(TrialContext context)
+                {
+                    var (trainX, trainY) = TwoBlobs.Generate(count: 400, seed: 1);
+                    var (validX, validY) = TwoBlobs.Generate(count: 200, seed: 2);
+                    var random = new Random(context.Seed);
+                    var model = new LogisticModel(random);
+                    for (var epoch = 1; epoch <= Epochs; epoch++)
+                    {
+                        model.TrainEpoch(trainX, trainY, LearningRate, random);
+                    }
+                    return Task.FromResult(TrialResult.Success((MetricNames.ErrorRate, model.Evaluate(validX, validY).ErrorRate)));
+                }
+            }
+            """);
+
+        DotNetTest(project, "halving", "--output", "detailed").ShouldSucceed();
+
+        var tests = ReadTrxTests(project, "halving").Where(t => t.ClassName.EndsWith("LogisticHalving", StringComparison.Ordinal)).ToList();
+        Assert.All(tests, test => Assert.Equal("Passed", test.Outcome));
+        int At(int epochs) => tests.Count(t => t.Name.Contains($"/epochs={epochs}#", StringComparison.Ordinal));
+        Assert.Equal(9, At(1));
+        Assert.InRange(At(3), 3, 9);
+        Assert.InRange(At(9), 1, At(3));
+        Assert.Equal(At(1) + At(3) + At(9), tests.Count);
+    }
+
     private CommandResult DotNetTest(string project, string results, params string[] arguments) =>
         sdk.DotNet(project, log, ["test", "--report-trx", "--results-directory", Path.Combine(project, "TestResults", results), .. arguments]);
 
@@ -73,18 +121,21 @@ public sealed class TemplateTestPlatformTests(PackedSdkFixture sdk, ITestOutputH
 
     /// <summary>The one TRX file of a run, as test name → class, outcome and properties.</summary>
     private static Dictionary<string, TrxTest> ReadTrx(string project, string results)
+        => ReadTrxTests(project, results).ToDictionary(t => t.Name);
+
+    /// <summary>Every test of the one TRX file of a run (two experiments may have trials of one name).</summary>
+    private static List<TrxTest> ReadTrxTests(string project, string results)
     {
         var trx = Assert.Single(Directory.GetFiles(Path.Combine(project, "TestResults", results), "*.trx"));
         var root = XDocument.Load(trx).Root!;
         var ns = root.Name.Namespace;
         var outcomes = root.Descendants(ns + "UnitTestResult").ToDictionary(r => r.Attribute("testId")!.Value, r => r.Attribute("outcome")!.Value);
-        return root.Descendants(ns + "UnitTest").ToDictionary(
-            t => t.Attribute("name")!.Value,
-            t => new TrxTest(
+        return root.Descendants(ns + "UnitTest").Select(t => new TrxTest(
                 t.Attribute("name")!.Value,
                 t.Element(ns + "TestMethod")!.Attribute("className")!.Value,
                 outcomes[t.Attribute("id")!.Value],
-                t.Descendants(ns + "Property").ToDictionary(p => p.Element(ns + "Key")!.Value, p => p.Element(ns + "Value")!.Value)));
+                t.Descendants(ns + "Property").ToDictionary(p => p.Element(ns + "Key")!.Value, p => p.Element(ns + "Value")!.Value)))
+            .ToList();
     }
 
     /// <summary>Each trial's status and attempt number in the store, read through the runner's own CSV export.</summary>
