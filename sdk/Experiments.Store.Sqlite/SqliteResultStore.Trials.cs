@@ -48,26 +48,11 @@ public sealed partial class SqliteResultStore
 
             // New trials start pending; known ones keep their state. Only their place in the matrix is refreshed
             // (it moves when values are added), and only rows that changed are written.
-            using var insert = connection.Command(transaction, """
-                INSERT INTO trials (experiment, trial_id, idx, repeat, parameters, status, attempt)
-                VALUES (@experiment, @trial_id, @idx, @repeat, @parameters, 'pending', 0)
+            InsertPending(connection, transaction, experiment.Name, trials, """
                 ON CONFLICT (experiment, trial_id) DO UPDATE
                 SET idx = excluded.idx, repeat = excluded.repeat, parameters = excluded.parameters
                 WHERE trials.idx <> excluded.idx OR trials.repeat <> excluded.repeat OR trials.parameters <> excluded.parameters
-                """, ("@experiment", experiment.Name));
-            var trialId = insert.Parameter("@trial_id", SqliteType.Text);
-            var index = insert.Parameter("@idx", SqliteType.Integer);
-            var repeat = insert.Parameter("@repeat", SqliteType.Integer);
-            var parameters = insert.Parameter("@parameters", SqliteType.Text);
-            insert.Prepare();
-            foreach (var trial in trials)
-            {
-                trialId.Value = trial.TrialId;
-                index.Value = trial.Index;
-                repeat.Value = trial.Repeat;
-                parameters.Value = Json.WriteParameters(trial.Parameters);
-                insert.ExecuteNonQuery();
-            }
+                """);
             transaction.Commit();
         });
     }
@@ -81,34 +66,38 @@ public sealed partial class SqliteResultStore
             // The write lock from the start (BEGIN IMMEDIATE): no other process writes between the read and the inserts.
             using var transaction = connection.BeginTransaction(deferred: false);
             var planned = decide(ReadTrials(connection, transaction, experiment));
-            var inserted = new List<string>();
-            if (planned.Count > 0)
-            {
-                using var insert = connection.Command(transaction, """
-                    INSERT INTO trials (experiment, trial_id, idx, repeat, parameters, status, attempt)
-                    VALUES (@experiment, @trial_id, @idx, @repeat, @parameters, 'pending', 0)
-                    ON CONFLICT (experiment, trial_id) DO NOTHING
-                    """, ("@experiment", experiment));
-                var trialId = insert.Parameter("@trial_id", SqliteType.Text);
-                var index = insert.Parameter("@idx", SqliteType.Integer);
-                var repeat = insert.Parameter("@repeat", SqliteType.Integer);
-                var parameters = insert.Parameter("@parameters", SqliteType.Text);
-                insert.Prepare();
-                foreach (var trial in planned)
-                {
-                    trialId.Value = trial.TrialId;
-                    index.Value = trial.Index;
-                    repeat.Value = trial.Repeat;
-                    parameters.Value = Json.WriteParameters(trial.Parameters);
-                    if (insert.ExecuteNonQuery() == 1)
-                    {
-                        inserted.Add(trial.TrialId);
-                    }
-                }
-            }
+            var inserted = InsertPending(connection, transaction, experiment, planned, "ON CONFLICT (experiment, trial_id) DO NOTHING");
             transaction.Commit();
             return inserted;
         });
+    }
+
+    /// <summary>Inserts trials as pending (what a conflict with a known trial does: <paramref name="onConflict"/>); returns the ids of the rows written.</summary>
+    private static List<string> InsertPending(SqliteConnection connection, SqliteTransaction transaction, string experiment, IEnumerable<PlannedTrial> trials, string onConflict)
+    {
+        using var insert = connection.Command(transaction, $"""
+            INSERT INTO trials (experiment, trial_id, idx, repeat, parameters, status, attempt)
+            VALUES (@experiment, @trial_id, @idx, @repeat, @parameters, 'pending', 0)
+            {onConflict}
+            """, ("@experiment", experiment));
+        var trialId = insert.Parameter("@trial_id", SqliteType.Text);
+        var index = insert.Parameter("@idx", SqliteType.Integer);
+        var repeat = insert.Parameter("@repeat", SqliteType.Integer);
+        var parameters = insert.Parameter("@parameters", SqliteType.Text);
+        insert.Prepare();
+        var written = new List<string>();
+        foreach (var trial in trials)
+        {
+            trialId.Value = trial.TrialId;
+            index.Value = trial.Index;
+            repeat.Value = trial.Repeat;
+            parameters.Value = Json.WriteParameters(trial.Parameters);
+            if (insert.ExecuteNonQuery() == 1)
+            {
+                written.Add(trial.TrialId);
+            }
+        }
+        return written;
     }
 
     public int? TryClaim(string experiment, string trialId, WorkerIdentity worker, DateTimeOffset sweepStart, bool rerunPassed, TimeSpan staleAfter)
