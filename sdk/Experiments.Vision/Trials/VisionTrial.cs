@@ -56,7 +56,8 @@ public static class VisionTrial
         VisionTrialMetricNames.TtaErrorRate, VisionTrialMetricNames.TtaTime, VisionTrialMetricNames.ParamCount,
         VisionTrialMetricNames.Pretrained, VisionTrialMetricNames.TrainImages, VisionTrialMetricNames.ValidImages,
         VisionTrialMetricNames.BaselineErrorRate, VisionTrialMetricNames.DataSample, MetricNames.FitBudget,
-        VisionTrialMetricNames.BudgetSpent, VisionTrialMetricNames.Continued)]
+        VisionTrialMetricNames.BudgetSpent, VisionTrialMetricNames.Continued, VisionTrialMetricNames.Threads,
+        VisionTrialMetricNames.MixedBf16)]
     public static Task<TrialResult> RunAsync(TrialContext context, VisionTrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -165,6 +166,8 @@ public static class VisionTrial
         {
             (VisionTrialMetricNames.ParamCount, parameters),
             (VisionTrialMetricNames.Pretrained, pretrained ? 1 : 0),
+            (VisionTrialMetricNames.Threads, learner.Threads),
+            (VisionTrialMetricNames.MixedBf16, learner.Precision == MixedPrecision.Bf16 ? 1 : 0),
             (VisionTrialMetricNames.TrainImages, split.Train.Count),
             (VisionTrialMetricNames.ValidImages, split.Valid.Count),
             (VisionTrialMetricNames.BaselineErrorRate, dataset.IsMultiLabel

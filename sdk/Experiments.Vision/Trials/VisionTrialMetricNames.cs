@@ -29,6 +29,17 @@ public static class VisionTrialMetricNames
     /// <summary>1 when the data is a packaged sample (e.g. Fashion-MNIST's 1,000 + 200 images), 0 when it is the full set.</summary>
     public const string DataSample = MetricNames.DataSample;
 
+    /// <summary>
+    /// LibTorch's thread count in the trial's last fit: chosen at the start of every fit from the cores other processes
+    /// leave (<see cref="Training.LearnerOptions.Threads"/>) unless <see cref="VisionTrialSettings.Threads"/> fixes it.
+    /// The same seed repeats a trial's numbers exactly only at the same count: LibTorch's sums run in another order
+    /// with another count.
+    /// </summary>
+    public const string Threads = "threads";
+
+    /// <summary>1 when the trial trained in mixed bf16 (<see cref="Training.MixedPrecision.Bf16"/>), 0 in fp32 (or TF32 on CUDA).</summary>
+    public const string MixedBf16 = "mixed_bf16";
+
     /// <summary>Training images after the split.</summary>
     public const string TrainImages = MetricNames.TrainImages;
 

@@ -45,7 +45,7 @@ public sealed class VisionTrialTests : IDisposable
         string output = _temp.Combine("trial-output");
         var context = RecordingObserver.Context($"shapes/{Architecture}/crop#1", seed: 7, output, observer);
 
-        var result = await VisionTrial.RunAsync(context, Tiny() with { Tta = true, TtaPasses = 2, Export = true });
+        var result = await VisionTrial.RunAsync(context, Tiny() with { Tta = true, TtaPasses = 2, Export = true, Threads = 1 });
 
         var metrics = result.Metrics;
         foreach (var name in new[]
@@ -66,6 +66,9 @@ public sealed class VisionTrialTests : IDisposable
         // From scratch: one plain one-cycle fit, nothing frozen.
         Assert.Equal(0, metrics[TrainingMetricNames.FrozenEpochs]);
         Assert.Equal(0, metrics[VisionTrialMetricNames.Pretrained]);
+        // What the numbers depend on beyond the declaration: the thread count the fit ran with, and fp32 by default.
+        Assert.Equal(1, metrics[VisionTrialMetricNames.Threads]);
+        Assert.Equal(0, metrics[VisionTrialMetricNames.MixedBf16]);
         // 60 items, 20 % validation with the fixed split seed.
         Assert.Equal((48, 12), (metrics[VisionTrialMetricNames.TrainImages], metrics[VisionTrialMetricNames.ValidImages]));
         Assert.DoesNotContain(TrainingMetricNames.AccuracyMulti, metrics.Keys);
@@ -120,6 +123,18 @@ public sealed class VisionTrialTests : IDisposable
         var b = VisionTrial.Run(context, Tiny() with { Export = true, ExportDirectory = shared }).Export!;
         Assert.NotEqual(a.MetadataPath, b.MetadataPath);
         Assert.Equal(2, Directory.GetFiles(shared, "*.json").Length);
+    }
+
+    [Fact]
+    public void A_mixed_bf16_trial_records_its_precision_and_thread_count()
+    {
+        var context = RecordingObserver.Context($"shapes/{Architecture}/crop#1", seed: 7, _temp.Combine("bf16"), new RecordingObserver());
+
+        var metrics = VisionTrial.Run(context, Tiny() with { MixedPrecision = MixedPrecision.Bf16, Threads = 2 }).ToTrialResult().Metrics;
+
+        Assert.Equal(1, metrics[VisionTrialMetricNames.MixedBf16]);
+        Assert.Equal(2, metrics[VisionTrialMetricNames.Threads]);
+        Assert.InRange(metrics[MetricNames.ErrorRate], 0, 1);
     }
 
     /// <summary>A folder with a "pretrained" checkpoint of the reference model (its own 1000-class classifier is skipped on loading).</summary>
