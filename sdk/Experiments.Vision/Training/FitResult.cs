@@ -50,7 +50,7 @@ public sealed record EpochMetrics(int Epoch, string Phase, double TrainLoss, dou
 /// <param name="FitTimeSeconds">Wall time of the whole call (training and validation).</param>
 /// <param name="PeakMemoryBytes">Peak memory during the call (see <paramref name="PeakMemorySource"/>).</param>
 /// <param name="PeakMemorySource">What <paramref name="PeakMemoryBytes"/> measures.</param>
-/// <param name="Precision">"fp32" or "tf32".</param>
+/// <param name="Precision">"fp32", "tf32" (CUDA) or "bf16-mixed" (<see cref="MixedPrecision.Bf16"/>).</param>
 /// <param name="TrainImages">Training images seen.</param>
 /// <param name="TrainSeconds">Time spent in training batches (loading waits, forward, backward, steps).</param>
 /// <param name="OptimizerSteps">Optimizer steps taken.</param>
